@@ -1,0 +1,281 @@
+/**
+ * A GPT-2-style decoder in pure tfjs: token + learned position embeddings, pre-LayerNorm
+ * blocks of causal multi-head self-attention and a 4× GELU MLP, final LayerNorm, LM head tied
+ * to the token embedding. Parameter names and layouts are GPT-2's (c_* weights [in, out], as
+ * its Conv1D), so Hugging Face checkpoints map one-to-one (with a `transformer.` prefix).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type GPTConfig, validateConfig } from './config';
+
+/** Additive bias for masked attention logits; finite so fully-masked rows stay NaN-free. */
+const MASKED = -1e9;
+
+/** Per-layer keys and values of the positions seen so far: each [B, nh, Tpast, hs]. */
+export interface KVCache {
+  k: tf.Tensor4D[];
+  v: tf.Tensor4D[];
+}
+
+export interface ForwardOptions {
+  /** [B, T] 1 for real tokens, 0 for padding (left or right). Default: all ones. */
+  attentionMask?: tf.Tensor2D;
+  /** Enables dropout when config.dropout > 0. */
+  training?: boolean;
+}
+
+export interface StepInput {
+  /** [B, Tn] new token ids. */
+  ids: tf.Tensor2D;
+  /** [B, Tn] int32 position of each new token (count of real tokens before it). */
+  positions: tf.Tensor2D;
+  /** [B, Tpast + Tn] 1 where a key is a real token. */
+  keyMask: tf.Tensor2D;
+  /** Keys and values of earlier positions; absent on the first call. */
+  cache?: KVCache;
+}
+
+/** GPT-2 parameter names in a stable order, with shapes. */
+export function parameterShapes(cfg: GPTConfig): [string, number[]][] {
+  const { nLayer: L, nEmbd: C, blockSize: T, vocabSize: V } = cfg;
+  const shapes: [string, number[]][] = [
+    ['wte.weight', [V, C]],
+    ['wpe.weight', [T, C]],
+  ];
+  for (let i = 0; i < L; i++) {
+    const h = `h.${i}`;
+    shapes.push(
+      [`${h}.ln_1.weight`, [C]],
+      [`${h}.ln_1.bias`, [C]],
+      [`${h}.attn.c_attn.weight`, [C, 3 * C]],
+      [`${h}.attn.c_attn.bias`, [3 * C]],
+      [`${h}.attn.c_proj.weight`, [C, C]],
+      [`${h}.attn.c_proj.bias`, [C]],
+      [`${h}.ln_2.weight`, [C]],
+      [`${h}.ln_2.bias`, [C]],
+      [`${h}.mlp.c_fc.weight`, [C, 4 * C]],
+      [`${h}.mlp.c_fc.bias`, [4 * C]],
+      [`${h}.mlp.c_proj.weight`, [4 * C, C]],
+      [`${h}.mlp.c_proj.bias`, [C]],
+    );
+  }
+  shapes.push(['ln_f.weight', [C]], ['ln_f.bias', [C]]);
+  return shapes;
+}
+
+/** GPT-2 initialisation: N(0, 0.02), residual projections N(0, 0.02/√(2L)), LN 1/0, biases 0. */
+function initialValue(name: string, shape: number[], cfg: GPTConfig, seed: number): tf.Tensor {
+  if (name.endsWith('.bias')) return tf.zeros(shape);
+  if (name.includes('ln_')) return tf.ones(shape);
+  const std = name.endsWith('c_proj.weight') ? 0.02 / Math.sqrt(2 * cfg.nLayer) : 0.02;
+  return tf.randomNormal(shape, 0, std, 'float32', seed);
+}
+
+export class GPT {
+  readonly config: GPTConfig;
+  /** GPT-2 name → variable, in parameterShapes order. */
+  readonly params: Map<string, tf.Variable>;
+  readonly trainable: boolean;
+
+  private constructor(config: GPTConfig, params: Map<string, tf.Variable>, trainable: boolean) {
+    this.config = config;
+    this.params = params;
+    this.trainable = trainable;
+  }
+
+  /** A freshly initialised model; the same seed gives the same weights on every backend. */
+  static create(config: GPTConfig, seed = 0, trainable = true): GPT {
+    validateConfig(config);
+    const params = new Map<string, tf.Variable>();
+    parameterShapes(config).forEach(([name, shape], i) => {
+      const init = initialValue(name, shape, config, seed * 1000 + i);
+      params.set(name, tf.variable(init, trainable));
+      init.dispose();
+    });
+    return new GPT(config, params, trainable);
+  }
+
+  /** Builds a model from named tensors (copied); throws on a missing name or wrong shape. */
+  static fromTensors(config: GPTConfig, tensors: Map<string, tf.Tensor>, trainable = true): GPT {
+    validateConfig(config);
+    const params = new Map<string, tf.Variable>();
+    for (const [name, shape] of parameterShapes(config)) {
+      const t = tensors.get(name);
+      if (!t) throw new Error(`checkpoint has no parameter ${name}`);
+      if (!tf.util.arraysEqual(t.shape, shape)) {
+        throw new Error(`parameter ${name} has shape [${t.shape}], expected [${shape}]`);
+      }
+      params.set(name, tf.variable(t.toFloat(), trainable));
+    }
+    return new GPT(config, params, trainable);
+  }
+
+  /** A deep copy; the DPO reference is `sft.clone(false)`, a frozen copy. */
+  clone(trainable = this.trainable): GPT {
+    const params = new Map<string, tf.Variable>();
+    for (const [name, v] of this.params) params.set(name, tf.variable(v.clone(), trainable));
+    return new GPT(this.config, params, trainable);
+  }
+
+  /** Copies another model's weights into this one (same config). */
+  assign(from: GPT): void {
+    for (const [name, v] of this.params) {
+      const src = from.params.get(name);
+      if (!src) throw new Error(`no parameter ${name}`);
+      v.assign(src);
+    }
+  }
+
+  variables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+  }
+
+  /** Logits for every position. ids [B, T] int32 → [B, T, V]. */
+  forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [B, T] = ids.shape;
+      if (T > this.config.blockSize) {
+        throw new Error(`sequence length ${T} exceeds blockSize ${this.config.blockSize}`);
+      }
+      const mask = opts.attentionMask ?? tf.ones([B, T]);
+      // Position = number of real tokens before this one, so left padding shifts nothing.
+      const positions = tf.maximum(tf.sub(tf.cumsum(mask.toInt(), 1), 1), 0) as tf.Tensor2D;
+      const { logits } = this.run(ids, positions, mask.toFloat(), undefined, !!opts.training);
+      return logits;
+    });
+  }
+
+  /**
+   * Incremental decoding: logits for the new tokens given cached keys/values of the earlier
+   * ones. Returns the new cache (the caller disposes the old one). logits [B, Tn, V].
+   */
+  step(input: StepInput): { logits: tf.Tensor3D; cache: KVCache } {
+    const out = tf.tidy(() => {
+      const r = this.run(input.ids, input.positions, input.keyMask.toFloat(), input.cache, false);
+      return { logits: r.logits, k: r.cache.k, v: r.cache.v };
+    });
+    return { logits: out.logits, cache: { k: out.k, v: out.v } };
+  }
+
+  private param(name: string): tf.Variable {
+    const p = this.params.get(name);
+    if (!p) throw new Error(`no parameter ${name}`);
+    return p;
+  }
+
+  private run(
+    ids: tf.Tensor2D,
+    positions: tf.Tensor2D,
+    keyMask: tf.Tensor2D,
+    cache: KVCache | undefined,
+    training: boolean,
+  ): { logits: tf.Tensor3D; cache: KVCache } {
+    const { nLayer, nEmbd: C, vocabSize: V, dropout } = this.config;
+    const [B, Tn] = ids.shape;
+    const Tpast = cache?.k[0]?.shape[2] ?? 0;
+    const drop = (x: tf.Tensor) => (training && dropout > 0 ? tf.dropout(x, dropout) : x);
+
+    const tok = tf.gather(this.param('wte.weight'), ids.toInt()); // [B, Tn, C]
+    const pos = tf.gather(this.param('wpe.weight'), positions.toInt()); // [B, Tn, C]
+    let x = drop(tf.add(tok, pos)) as tf.Tensor3D; // [B, Tn, C]
+
+    const bias = attentionBias(keyMask, Tpast, Tn); // [B, 1, Tn, Tk]
+    const next: KVCache = { k: [], v: [] };
+    for (let i = 0; i < nLayer; i++) {
+      const h = `h.${i}`;
+      const a = this.attention(this.layerNorm(x, `${h}.ln_1`), i, bias, cache, next, training);
+      x = tf.add(x, drop(a)) as tf.Tensor3D;
+      const m = this.mlp(this.layerNorm(x, `${h}.ln_2`), h);
+      x = tf.add(x, drop(m)) as tf.Tensor3D;
+    }
+    x = this.layerNorm(x, 'ln_f');
+    // Tied LM head: logits = x · wteᵀ.
+    const flat = tf.reshape(x, [B * Tn, C]); // [B·Tn, C]
+    const logits = tf.matMul(flat, this.param('wte.weight'), false, true); // [B·Tn, V]
+    return { logits: tf.reshape(logits, [B, Tn, V]), cache: next };
+  }
+
+  private layerNorm(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
+    const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1]
+    const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.layerNormEps)));
+    return tf.add(
+      tf.mul(xhat, this.param(`${prefix}.weight`)),
+      this.param(`${prefix}.bias`),
+    ) as tf.Tensor3D;
+  }
+
+  /** x [B, T, Cin] · W [Cin, Cout] + b, as GPT-2's Conv1D. */
+  private conv1d(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
+    const [B, T, Cin] = x.shape;
+    const w = this.param(`${prefix}.weight`);
+    const y = tf.add(tf.matMul(tf.reshape(x, [B * T, Cin]), w), this.param(`${prefix}.bias`));
+    return tf.reshape(y, [B, T, w.shape[1] ?? 0]);
+  }
+
+  private attention(
+    x: tf.Tensor3D,
+    layer: number,
+    bias: tf.Tensor4D,
+    cache: KVCache | undefined,
+    next: KVCache,
+    training: boolean,
+  ): tf.Tensor3D {
+    const { nHead: nh, nEmbd: C, dropout } = this.config;
+    const hs = C / nh;
+    const [B, T] = x.shape;
+    const qkv = this.conv1d(x, `h.${layer}.attn.c_attn`); // [B, T, 3C]
+    const heads = (t: tf.Tensor) =>
+      tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, hs]
+    const [q, kNew, vNew] = tf.split(qkv, 3, 2).map(heads) as [
+      tf.Tensor4D,
+      tf.Tensor4D,
+      tf.Tensor4D,
+    ];
+    const kPast = cache?.k[layer];
+    const vPast = cache?.v[layer];
+    const k = kPast ? tf.concat([kPast, kNew], 2) : kNew; // [B, nh, Tk, hs]
+    const v = vPast ? tf.concat([vPast, vNew], 2) : vNew; // [B, nh, Tk, hs]
+    next.k.push(k);
+    next.v.push(v);
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), bias); // [B, nh, T, Tk]
+    let att = tf.softmax(scores, -1);
+    if (training && dropout > 0) att = tf.dropout(att, dropout);
+    const y = tf.matMul(att, v); // [B, nh, T, hs]
+    const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // [B, T, C]
+    return this.conv1d(merged, `h.${layer}.attn.c_proj`);
+  }
+
+  private mlp(x: tf.Tensor3D, h: string): tf.Tensor3D {
+    return this.conv1d(gelu(this.conv1d(x, `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`);
+  }
+}
+
+/** GELU, tanh approximation (GPT-2's gelu_new). */
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return tf.tidy(() => {
+    const inner = tf.mul(
+      Math.sqrt(2 / Math.PI),
+      tf.add(x, tf.mul(0.044715, tf.mul(x, tf.square(x)))),
+    );
+    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner))) as T;
+  });
+}
+
+/**
+ * Causal + key-padding bias: query i (absolute position Tpast + i) sees key j iff
+ * j ≤ Tpast + i and key j is real. keyMask [B, Tk] → [B, 1, Tn, Tk] of 0 or MASKED.
+ */
+function attentionBias(keyMask: tf.Tensor2D, Tpast: number, Tn: number): tf.Tensor4D {
+  const [B, Tk] = keyMask.shape;
+  const causal = new Float32Array(Tn * Tk);
+  for (let i = 0; i < Tn; i++)
+    for (let j = 0; j < Tk; j++) causal[i * Tk + j] = j <= Tpast + i ? 1 : 0;
+  const allowed = tf.mul(
+    tf.tensor2d(causal, [Tn, Tk]).reshape([1, 1, Tn, Tk]),
+    tf.reshape(keyMask, [B, 1, 1, Tk]),
+  ); // [B, 1, Tn, Tk]
+  return tf.mul(tf.sub(1, allowed), MASKED) as tf.Tensor4D;
+}

@@ -1,0 +1,62 @@
+/**
+ * Log-probabilities of completions, as in the reference DPO code (`_get_batch_logps`):
+ * the sum over completion tokens of log-softmax(logits)[next token], prompt and padding masked.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Summed log-prob of each sequence's completion and its token count: both [N]. */
+export interface SequenceLogps {
+  sum: tf.Tensor1D;
+  count: tf.Tensor1D;
+}
+
+/** How a sequence's token log-probs are reduced: `sum` (paper, TRL default) or `mean`. */
+export type LogpReduction = 'sum' | 'mean';
+
+/**
+ * Next-token log-probs. logits [N, T, V], ids [N, T] → [N, T−1], where entry t is
+ * log p(ids[t+1] | ids[≤t]). Gathers the target logit directly (no one-hot of [N, T, V]).
+ */
+export function tokenLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [N, T, V] = logits.shape;
+    const pred = tf.slice(logits, [0, 0, 0], [N, T - 1, V]); // [N, T−1, V]
+    const targets = tf.slice(ids.toInt(), [0, 1], [N, T - 1]); // [N, T−1]
+    const rowOffsets = tf.mul(tf.range(0, N * (T - 1), 1, 'int32'), V).reshape([N, T - 1]);
+    const flatIndex = tf.add(rowOffsets, targets).reshape([-1]); // [N·(T−1)]
+    const picked = tf.gather(tf.reshape(pred, [-1]), flatIndex).reshape([N, T - 1]);
+    return tf.sub(picked, tf.logSumExp(pred, -1)) as tf.Tensor2D; // [N, T−1]
+  });
+}
+
+/**
+ * Sum and count of completion-token log-probs. tokenLogps [N, T−1] from tokenLogProbs,
+ * completionMask [N, T] (1 on completion tokens of ids) → each [N].
+ */
+export function sequenceLogProbs(
+  tokenLogps: tf.Tensor2D,
+  completionMask: tf.Tensor2D,
+): SequenceLogps {
+  return tf.tidy(() => {
+    const [N, T] = completionMask.shape;
+    const mask = tf.slice(completionMask.toFloat(), [0, 1], [N, T - 1]); // targets' mask
+    return {
+      sum: tf.sum(tf.mul(tokenLogps, mask), 1) as tf.Tensor1D,
+      count: tf.sum(mask, 1) as tf.Tensor1D,
+    };
+  });
+}
+
+/** Σ or mean of completion log-probs per sequence: [N]. Mean of an empty completion is 0. */
+export function reduceLogps(s: SequenceLogps, reduction: LogpReduction): tf.Tensor1D {
+  if (reduction === 'sum') return s.sum;
+  return tf.tidy(() => tf.div(s.sum, tf.maximum(s.count, 1)) as tf.Tensor1D);
+}
+
+/** Splits a [2B] tensor from a concatenated forward into its chosen and rejected halves. */
+export function splitPairs<T extends tf.Tensor>(t: T): [T, T] {
+  const half = (t.shape[0] ?? 0) / 2;
+  if (!Number.isInteger(half)) throw new Error('concatenated batch must have an even row count');
+  const [a, b] = tf.split(t, 2, 0) as [T, T];
+  return [a, b];
+}

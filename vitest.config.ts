@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+// Every unit test runs twice: on the tfjs CPU backend and on WebGPU (Dawn in Node, SwiftShader
+// here; a real GPU where the machine has one). See src/test/backend-*.ts.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'cpu',
+          include: ['src/**/*.test.ts'],
+          setupFiles: ['src/test/backend-cpu.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'webgpu',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.cpu-only.test.ts'],
+          setupFiles: ['src/test/backend-webgpu.ts'],
+        },
+      },
+    ],
+  },
+});
