@@ -9,13 +9,16 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'cpu',
           include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.webgpu-only.test.ts'],
           setupFiles: ['src/test/backend-cpu.ts'],
         },
       },
       {
+        extends: true,
         test: {
           name: 'webgpu',
           include: ['src/**/*.test.ts'],

@@ -97,14 +97,23 @@ export class GPT {
   /** Builds a model from named tensors (copied); throws on a missing name or wrong shape. */
   static fromTensors(config: GPTConfig, tensors: Map<string, tf.Tensor>, trainable = true): GPT {
     validateConfig(config);
-    const params = new Map<string, tf.Variable>();
-    for (const [name, shape] of parameterShapes(config)) {
+    const shapes = parameterShapes(config);
+    // Check everything before allocating, so a rejected checkpoint leaks nothing.
+    for (const [name, shape] of shapes) {
       const t = tensors.get(name);
       if (!t) throw new Error(`checkpoint has no parameter ${name}`);
       if (!tf.util.arraysEqual(t.shape, shape)) {
         throw new Error(`parameter ${name} has shape [${t.shape}], expected [${shape}]`);
       }
-      params.set(name, tf.variable(t.toFloat(), trainable));
+    }
+    const params = new Map<string, tf.Variable>();
+    for (const [name] of shapes) {
+      const t = tensors.get(name) as tf.Tensor;
+      // A variable shares its initial tensor's data; tidy frees the temporary copy.
+      params.set(
+        name,
+        tf.tidy(() => tf.variable(t.toFloat(), trainable)),
+      );
     }
     return new GPT(config, params, trainable);
   }
@@ -112,7 +121,12 @@ export class GPT {
   /** A deep copy; the DPO reference is `sft.clone(false)`, a frozen copy. */
   clone(trainable = this.trainable): GPT {
     const params = new Map<string, tf.Variable>();
-    for (const [name, v] of this.params) params.set(name, tf.variable(v.clone(), trainable));
+    for (const [name, v] of this.params) {
+      params.set(
+        name,
+        tf.tidy(() => tf.variable(v.clone(), trainable)),
+      );
+    }
     return new GPT(this.config, params, trainable);
   }
 

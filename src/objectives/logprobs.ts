@@ -5,10 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** Summed log-prob of each sequence's completion and its token count: both [N]. */
-export interface SequenceLogps {
+export type SequenceLogps = {
   sum: tf.Tensor1D;
   count: tf.Tensor1D;
-}
+};
 
 /** How a sequence's token log-probs are reduced: `sum` (paper, TRL default) or `mean`. */
 export type LogpReduction = 'sum' | 'mean';
@@ -22,7 +22,8 @@ export function tokenLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D): tf.Tensor2
     const [N, T, V] = logits.shape;
     const pred = tf.slice(logits, [0, 0, 0], [N, T - 1, V]); // [N, T−1, V]
     const targets = tf.slice(ids.toInt(), [0, 1], [N, T - 1]); // [N, T−1]
-    const rowOffsets = tf.mul(tf.range(0, N * (T - 1), 1, 'int32'), V).reshape([N, T - 1]);
+    const rows = tf.range(0, N * (T - 1), 1, 'int32');
+    const rowOffsets = tf.mul(rows, tf.scalar(V, 'int32')).reshape([N, T - 1]);
     const flatIndex = tf.add(rowOffsets, targets).reshape([-1]); // [N·(T−1)]
     const picked = tf.gather(tf.reshape(pred, [-1]), flatIndex).reshape([N, T - 1]);
     return tf.sub(picked, tf.logSumExp(pred, -1)) as tf.Tensor2D; // [N, T−1]

@@ -1,0 +1,80 @@
+/**
+ * Batching of tokenised preference pairs for one concatenated forward (reference DPO code,
+ * `concatenated_inputs`): chosen and rejected right-padded to one length and stacked, the
+ * first B rows chosen, the last B rejected.
+ */
+
+export interface TokenizedPair {
+  /** Prompt ids; at least one token (the pipeline starts every prompt with end-of-text). */
+  prompt: number[];
+  chosen: number[];
+  rejected: number[];
+}
+
+export interface PreferenceBatch {
+  /** Pairs in the batch (B); rows = 2B. */
+  pairs: number;
+  /** Padded length T. */
+  length: number;
+  /** [2B, T] token ids, pad where masked. */
+  ids: Int32Array;
+  /** [2B, T] 1 on real tokens. */
+  attentionMask: Float32Array;
+  /** [2B, T] 1 on completion tokens (those whose log-prob counts). */
+  completionMask: Float32Array;
+  /** Pairs whose prompt or completion was cut to fit maxLength. */
+  truncated: number;
+}
+
+export interface CollateOptions {
+  padId: number;
+  /** The model's context length; longer rows are truncated. */
+  maxLength: number;
+}
+
+/**
+ * Fits prompt + completion into maxLength: the prompt keeps its end (the tokens nearest the
+ * completion), down to one token; then the completion keeps its start.
+ */
+export function fitToLength(
+  prompt: number[],
+  completion: number[],
+  maxLength: number,
+): { prompt: number[]; completion: number[]; truncated: boolean } {
+  if (prompt.length === 0) throw new Error('prompt must have at least one token');
+  if (maxLength < 2) throw new Error('maxLength must be ≥ 2');
+  if (prompt.length + completion.length <= maxLength) {
+    return { prompt, completion, truncated: false };
+  }
+  const keepPrompt = Math.max(1, maxLength - completion.length);
+  const p = prompt.slice(prompt.length - keepPrompt);
+  return { prompt: p, completion: completion.slice(0, maxLength - p.length), truncated: true };
+}
+
+export function collatePairs(pairs: TokenizedPair[], opts: CollateOptions): PreferenceBatch {
+  const B = pairs.length;
+  if (B === 0) throw new Error('empty batch');
+  let truncated = 0;
+  const rows: { prompt: number[]; completion: number[] }[] = [];
+  const fitted = pairs.map((p) => {
+    const c = fitToLength(p.prompt, p.chosen, opts.maxLength);
+    const r = fitToLength(p.prompt, p.rejected, opts.maxLength);
+    if (c.truncated || r.truncated) truncated++;
+    return { c, r };
+  });
+  for (const f of fitted) rows.push(f.c);
+  for (const f of fitted) rows.push(f.r);
+  const T = Math.max(...rows.map((r) => r.prompt.length + r.completion.length));
+  const ids = new Int32Array(2 * B * T).fill(opts.padId);
+  const attentionMask = new Float32Array(2 * B * T);
+  const completionMask = new Float32Array(2 * B * T);
+  rows.forEach((row, i) => {
+    const seq = [...row.prompt, ...row.completion];
+    seq.forEach((tok, t) => {
+      ids[i * T + t] = tok;
+      attentionMask[i * T + t] = 1;
+      if (t >= row.prompt.length) completionMask[i * T + t] = 1;
+    });
+  });
+  return { pairs: B, length: T, ids, attentionMask, completionMask, truncated };
+}

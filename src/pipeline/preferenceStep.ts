@@ -1,0 +1,160 @@
+/**
+ * One optimisation step of a preference objective: a concatenated forward of chosen and
+ * rejected through π_θ, the loss against cached π_ref log-probs, gradient clipping, update.
+ * Model-agnostic beyond `forward`; runs alike in Node tests and in the worker.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  type SequenceLogps,
+  sequenceLogProbs,
+  splitPairs,
+  tokenLogProbs,
+} from '../objectives/logprobs';
+import { NEEDS_REFERENCE, type PreferenceLossConfig, preferenceLoss } from '../objectives/losses';
+import { PREFERENCE_METRIC_KEYS, preferenceMetricsTensor } from '../objectives/metrics';
+import type { PreferenceBatch } from './collate';
+
+/** Anything with a causal-LM forward: ids [N, T] → logits [N, T, V]. */
+export interface CausalLM {
+  forward(
+    ids: tf.Tensor2D,
+    opts?: { attentionMask?: tf.Tensor2D; training?: boolean },
+  ): tf.Tensor3D;
+  variables(): tf.Variable[];
+}
+
+/** Per-row summed log-probs and token counts of a batch's 2B rows, on the CPU. */
+export interface CachedLogps {
+  sum: Float32Array;
+  count: Float32Array;
+}
+
+/** Metric keys of a step's packed output: the TRL preference metrics, then grad_norm. */
+export const STEP_METRIC_KEYS = [...PREFERENCE_METRIC_KEYS, 'grad_norm'] as const;
+
+export interface BatchTensors {
+  ids: tf.Tensor2D;
+  attentionMask: tf.Tensor2D;
+  completionMask: tf.Tensor2D;
+}
+
+export function batchTensors(b: PreferenceBatch): BatchTensors {
+  const shape: [number, number] = [2 * b.pairs, b.length];
+  return {
+    ids: tf.tensor2d(b.ids, shape, 'int32'),
+    attentionMask: tf.tensor2d(b.attentionMask, shape),
+    completionMask: tf.tensor2d(b.completionMask, shape),
+  };
+}
+
+/** Summed completion log-probs of all 2B rows in one forward: SequenceLogps of [2B]. */
+export function batchLogps(model: CausalLM, t: BatchTensors, training = false): SequenceLogps {
+  return tf.tidy(() => {
+    const logits = model.forward(t.ids, { attentionMask: t.attentionMask, training }); // [2B, T, V]
+    return sequenceLogProbs(tokenLogProbs(logits, t.ids), t.completionMask);
+  });
+}
+
+/**
+ * π_ref's log-probs of a batch, read to the CPU once: the reference is frozen, so these are
+ * cached per dataset (TRL's `precompute_ref_log_probs`).
+ */
+export async function referenceLogps(
+  reference: CausalLM,
+  b: PreferenceBatch,
+): Promise<CachedLogps> {
+  const t = batchTensors(b);
+  const s = batchLogps(reference, t);
+  const [sum, count] = await Promise.all([s.sum.data(), s.count.data()]);
+  tf.dispose([t.ids, t.attentionMask, t.completionMask, s.sum, s.count]);
+  return { sum: Float32Array.from(sum), count: Float32Array.from(count) };
+}
+
+function halves(c: CachedLogps, B: number): [SequenceLogps, SequenceLogps] {
+  const part = (from: number): SequenceLogps => ({
+    sum: tf.tensor1d(c.sum.subarray(from, from + B)),
+    count: tf.tensor1d(c.count.subarray(from, from + B)),
+  });
+  return [part(0), part(B)];
+}
+
+/** The loss of a batch as a scalar, with its packed metrics [7] kept for the caller. */
+export function preferenceObjective(
+  policy: CausalLM,
+  t: BatchTensors,
+  ref: CachedLogps | null,
+  cfg: PreferenceLossConfig,
+  B: number,
+): { loss: tf.Scalar; metrics: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const s = batchLogps(policy, t, true);
+    const [sumW, sumL] = splitPairs(s.sum);
+    const [countW, countL] = splitPairs(s.count);
+    let refW: SequenceLogps | undefined;
+    let refL: SequenceLogps | undefined;
+    if (NEEDS_REFERENCE[cfg.type]) {
+      if (!ref) throw new Error(`${cfg.type} needs reference log-probs`);
+      [refW, refL] = halves(ref, B);
+    }
+    const out = preferenceLoss(
+      {
+        policyChosen: { sum: sumW, count: countW },
+        policyRejected: { sum: sumL, count: countL },
+        ...(refW && refL ? { refChosen: refW, refRejected: refL } : {}),
+      },
+      cfg,
+    );
+    return {
+      loss: tf.mean(out.losses) as tf.Scalar,
+      metrics: preferenceMetricsTensor(out, sumW, sumL),
+    };
+  });
+}
+
+/** Scales grads so their global L2 norm is at most maxNorm; returns the norm before clipping. */
+export function clipByGlobalNorm(
+  grads: tf.NamedTensorMap,
+  maxNorm: number,
+): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+  if (!Number.isFinite(maxNorm)) return { grads, norm };
+  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+  const clipped: tf.NamedTensorMap = {};
+  for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
+  return { grads: clipped, norm };
+}
+
+export interface StepOptions {
+  loss: PreferenceLossConfig;
+  /** Global grad-norm clip (reference code: 10); Infinity disables it. */
+  maxGradNorm: number;
+}
+
+/**
+ * One update of π_θ. Returns the packed STEP_METRIC_KEYS [8] on the device: read it only on
+ * log steps (a GPU→CPU sync); the caller disposes it. Nothing else outlives the step.
+ */
+export function preferenceStep(
+  policy: CausalLM,
+  optimizer: tf.Optimizer,
+  t: BatchTensors,
+  ref: CachedLogps | null,
+  opts: StepOptions,
+  B: number,
+): tf.Tensor1D {
+  return tf.tidy(() => {
+    let metrics: tf.Tensor1D | null = null;
+    const { grads } = tf.variableGrads(() => {
+      const o = preferenceObjective(policy, t, ref, opts.loss, B);
+      metrics = tf.keep(o.metrics);
+      return o.loss;
+    }, policy.variables());
+    const clipped = clipByGlobalNorm(grads, opts.maxGradNorm);
+    optimizer.applyGradients(clipped.grads);
+    const m = metrics as tf.Tensor1D | null;
+    if (!m) throw new Error('objective produced no metrics');
+    const packed = tf.concat([m, tf.reshape(clipped.norm, [1])]) as tf.Tensor1D;
+    m.dispose();
+    return packed;
+  });
+}
