@@ -11,17 +11,10 @@ export interface TokenizedPair {
   rejected: number[];
 }
 
-export interface PreferenceBatch {
-  /** Pairs in the batch (B); rows = 2B. */
+/** 2B rows: the B chosen, then the B rejected. */
+export interface PreferenceBatch extends SequenceBatch {
+  /** Pairs in the batch (B). */
   pairs: number;
-  /** Padded length T. */
-  length: number;
-  /** [2B, T] token ids, pad where masked. */
-  ids: Int32Array;
-  /** [2B, T] 1 on real tokens. */
-  attentionMask: Float32Array;
-  /** [2B, T] 1 on completion tokens (those whose log-prob counts). */
-  completionMask: Float32Array;
   /** Pairs whose prompt or completion was cut to fit maxLength. */
   truncated: number;
 }
@@ -64,17 +57,36 @@ export function collatePairs(pairs: TokenizedPair[], opts: CollateOptions): Pref
   });
   for (const f of fitted) rows.push(f.c);
   for (const f of fitted) rows.push(f.r);
-  const T = Math.max(...rows.map((r) => r.prompt.length + r.completion.length));
-  const ids = new Int32Array(2 * B * T).fill(opts.padId);
-  const attentionMask = new Float32Array(2 * B * T);
-  const completionMask = new Float32Array(2 * B * T);
+  const seqs = collateSequences(rows, opts.padId);
+  return { pairs: B, truncated, ...seqs };
+}
+
+export interface SequenceBatch {
+  /** Padded length T. */
+  length: number;
+  /** [N, T] token ids, right-padded. */
+  ids: Int32Array;
+  /** [N, T] 1 on real tokens. */
+  attentionMask: Float32Array;
+  /** [N, T] 1 on completion tokens. */
+  completionMask: Float32Array;
+}
+
+/** Right-pads prompt + completion rows to their longest length. */
+export function collateSequences(
+  rows: { prompt: number[]; completion: number[] }[],
+  padId: number,
+): SequenceBatch {
+  const T = Math.max(1, ...rows.map((r) => r.prompt.length + r.completion.length));
+  const ids = new Int32Array(rows.length * T).fill(padId);
+  const attentionMask = new Float32Array(rows.length * T);
+  const completionMask = new Float32Array(rows.length * T);
   rows.forEach((row, i) => {
-    const seq = [...row.prompt, ...row.completion];
-    seq.forEach((tok, t) => {
+    [...row.prompt, ...row.completion].forEach((tok, t) => {
       ids[i * T + t] = tok;
       attentionMask[i * T + t] = 1;
       if (t >= row.prompt.length) completionMask[i * T + t] = 1;
     });
   });
-  return { pairs: B, length: T, ids, attentionMask, completionMask, truncated };
+  return { length: T, ids, attentionMask, completionMask };
 }

@@ -12,7 +12,7 @@ import {
 } from '../objectives/logprobs';
 import { NEEDS_REFERENCE, type PreferenceLossConfig, preferenceLoss } from '../objectives/losses';
 import { PREFERENCE_METRIC_KEYS, preferenceMetricsTensor } from '../objectives/metrics';
-import type { PreferenceBatch } from './collate';
+import type { PreferenceBatch, SequenceBatch } from './collate';
 
 /** Anything with a causal-LM forward: ids [N, T] → logits [N, T, V]. */
 export interface CausalLM {
@@ -38,8 +38,8 @@ export interface BatchTensors {
   completionMask: tf.Tensor2D;
 }
 
-export function batchTensors(b: PreferenceBatch): BatchTensors {
-  const shape: [number, number] = [2 * b.pairs, b.length];
+export function batchTensors(b: SequenceBatch): BatchTensors {
+  const shape: [number, number] = [b.ids.length / b.length, b.length];
   return {
     ids: tf.tensor2d(b.ids, shape, 'int32'),
     attentionMask: tf.tensor2d(b.attentionMask, shape),
