@@ -15,7 +15,7 @@ async function lossAndGrads() {
   const t = batchTensors(batch);
   const { value, grads } = tf.variableGrads(() => {
     const o = preferenceObjective(policy, t, cached, { ...DEFAULT_LOSS, beta: 1 }, batch.pairs);
-    o.metrics.dispose();
+    tf.dispose([o.metrics, o.perPair]);
     return o.loss;
   }, policy.variables());
   const names = [...policy.params.keys()];

@@ -11,8 +11,8 @@ import {
   type CachedLogps,
   preferenceObjective,
   preferenceStep,
+  readStep,
   referenceLogps,
-  STEP_METRIC_KEYS,
 } from './preferenceStep';
 
 const COLLATE = { padId: 0, maxLength: 16 };
@@ -38,7 +38,7 @@ async function lossValue(
 ): Promise<number> {
   const o = preferenceObjective(s.policy, s.t, cached, cfg, s.B);
   const v = (await o.loss.data())[0] ?? Number.NaN;
-  tf.dispose([o.loss, o.metrics]);
+  tf.dispose([o.loss, o.metrics, o.perPair]);
   return v;
 }
 
@@ -50,7 +50,7 @@ describe('preference step through the model', () => {
     const m = await readPacked(o.metrics, PREFERENCE_METRIC_KEYS);
     expect(m.loss).toBeCloseTo(Math.LN2, 5);
     expect(m['rewards/accuracies']).toBe(0);
-    tf.dispose([o.loss, o.metrics]);
+    tf.dispose([o.loss, o.metrics, o.perPair]);
 
     // Move the policy, then check r̂ against logps computed separately.
     const wte = s.policy.params.get('wte.weight');
@@ -67,7 +67,7 @@ describe('preference step through the model', () => {
     expect(m2['rewards/rejected']).toBeCloseTo(mean(rejected), 4);
     expect(m2['logps/chosen']).toBeCloseTo(mean(pSum.slice(0, B)), 3);
     expect(Math.abs(m2.loss - Math.LN2)).toBeGreaterThan(1e-4);
-    tf.dispose([o2.loss, o2.metrics, pol.sum, pol.count]);
+    tf.dispose([o2.loss, o2.metrics, o2.perPair, pol.sum, pol.count]);
     s.dispose();
   });
 
@@ -78,7 +78,7 @@ describe('preference step through the model', () => {
     const vars = s.policy.variables();
     const { grads } = tf.variableGrads(() => {
       const o = preferenceObjective(s.policy, s.t, s.cached, cfg, s.B);
-      o.metrics.dispose();
+      tf.dispose([o.metrics, o.perPair]);
       return o.loss;
     }, vars);
     const names = [
@@ -145,7 +145,14 @@ describe('preference step through the model', () => {
     for (let step = 0; step < 25; step++) {
       const packed = preferenceStep(s.policy, opt, s.t, s.cached, opts, s.B);
       if (step === 0 || step === 24) {
-        const m = await readPacked(packed, STEP_METRIC_KEYS);
+        const r = await readStep(packed, s.B);
+        const m = r.metrics;
+        if (step === 24) {
+          // Per-pair readout agrees with the batch means.
+          const mean = r.losses.reduce((a, b) => a + b, 0) / s.B;
+          expect(mean).toBeCloseTo(m.loss, 4);
+          expect(r.policyChosen).toHaveLength(s.B);
+        }
         if (step === 0) first = m;
         else last = m;
       }
@@ -176,7 +183,7 @@ describe('preference step through the model', () => {
       },
       s.B,
     );
-    const m = await readPacked(packed, STEP_METRIC_KEYS);
+    const { metrics: m } = await readStep(packed, s.B);
     expect(m.grad_norm).toBeGreaterThan(1e-3); // reported before clipping
     // With SGD(lr 1) the whole update has norm ≤ 1e-3.
     let sq = 0;

@@ -78,14 +78,17 @@ function halves(c: CachedLogps, B: number): [SequenceLogps, SequenceLogps] {
   return [part(0), part(B)];
 }
 
-/** The loss of a batch as a scalar, with its packed metrics [7] kept for the caller. */
+/**
+ * The loss of a batch as a scalar, its packed metrics [7] and, for the step inspector, the
+ * per-pair [log π_θ(y_w) ×B, log π_θ(y_l) ×B, loss ×B] as perPair [3B].
+ */
 export function preferenceObjective(
   policy: CausalLM,
   t: BatchTensors,
   ref: CachedLogps | null,
   cfg: PreferenceLossConfig,
   B: number,
-): { loss: tf.Scalar; metrics: tf.Tensor1D } {
+): { loss: tf.Scalar; metrics: tf.Tensor1D; perPair: tf.Tensor1D } {
   return tf.tidy(() => {
     const s = batchLogps(policy, t, true);
     const [sumW, sumL] = splitPairs(s.sum);
@@ -107,6 +110,7 @@ export function preferenceObjective(
     return {
       loss: tf.mean(out.losses) as tf.Scalar,
       metrics: preferenceMetricsTensor(out, sumW, sumL),
+      perPair: tf.concat([sumW, sumL, out.losses]) as tf.Tensor1D,
     };
   });
 }
@@ -130,9 +134,34 @@ export interface StepOptions {
   maxGradNorm: number;
 }
 
+/** What a step returns, after one read of its packed tensor. */
+export interface StepReadout {
+  metrics: Record<(typeof STEP_METRIC_KEYS)[number], number>;
+  /** Per pair of the batch: π_θ's summed log-probs of chosen and rejected, and the loss. */
+  policyChosen: number[];
+  policyRejected: number[];
+  losses: number[];
+}
+
+/** Reads a preferenceStep output (a GPU→CPU sync: log steps only). */
+export async function readStep(packed: tf.Tensor1D, B: number): Promise<StepReadout> {
+  const v = Array.from(await packed.data());
+  const k = STEP_METRIC_KEYS.length;
+  const metrics = {} as StepReadout['metrics'];
+  STEP_METRIC_KEYS.forEach((key, i) => {
+    metrics[key] = v[i] ?? Number.NaN;
+  });
+  return {
+    metrics,
+    policyChosen: v.slice(k, k + B),
+    policyRejected: v.slice(k + B, k + 2 * B),
+    losses: v.slice(k + 2 * B, k + 3 * B),
+  };
+}
+
 /**
- * One update of π_θ. Returns the packed STEP_METRIC_KEYS [8] on the device: read it only on
- * log steps (a GPU→CPU sync); the caller disposes it. Nothing else outlives the step.
+ * One update of π_θ. Returns, packed on the device, STEP_METRIC_KEYS [8] then the per-pair
+ * values [3B]: read it with readStep only on log steps; the caller disposes it.
  */
 export function preferenceStep(
   policy: CausalLM,
@@ -143,18 +172,18 @@ export function preferenceStep(
   B: number,
 ): tf.Tensor1D {
   return tf.tidy(() => {
-    let metrics: tf.Tensor1D | null = null;
+    let kept: tf.Tensor1D[] = [];
     const { grads } = tf.variableGrads(() => {
       const o = preferenceObjective(policy, t, ref, opts.loss, B);
-      metrics = tf.keep(o.metrics);
+      kept = [tf.keep(o.metrics), tf.keep(o.perPair)];
       return o.loss;
     }, policy.variables());
     const clipped = clipByGlobalNorm(grads, opts.maxGradNorm);
     optimizer.applyGradients(clipped.grads);
-    const m = metrics as tf.Tensor1D | null;
-    if (!m) throw new Error('objective produced no metrics');
-    const packed = tf.concat([m, tf.reshape(clipped.norm, [1])]) as tf.Tensor1D;
-    m.dispose();
+    const [m, perPair] = kept;
+    if (!m || !perPair) throw new Error('objective produced no metrics');
+    const packed = tf.concat([m, tf.reshape(clipped.norm, [1]), perPair]) as tf.Tensor1D;
+    tf.dispose(kept);
     return packed;
   });
 }
