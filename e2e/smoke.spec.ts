@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { Playground } from './playground';
+
+// SwiftShader unless DPO_E2E_ADAPTER names another adapter (see playwright.config.ts).
+const expectSwiftShader = (process.env.DPO_E2E_ADAPTER ?? 'swiftshader') === 'swiftshader';
+
+test('the worker starts on WebGPU and runs a forward pass of a nano model', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open();
+  await app.waitForBackend();
+
+  const status = await app.status();
+  // A silent fallback to WebGL or the CPU must fail here.
+  expect(status?.backend).toBe('webgpu');
+  expect(status?.phase).toBe('idle');
+  expect(status?.adapter).not.toBeNull();
+  if (expectSwiftShader) expect(status?.adapter?.architecture).toBe('swiftshader');
+  await expect(app.badge()).toContainText('WebGPU');
+
+  await page.getByTestId('smoke-run').click();
+  const result = page.getByTestId('smoke-result');
+  await expect(result).toBeVisible();
+  await expect(result).toHaveAttribute('data-finite', 'true');
+  await expect(result).toContainText('[2, 16, 512]');
+
+  const viaApi = await page.evaluate(() => window.dpoPlayground?.smokeForward());
+  expect(viaApi?.logitsShape).toEqual([2, 16, 512]);
+  expect(viaApi?.finite).toBe(true);
+  expect(app.errors).toEqual([]);
+});
