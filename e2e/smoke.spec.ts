@@ -26,5 +26,8 @@ test('the worker starts on WebGPU and runs a forward pass of a nano model', asyn
   const viaApi = await page.evaluate(() => window.dpoPlayground?.smokeForward());
   expect(viaApi?.logitsShape).toEqual([2, 16, 512]);
   expect(viaApi?.finite).toBe(true);
+  // The same seeded model on the tfjs CPU backend in Node sums its logits to 27.698076
+  // (src/worker/smoke.ts): WebGPU in the browser must agree.
+  expect(Math.abs((viaApi?.checksum ?? 0) - 27.698076)).toBeLessThan(1e-3);
   expect(app.errors).toEqual([]);
 });

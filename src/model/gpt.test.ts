@@ -119,6 +119,10 @@ describe('GPT', () => {
   });
 
   it('the same seed gives the same weights; another seed differs', async () => {
+    // Seed 0 included: tfjs's own seed 0 means "unseeded".
+    const z1 = await values(testModel(0).params.get('wte.weight') ?? tf.zeros([1]));
+    const z2 = await values(testModel(0).params.get('wte.weight') ?? tf.zeros([1]));
+    expect(z1).toEqual(z2);
     const a = testModel(9);
     const b = testModel(9);
     const c = testModel(10);

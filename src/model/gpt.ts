@@ -87,7 +87,8 @@ export class GPT {
     validateConfig(config);
     const params = new Map<string, tf.Variable>();
     parameterShapes(config).forEach(([name, shape], i) => {
-      const init = initialValue(name, shape, config, seed * 1000 + i);
+      // +1: tfjs treats seed 0 as "unseeded" and falls back to Math.random.
+      const init = initialValue(name, shape, config, seed * 1000 + i + 1);
       params.set(name, tf.variable(init, trainable));
       init.dispose();
     });
