@@ -120,7 +120,10 @@ export function clipByGlobalNorm(
   grads: tf.NamedTensorMap,
   maxNorm: number,
 ): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar;
+  // A chain of adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past
+  // the device's storage-buffer limit (8 by default) — a model has dozens of tensors.
+  const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+  const norm = tf.sqrt(squares.reduce((a, b) => tf.add(a, b), tf.scalar(0))) as tf.Scalar;
   if (!Number.isFinite(maxNorm)) return { grads, norm };
   const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
   const clipped: tf.NamedTensorMap = {};

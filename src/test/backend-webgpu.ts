@@ -3,7 +3,7 @@
 // Vulkan driver, leave VK_ICD_FILENAMES unset and Dawn picks the GPU.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll } from 'vitest';
+import { afterEach, beforeAll, expect } from 'vitest';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Dawn's Vulkan loader complains on stderr without it.
@@ -25,4 +25,17 @@ beforeAll(async () => {
     throw new Error('WebGPU backend unavailable: install chromium (SwiftShader) or a GPU driver');
   }
   await tf.ready();
+  // A WebGPU validation error (e.g. too many buffers for one shader) otherwise only prints
+  // to stderr while the op returns garbage: fail the test that caused it.
+  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+  device.onuncapturederror = (ev) => {
+    gpuErrors.push(ev.error.message);
+  };
+});
+
+const gpuErrors: string[] = [];
+
+afterEach(() => {
+  const errors = gpuErrors.splice(0);
+  expect(errors, 'WebGPU validation errors').toEqual([]);
 });
