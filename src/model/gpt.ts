@@ -193,8 +193,8 @@ export class GPT {
     const Tpast = cache?.k[0]?.shape[2] ?? 0;
     const drop = (x: tf.Tensor) => (training && dropout > 0 ? tf.dropout(x, dropout) : x);
 
-    const tok = tf.gather(this.param('wte.weight'), ids.toInt()); // [B, Tn, C]
-    const pos = tf.gather(this.param('wpe.weight'), positions.toInt()); // [B, Tn, C]
+    const tok = embed(this.param('wte.weight'), ids); // [B, Tn, C]
+    const pos = embed(this.param('wpe.weight'), positions); // [B, Tn, C]
     let x = drop(tf.add(tok, pos)) as tf.Tensor3D; // [B, Tn, C]
 
     const bias = attentionBias(keyMask, Tpast, Tn); // [B, 1, Tn, Tk]
@@ -241,14 +241,25 @@ export class GPT {
     const { nHead: nh, nEmbd: C, dropout } = this.config;
     const hs = C / nh;
     const [B, T] = x.shape;
-    const qkv = this.conv1d(x, `h.${layer}.attn.c_attn`); // [B, T, 3C]
-    const heads = (t: tf.Tensor) =>
-      tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D; // [B, nh, T, hs]
-    const [q, kNew, vNew] = tf.split(qkv, 3, 2).map(heads) as [
-      tf.Tensor4D,
-      tf.Tensor4D,
-      tf.Tensor4D,
-    ];
+    const prefix = `h.${layer}.attn.c_attn`;
+    // Split the [C, 3C] weight rather than the [B, T, 3C] output: the same q, k, v, and the
+    // slices are of a small tensor (slicing activations is slow on the CPU backend).
+    const ws = tf.split(this.param(`${prefix}.weight`), 3, 1); // 3 × [C, C]
+    const bs = tf.split(this.param(`${prefix}.bias`), 3, 0); // 3 × [C]
+    const flat = tf.reshape(x, [B * T, C]); // [B·T, C]
+    const heads = (i: number) =>
+      tf.transpose(
+        tf.reshape(tf.add(tf.matMul(flat, ws[i] as tf.Tensor2D), bs[i] as tf.Tensor1D), [
+          B,
+          T,
+          nh,
+          hs,
+        ]),
+        [0, 2, 1, 3],
+      ) as tf.Tensor4D; // [B, nh, T, hs]
+    const q = heads(0);
+    const kNew = heads(1);
+    const vNew = heads(2);
     const kPast = cache?.k[layer];
     const vPast = cache?.v[layer];
     const k = kPast ? tf.concat([kPast, kNew], 2) : kNew; // [B, nh, Tk, hs]
@@ -266,6 +277,18 @@ export class GPT {
   private mlp(x: tf.Tensor3D, h: string): tf.Tensor3D {
     return this.conv1d(gelu(this.conv1d(x, `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`);
   }
+}
+
+/**
+ * Embedding lookup as one-hot · table: table [R, C], ids [B, T] → [B, T, C]. Its gradient is
+ * a matMul; tf.gather's is an unsortedSegmentSum that the CPU backend runs per segment
+ * (minutes per step at vocab 512).
+ */
+function embed(table: tf.Tensor, ids: tf.Tensor2D): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const [R = 0, C = 0] = table.shape;
+  const oneHot = tf.oneHot(tf.reshape(ids.toInt(), [B * T]), R); // [B·T, R]
+  return tf.reshape(tf.matMul(oneHot, table as tf.Tensor2D), [B, T, C]);
 }
 
 /** GELU, tanh approximation (GPT-2's gelu_new). */

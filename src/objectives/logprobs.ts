@@ -15,18 +15,22 @@ export type LogpReduction = 'sum' | 'mean';
 
 /**
  * Next-token log-probs. logits [N, T, V], ids [N, T] → [N, T−1], where entry t is
- * log p(ids[t+1] | ids[≤t]). Gathers the target logit directly (no one-hot of [N, T, V]).
+ * log p(ids[t+1] | ids[≤t]).
  */
 export function tokenLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const [N, T, V] = logits.shape;
-    const pred = tf.slice(logits, [0, 0, 0], [N, T - 1, V]); // [N, T−1, V]
-    const targets = tf.slice(ids.toInt(), [0, 1], [N, T - 1]); // [N, T−1]
-    const rows = tf.range(0, N * (T - 1), 1, 'int32');
-    const rowOffsets = tf.mul(rows, tf.scalar(V, 'int32')).reshape([N, T - 1]);
-    const flatIndex = tf.add(rowOffsets, targets).reshape([-1]); // [N·(T−1)]
-    const picked = tf.gather(tf.reshape(pred, [-1]), flatIndex).reshape([N, T - 1]);
-    return tf.sub(picked, tf.logSumExp(pred, -1)) as tf.Tensor2D; // [N, T−1]
+    // Work on all T positions and slice the small [N, T] result: slicing the [N, T, V]
+    // logits costs more than the model on the CPU backend. The last position's target is a
+    // dummy 0 that the final slice drops.
+    const next = tf.concat(
+      [tf.slice(ids.toInt(), [0, 1], [N, T - 1]), tf.zeros([N, 1], 'int32')],
+      1,
+    );
+    // One-hot · logits, not tf.gather: gather's gradient is slow on the CPU backend.
+    const picked = tf.sum(tf.mul(logits, tf.oneHot(next, V)), -1); // [N, T]
+    const logp = tf.sub(picked, tf.logSumExp(logits, -1)); // [N, T]
+    return tf.slice(logp, [0, 0], [N, T - 1]) as tf.Tensor2D; // [N, T−1]
   });
 }
 
