@@ -4,6 +4,8 @@
  * transferable typed arrays.
  */
 import type { PresetName } from '../model/config';
+import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -16,9 +18,30 @@ export interface AdapterInfo {
   description: string;
 }
 
+export type RunState = 'empty' | 'loading' | 'preparing' | 'ready' | 'training' | 'paused' | 'done';
+
 export type WorkerRequest =
   | { type: 'init'; version: number; preferBackends?: BackendName[] }
-  | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number };
+  | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number }
+  /** Loads the SFT checkpoint (a same-origin URL) that π_θ and π_ref start from. */
+  | { type: 'load-checkpoint'; url: string }
+  /** Samples and labels preference pairs, caches π_ref: the run is then ready to train. */
+  | { type: 'prepare'; settings: DpoRunSettings }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  /** Drops the run; π_θ restarts from the checkpoint at the next prepare. */
+  | { type: 'reset' }
+  | { type: 'update'; beta?: number; lr?: number; steps?: number };
+
+export interface CheckpointSummary {
+  url: string;
+  preset: string;
+  parameters: number;
+  vocabSize: number;
+  blockSize: number;
+  meta: Record<string, string | number>;
+}
 
 export interface SmokeResult {
   preset: PresetName;
@@ -40,6 +63,19 @@ export type WorkerEvent =
       fallbackReason: string | null;
     }
   | ({ type: 'smoke-result' } & SmokeResult)
+  | ({ type: 'checkpoint' } & CheckpointSummary)
+  | {
+      type: 'progress';
+      stage: 'sampling' | 'reference' | 'evaluating';
+      done: number;
+      total: number;
+    }
+  | { type: 'pairs'; preview: PairPreview[]; total: number }
+  /** New points since the last batch (a few batches a second, never the whole history). */
+  | { type: 'metrics'; points: MetricPoint[] }
+  | { type: 'samples'; samples: SampleView[] }
+  | { type: 'inspector'; pairs: InspectorPair[] }
+  | { type: 'run-state'; state: RunState; step: number; steps: number }
   | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' };
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;

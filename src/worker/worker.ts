@@ -2,6 +2,7 @@
 /** The worker that owns tfjs: a thin, exhaustive switch over typed requests. */
 import { adapterInfo, selectBackend } from './backend';
 import { PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
+import { RunController } from './runController';
 import { smokeForward } from './smoke';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -9,6 +10,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 function post(e: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(e, transfer);
 }
+
+const controller = new RunController((e) => post(e));
 
 async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
@@ -26,6 +29,20 @@ async function handle(req: WorkerRequest): Promise<void> {
       post({ type: 'smoke-result', ...r });
       return;
     }
+    case 'load-checkpoint':
+      return controller.loadCheckpoint(req.url);
+    case 'prepare':
+      return controller.prepare(req.settings);
+    case 'start':
+      return controller.start();
+    case 'pause':
+      return controller.pause();
+    case 'step':
+      return controller.stepOnce();
+    case 'reset':
+      return controller.reset();
+    case 'update':
+      return controller.update(req);
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);

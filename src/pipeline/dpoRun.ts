@@ -1,0 +1,284 @@
+/**
+ * A whole DPO run on a sentiment-style task, as in the paper's Task 1: sample K completions
+ * per prompt from π_ref, label pairs with the ground-truth reward, cache π_ref's log-probs,
+ * train π_θ, and evaluate reward and KL on held-out prompts. Reports through callbacks; the
+ * worker and Node scripts drive it step by step.
+ */
+import { generate } from '../model/generate';
+import type { GPT } from '../model/gpt';
+import type { PreferenceLossConfig } from '../objectives/losses';
+import { makePairs, type PairingMode } from '../task/preferences';
+import type { BpeTokenizer } from '../tokenizer/bpe';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
+import type { TokenizedPair } from './collate';
+import { evaluatePolicy } from './evaluate';
+import type { OptimConfig } from './optim';
+import { PreferenceTrainer, precomputeReference } from './preferenceTrainer';
+
+export interface DpoRunSettings {
+  loss: PreferenceLossConfig;
+  optim: OptimConfig;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  /** Read metrics back every this many steps (a GPU sync). */
+  logEvery: number;
+  data: {
+    /** Training prompts and completions sampled per prompt from π_ref (paper: 4). */
+    prompts: number;
+    completionsPerPrompt: number;
+    temperature: number;
+    maxNewTokens: number;
+    pairing: PairingMode;
+  };
+  eval: { every: number; prompts: number; maxNewTokens: number; temperature: number };
+}
+
+export interface DpoRunCallbacks {
+  onProgress?(stage: 'sampling' | 'reference' | 'evaluating', done: number, total: number): void;
+  onPairs?(preview: PairPreview[], total: number): void;
+  onMetrics?(point: MetricPoint): void;
+  onSamples?(samples: SampleView[]): void;
+  onInspector?(pairs: InspectorPair[]): void;
+}
+
+export interface DpoTask {
+  tokenizer: BpeTokenizer;
+  /** Prompt texts for the preference data and for evaluation (disjoint). */
+  trainPrompts: string[];
+  evalPrompts: string[];
+  reward: (completion: string) => number;
+}
+
+interface PairText {
+  prompt: string;
+  chosen: string;
+  rejected: string;
+}
+
+export class DpoRun {
+  private evalRefLevel = Number.NaN;
+  private refSamples: { text: string; reward: number }[] = [];
+
+  private constructor(
+    readonly policy: GPT,
+    readonly reference: GPT,
+    private readonly trainer: PreferenceTrainer,
+    private readonly task: DpoTask,
+    private settings: DpoRunSettings,
+    private readonly texts: PairText[],
+    private readonly cb: DpoRunCallbacks,
+  ) {}
+
+  /** Clones the SFT model into π_ref (frozen) and π_θ, builds the pairs, caches π_ref. */
+  static async prepare(
+    sft: GPT,
+    task: DpoTask,
+    settings: DpoRunSettings,
+    cb: DpoRunCallbacks = {},
+  ): Promise<DpoRun> {
+    const reference = sft.clone(false);
+    const policy = sft.clone(true);
+    try {
+      const { pairs, texts, preview } = await buildPairs(reference, task, settings, cb);
+      cb.onPairs?.(preview.slice(0, 200), preview.length);
+      if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
+      const collate = { padId: task.tokenizer.eot, maxLength: sft.config.blockSize };
+      const refLogps = await precomputeReference(reference, pairs, collate, 16, (d, t) =>
+        cb.onProgress?.('reference', d, t),
+      );
+      const trainer = new PreferenceTrainer(policy, pairs, refLogps, settings, collate);
+      const run = new DpoRun(policy, reference, trainer, task, settings, texts, cb);
+      await run.evaluate(); // step 0: π_θ = π_ref
+      return run;
+    } catch (e) {
+      policy.dispose();
+      reference.dispose();
+      throw e;
+    }
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  get done(): boolean {
+    return this.trainer.step >= this.settings.steps;
+  }
+
+  get config(): DpoRunSettings {
+    return this.settings;
+  }
+
+  /** β, lr and the step budget can change mid-run; they apply from the next step. */
+  update(patch: { beta?: number; lr?: number; steps?: number }): void {
+    this.trainer.update({
+      ...(patch.beta !== undefined ? { loss: { beta: patch.beta } } : {}),
+      ...(patch.lr !== undefined ? { optim: { lr: patch.lr } } : {}),
+    });
+    this.settings = {
+      ...this.trainer.config,
+      steps: patch.steps ?? this.settings.steps,
+      logEvery: this.settings.logEvery,
+      data: this.settings.data,
+      eval: this.settings.eval,
+    };
+  }
+
+  /** One optimisation step, logging and evaluating on their schedules. */
+  async trainStep(): Promise<void> {
+    const s = this.trainer.step + 1;
+    const log = s % this.settings.logEvery === 0 || s === 1 || s >= this.settings.steps;
+    const r = await this.trainer.trainStep(log);
+    if (r) {
+      this.cb.onMetrics?.({
+        step: r.step,
+        phase: 'dpo',
+        ...r.metrics,
+        learning_rate: r.lr,
+        beta: r.beta,
+        pairs_per_second: r.pairsPerSecond,
+      });
+      this.cb.onInspector?.(
+        r.indices.map((index, i) => {
+          const t = this.texts[index] ?? { prompt: '', chosen: '', rejected: '' };
+          return {
+            index,
+            ...t,
+            policyChosen: r.policyChosen[i] ?? Number.NaN,
+            policyRejected: r.policyRejected[i] ?? Number.NaN,
+            refChosen: r.reference[i]?.chosen ?? Number.NaN,
+            refRejected: r.reference[i]?.rejected ?? Number.NaN,
+            loss: r.losses[i] ?? Number.NaN,
+            beta: r.beta,
+          };
+        }),
+      );
+    }
+    if (s % this.settings.eval.every === 0 || s === this.settings.steps) await this.evaluate();
+  }
+
+  /** Reward and KL of fresh π_θ samples on the evaluation prompts. */
+  async evaluate(): Promise<void> {
+    const { tokenizer, evalPrompts, reward } = this.task;
+    const prompts = evalPrompts
+      .slice(0, this.settings.eval.prompts)
+      .map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
+    const generation = {
+      temperature: this.settings.eval.temperature,
+      topK: 0,
+      topP: 1,
+      maxNewTokens: this.settings.eval.maxNewTokens,
+      seed: this.settings.seed + 7919 * (this.trainer.step + 1),
+      eotId: tokenizer.eot,
+    };
+    const decode = (ids: number[]) => tokenizer.decode(ids);
+    const opts = { generation, padId: tokenizer.eot, decode, reward };
+    if (Number.isNaN(this.evalRefLevel)) {
+      // π_ref's level, measured once with its own samples (the dashed line).
+      const ref = await evaluatePolicy(this.reference, this.reference, prompts, opts);
+      this.evalRefLevel = ref.reward;
+      this.refSamples = ref.samples.map((s) => ({ text: s.text, reward: s.reward }));
+    }
+    const r = await evaluatePolicy(this.policy, this.reference, prompts, opts);
+    this.cb.onMetrics?.({
+      step: this.trainer.step,
+      phase: 'dpo',
+      'eval/reward': r.reward,
+      'eval/ref_reward': this.evalRefLevel,
+      'eval/kl': r.kl,
+      'eval/kl_sample': r.klSample,
+    });
+    this.cb.onSamples?.(
+      r.samples.map((s, i) => ({
+        prompt: evalPrompts[i] ?? '',
+        promptIds: s.prompt,
+        tokens: s.tokens,
+        tokenTexts: s.tokens.map((id) => tokenizer.tokenText(id)),
+        policyLogps: s.policyLogps,
+        refLogps: s.refLogps,
+        text: s.text,
+        reward: s.reward,
+        refText: this.refSamples[i]?.text ?? '',
+        refReward: this.refSamples[i]?.reward ?? Number.NaN,
+      })),
+    );
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.policy.dispose();
+    this.reference.dispose();
+  }
+}
+
+/** Samples K completions per prompt from π_ref and labels pairs with the reward. */
+async function buildPairs(
+  reference: GPT,
+  task: DpoTask,
+  settings: DpoRunSettings,
+  cb: DpoRunCallbacks,
+): Promise<{ pairs: TokenizedPair[]; texts: PairText[]; preview: PairPreview[] }> {
+  const { tokenizer } = task;
+  const d = settings.data;
+  const prompts = task.trainPrompts.slice(0, d.prompts);
+  const pairs: TokenizedPair[] = [];
+  const texts: PairText[] = [];
+  const preview: PairPreview[] = [];
+  const chunk = Math.max(1, Math.floor(64 / d.completionsPerPrompt));
+  for (let i = 0; i < prompts.length; i += chunk) {
+    const group = prompts.slice(i, i + chunk);
+    const ids = group.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
+    const batch = ids.flatMap((p) => Array.from({ length: d.completionsPerPrompt }, () => p));
+    const g = await generate(reference, batch, {
+      temperature: d.temperature,
+      topK: 0,
+      topP: 1,
+      maxNewTokens: d.maxNewTokens,
+      seed: settings.seed + i,
+      eotId: tokenizer.eot,
+    });
+    group.forEach((prompt, j) => {
+      const scored = Array.from({ length: d.completionsPerPrompt }, (_, k) => {
+        const tokens = g.tokens[j * d.completionsPerPrompt + k] ?? [];
+        const text = tokenizer.decode(tokens.filter((t) => t !== tokenizer.eot));
+        return { item: { tokens, text }, reward: task.reward(text) };
+      });
+      for (const p of makePairs(scored, d.pairing)) {
+        pairs.push({ prompt: ids[j] ?? [], chosen: p.chosen.tokens, rejected: p.rejected.tokens });
+        texts.push({ prompt, chosen: p.chosen.text, rejected: p.rejected.text });
+        preview.push({
+          prompt,
+          chosen: p.chosen.text,
+          rejected: p.rejected.text,
+          chosenReward: p.chosenReward,
+          rejectedReward: p.rejectedReward,
+        });
+      }
+    });
+    cb.onProgress?.('sampling', Math.min(prompts.length, i + chunk), prompts.length);
+  }
+  return { pairs, texts, preview };
+}
+
+/**
+ * The default demo, sized for a CPU-emulated GPU (SwiftShader) to show the effect within
+ * minutes: 32 prompts × 4 completions (≤ 6 pairs each), β = 0.1 as in the paper.
+ */
+export const DEFAULT_DPO_SETTINGS: DpoRunSettings = {
+  loss: {
+    type: 'sigmoid',
+    beta: 0.1,
+    labelSmoothing: 0,
+    rpoAlpha: 1,
+    simpoGamma: 0.5,
+    reduction: 'sum',
+  },
+  optim: { kind: 'adam', lr: 2e-3, warmupSteps: 5, maxGradNorm: 10 },
+  batchSize: 8,
+  steps: 60,
+  seed: 1,
+  logEvery: 2,
+  data: { prompts: 32, completionsPerPrompt: 4, temperature: 1, maxNewTokens: 16, pairing: 'all' },
+  eval: { every: 20, prompts: 16, maxNewTokens: 16, temperature: 1 },
+};
