@@ -9,6 +9,8 @@ test('the worker starts on WebGPU and runs a forward pass of a nano model', asyn
   await app.open();
   await app.waitForBackend();
 
+  // Idle once the worker has a backend and the default checkpoint is loaded.
+  await page.waitForFunction(() => window.dpoPlayground?.status().phase === 'idle');
   const status = await app.status();
   // A silent fallback to WebGL or the CPU must fail here.
   expect(status?.backend).toBe('webgpu');

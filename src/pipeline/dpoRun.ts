@@ -47,7 +47,8 @@ export interface DpoTask {
   /** Prompt texts for the preference data and for evaluation (disjoint). */
   trainPrompts: string[];
   evalPrompts: string[];
-  reward: (completion: string) => number;
+  /** The ground-truth reward r*(x, y) of a completion given its prompt text. */
+  reward: (completion: string, prompt: string) => number;
 }
 
 interface PairText {
@@ -242,7 +243,7 @@ async function buildPairs(
       const scored = Array.from({ length: d.completionsPerPrompt }, (_, k) => {
         const tokens = g.tokens[j * d.completionsPerPrompt + k] ?? [];
         const text = tokenizer.decode(tokens.filter((t) => t !== tokenizer.eot));
-        return { item: { tokens, text }, reward: task.reward(text) };
+        return { item: { tokens, text }, reward: task.reward(text, prompt) };
       });
       for (const p of makePairs(scored, d.pairing)) {
         pairs.push({ prompt: ids[j] ?? [], chosen: p.chosen.tokens, rejected: p.rejected.tokens });

@@ -36,7 +36,8 @@ export interface EvalOptions {
   generation: GenerateOptions;
   padId: number;
   decode: (ids: number[]) => string;
-  reward: (completion: string) => number;
+  /** r*(x, y): the completion scored in the context of its prompt (decoded). */
+  reward: (completion: string, prompt: string) => number;
 }
 
 /**
@@ -89,7 +90,10 @@ export async function evaluatePolicy(
       refLogps: c.refLogps[i] ?? [],
       kl: sum(c.kl[i] ?? []),
       text,
-      reward: opts.reward(text),
+      reward: opts.reward(
+        text,
+        opts.decode(row.prompt.filter((id) => id !== opts.generation.eotId)),
+      ),
     };
   });
   const mean = (xs: number[]) => (xs.length ? sum(xs) / xs.length : Number.NaN);

@@ -3,9 +3,8 @@
  * and the prompts (2–8-word prefixes of held-out reviews). Shared by `npm run pretrain` and
  * the worker, so the shipped checkpoint and the browser see the same data.
  */
-import { mulberry32 } from '../model/rng';
 import { generateReviews, type Review, splitCorpus } from './corpus';
-import { reviewPrefix } from './preferences';
+import { reviewPrefixes } from './prompts';
 
 export const BUILTIN_TASK = {
   reviews: 20_000,
@@ -13,6 +12,8 @@ export const BUILTIN_TASK = {
   heldOutFraction: 0.1,
   splitSeed: 2,
   promptSeed: 3,
+  promptMinWords: 2,
+  promptMaxWords: 8,
 } as const;
 
 export interface BuiltinTask {
@@ -30,9 +31,14 @@ export function builtinTask(): BuiltinTask {
 
 /** `count` prompts from held-out reviews, starting at review `offset` (train vs eval sets). */
 export function builtinPrompts(heldOut: Review[], count: number, offset: number): string[] {
-  const rand = mulberry32(BUILTIN_TASK.promptSeed + offset);
-  return Array.from({ length: count }, (_, i) => {
-    const r = heldOut[(offset + i) % heldOut.length];
-    return r ? reviewPrefix(r.text, rand) : '';
-  });
+  if (heldOut.length === 0) return [];
+  const sources = Array.from(
+    { length: count },
+    (_, i) => heldOut[(offset + i) % heldOut.length] as Review,
+  );
+  return reviewPrefixes(sources, {
+    minWords: BUILTIN_TASK.promptMinWords,
+    maxWords: BUILTIN_TASK.promptMaxWords,
+    seed: BUILTIN_TASK.promptSeed + offset,
+  }).map((p) => p.text);
 }

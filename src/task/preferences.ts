@@ -1,4 +1,7 @@
-/** Turning K scored completions of one prompt into preference pairs (paper: 4 → 6 pairs). */
+/**
+ * Preference labelling: K completions of one prompt, scored by the ground-truth reward, become
+ * (chosen, rejected) pairs. The paper samples 4 completions per prefix and keeps all 6 pairs.
+ */
 
 export interface Scored<T> {
   item: T;
@@ -10,40 +13,59 @@ export interface LabelledPair<T> {
   rejected: T;
   chosenReward: number;
   rejectedReward: number;
+  /** Positions in the input, so per-completion work (log-probs) can be shared across pairs. */
+  chosenIndex: number;
+  rejectedIndex: number;
 }
 
+/** 'all': every pair of completions (K(K−1)/2); 'best-vs-worst': at most one per prompt. */
 export type PairingMode = 'all' | 'best-vs-worst';
 
-/** Ties (|Δr| ≤ tieEpsilon) are dropped: they carry no preference. */
+/**
+ * Pairs whose rewards differ by more than tieEpsilon, the higher reward chosen; ties carry no
+ * preference and are dropped. The default only drops exact ties up to rounding: AFINN rewards
+ * are σ of integer scores, so distinct scores differ by far more than 1e-6 below |s| ≈ 30.
+ */
 export function makePairs<T>(
-  completions: Scored<T>[],
+  completions: readonly Scored<T>[],
   mode: PairingMode,
   tieEpsilon = 1e-6,
 ): LabelledPair<T>[] {
-  const pair = (a: Scored<T>, b: Scored<T>): LabelledPair<T> | null => {
-    if (Math.abs(a.reward - b.reward) <= tieEpsilon) return null;
-    const [w, l] = a.reward > b.reward ? [a, b] : [b, a];
-    return { chosen: w.item, rejected: l.item, chosenReward: w.reward, rejectedReward: l.reward };
+  if (!(tieEpsilon >= 0)) throw new Error(`tieEpsilon must be ≥ 0, got ${tieEpsilon}`);
+  for (const c of completions) {
+    // A NaN reward would silently compare as a tie and drop every pair it is in.
+    if (!Number.isFinite(c.reward)) throw new Error(`reward must be finite, got ${c.reward}`);
+  }
+  const pair = (i: number, j: number): LabelledPair<T> | null => {
+    const a = completions[i];
+    const b = completions[j];
+    if (!a || !b || Math.abs(a.reward - b.reward) <= tieEpsilon) return null;
+    const [w, l, wi, li] = a.reward > b.reward ? [a, b, i, j] : [b, a, j, i];
+    return {
+      chosen: w.item,
+      rejected: l.item,
+      chosenReward: w.reward,
+      rejectedReward: l.reward,
+      chosenIndex: wi,
+      rejectedIndex: li,
+    };
   };
   if (mode === 'best-vs-worst') {
-    if (completions.length < 2) return [];
-    const sorted = [...completions].sort((a, b) => b.reward - a.reward);
-    const p = pair(sorted[0] as Scored<T>, sorted[sorted.length - 1] as Scored<T>);
+    let best = 0;
+    let worst = 0;
+    completions.forEach((c, i) => {
+      if (c.reward > (completions[best]?.reward ?? c.reward)) best = i;
+      if (c.reward < (completions[worst]?.reward ?? c.reward)) worst = i;
+    });
+    const p = pair(best, worst);
     return p ? [p] : [];
   }
-  const out: LabelledPair<T>[] = [];
+  const pairs: LabelledPair<T>[] = [];
   for (let i = 0; i < completions.length; i++) {
     for (let j = i + 1; j < completions.length; j++) {
-      const p = pair(completions[i] as Scored<T>, completions[j] as Scored<T>);
-      if (p) out.push(p);
+      const p = pair(i, j);
+      if (p) pairs.push(p);
     }
   }
-  return out;
-}
-
-/** A prefix of 2–8 words of a review: the prompt x of the sentiment task. */
-export function reviewPrefix(text: string, rand: () => number, minWords = 2, maxWords = 8): string {
-  const words = text.split(' ');
-  const n = Math.min(words.length - 1, minWords + Math.floor(rand() * (maxWords - minWords + 1)));
-  return words.slice(0, Math.max(1, n)).join(' ');
+  return pairs;
 }

@@ -18,7 +18,7 @@ export interface AdapterInfo {
   description: string;
 }
 
-export type RunState = 'empty' | 'loading' | 'preparing' | 'ready' | 'training' | 'paused' | 'done';
+export type RunState = 'empty' | 'loading-checkpoint' | 'preparing' | 'ready' | 'training' | 'paused' | 'done';
 
 export type WorkerRequest =
   | { type: 'init'; version: number; preferBackends?: BackendName[] }

@@ -27,7 +27,7 @@ export class RunController {
   constructor(private readonly post: (e: WorkerEvent) => void) {}
 
   async loadCheckpoint(url: string): Promise<void> {
-    this.setState('loading');
+    this.setState('loading-checkpoint');
     const res = await fetch(url);
     if (!res.ok) throw new Error(`could not load the checkpoint ${url}: HTTP ${res.status}`);
     const { model, checkpoint } = loadCheckpoint(await res.json(), false);

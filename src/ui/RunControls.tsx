@@ -1,0 +1,188 @@
+import type { PreferenceLossType } from '../objectives/losses';
+import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { RunState } from '../worker/protocol';
+
+const LOSSES: { value: PreferenceLossType; label: string }[] = [
+  { value: 'sigmoid', label: 'DPO (sigmoid)' },
+  { value: 'cdpo', label: 'cDPO (label smoothing)' },
+  { value: 'robust', label: 'Robust DPO' },
+  { value: 'ipo', label: 'IPO' },
+  { value: 'hinge', label: 'Hinge (SLiC)' },
+  { value: 'rpo', label: 'RPO (DPO + NLL)' },
+  { value: 'simpo', label: 'SimPO (no π_ref)' },
+  { value: 'orpo', label: 'ORPO (no π_ref)' },
+];
+
+interface Props {
+  settings: DpoRunSettings;
+  onSettings: (s: DpoRunSettings) => void;
+  run: RunState;
+  step: number;
+  steps: number;
+  progress: { stage: string; done: number; total: number } | null;
+  canRun: boolean;
+  onStart: () => void;
+  onPause: () => void;
+  onStep: () => void;
+  onReset: () => void;
+  /** β and lr may change mid-run. */
+  onLive: (patch: { beta?: number; lr?: number }) => void;
+}
+
+function num(v: string, fallback: number): number {
+  const x = Number(v);
+  return Number.isFinite(x) && x > 0 ? x : fallback;
+}
+
+/** Play / pause / step / reset and the run's hyper-parameters. */
+export function RunControls(p: Props) {
+  const s = p.settings;
+  const locked = p.run !== 'empty';
+  const training = p.run === 'training';
+  const busy = p.run === 'preparing' || p.run === 'loading-checkpoint';
+  const setLoss = (patch: Partial<DpoRunSettings['loss']>) =>
+    p.onSettings({ ...s, loss: { ...s.loss, ...patch } });
+  return (
+    <section className="card controls" aria-label="Run controls">
+      <div className="buttons">
+        <button
+          type="button"
+          data-testid="run-start"
+          onClick={p.onStart}
+          disabled={!p.canRun || training || busy || p.run === 'done'}
+        >
+          {p.run === 'paused' ? '▶ Resume' : '▶ Train'}
+        </button>
+        <button type="button" data-testid="run-pause" onClick={p.onPause} disabled={!training}>
+          ❚❚ Pause
+        </button>
+        <button
+          type="button"
+          data-testid="run-step"
+          onClick={p.onStep}
+          disabled={!p.canRun || training || busy || p.run === 'done'}
+        >
+          Step
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="run-reset"
+          onClick={p.onReset}
+          disabled={busy}
+        >
+          Reset
+        </button>
+        <span className="run-status" data-testid="run-status" data-state={p.run}>
+          {statusText(p)}
+        </span>
+      </div>
+      {p.progress && (
+        <progress
+          max={p.progress.total}
+          value={p.progress.done}
+          aria-label={`${p.progress.stage} progress`}
+        />
+      )}
+      <div className="fields">
+        <label>
+          Objective
+          <select
+            value={s.loss.type}
+            disabled={locked}
+            onChange={(e) => setLoss({ type: e.target.value as PreferenceLossType })}
+          >
+            {LOSSES.map((l) => (
+              <option key={l.value} value={l.value}>
+                {l.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label title="Higher β keeps π_θ closer to π_ref">
+          β
+          <input
+            type="number"
+            step="0.05"
+            min="0.01"
+            value={s.loss.beta}
+            data-testid="beta-input"
+            onChange={(e) => {
+              const beta = num(e.target.value, s.loss.beta);
+              setLoss({ beta });
+              if (locked) p.onLive({ beta });
+            }}
+          />
+        </label>
+        <label>
+          learning rate
+          <input
+            type="number"
+            step="0.0005"
+            min="0"
+            value={s.optim.lr}
+            onChange={(e) => {
+              const lr = num(e.target.value, s.optim.lr);
+              p.onSettings({ ...s, optim: { ...s.optim, lr } });
+              if (locked) p.onLive({ lr });
+            }}
+          />
+        </label>
+        <label>
+          steps
+          <input
+            type="number"
+            min="1"
+            value={s.steps}
+            disabled={locked}
+            onChange={(e) =>
+              p.onSettings({ ...s, steps: Math.round(num(e.target.value, s.steps)) })
+            }
+          />
+        </label>
+        <label>
+          pairs / batch
+          <input
+            type="number"
+            min="1"
+            value={s.batchSize}
+            disabled={locked}
+            onChange={(e) =>
+              p.onSettings({ ...s, batchSize: Math.round(num(e.target.value, s.batchSize)) })
+            }
+          />
+        </label>
+        <label>
+          optimiser
+          <select
+            value={s.optim.kind}
+            disabled={locked}
+            onChange={(e) =>
+              p.onSettings({
+                ...s,
+                optim: { ...s.optim, kind: e.target.value as DpoRunSettings['optim']['kind'] },
+              })
+            }
+          >
+            <option value="adam">Adam</option>
+            <option value="rmsprop">RMSprop (reference code)</option>
+          </select>
+        </label>
+      </div>
+      <p className="hint">
+        β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
+        changed while training.
+      </p>
+    </section>
+  );
+}
+
+function statusText(p: Props): string {
+  if (p.run === 'preparing' && p.progress) {
+    const what = p.progress.stage === 'sampling' ? 'sampling pairs from π_ref' : 'caching π_ref';
+    return `${what} ${p.progress.done}/${p.progress.total}`;
+  }
+  if (p.run === 'loading-checkpoint') return 'loading the SFT checkpoint…';
+  if (p.run === 'empty') return 'ready: press Train';
+  return `${p.run} · step ${p.step}/${p.steps}`;
+}

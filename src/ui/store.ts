@@ -1,0 +1,86 @@
+/** The UI's state: one typed object, updated only by worker events and user actions. */
+import type {
+  AdapterInfo,
+  BackendName,
+  CheckpointSummary,
+  RunState,
+  WorkerEvent,
+} from '../worker/protocol';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
+
+export interface UiState {
+  backend: BackendName | null;
+  adapter: AdapterInfo | null;
+  fallbackReason: string | null;
+  checkpoint: CheckpointSummary | null;
+  run: RunState;
+  step: number;
+  steps: number;
+  progress: { stage: string; done: number; total: number } | null;
+  points: MetricPoint[];
+  samples: SampleView[];
+  inspector: InspectorPair[];
+  pairs: PairPreview[];
+  pairsTotal: number;
+  error: string | null;
+}
+
+export const INITIAL_STATE: UiState = {
+  backend: null,
+  adapter: null,
+  fallbackReason: null,
+  checkpoint: null,
+  run: 'empty',
+  step: 0,
+  steps: 0,
+  progress: null,
+  points: [],
+  samples: [],
+  inspector: [],
+  pairs: [],
+  pairsTotal: 0,
+  error: null,
+};
+
+export type UiAction = WorkerEvent | { type: 'clear-run' } | { type: 'dismiss-error' };
+
+export function reduce(s: UiState, a: UiAction): UiState {
+  switch (a.type) {
+    case 'ready':
+      return { ...s, backend: a.backend, adapter: a.adapter, fallbackReason: a.fallbackReason };
+    case 'checkpoint': {
+      const { type: _t, ...checkpoint } = a;
+      return { ...s, checkpoint };
+    }
+    case 'progress':
+      return { ...s, progress: { stage: a.stage, done: a.done, total: a.total } };
+    case 'pairs':
+      return { ...s, pairs: a.preview, pairsTotal: a.total };
+    case 'metrics':
+      return { ...s, points: [...s.points, ...a.points] };
+    case 'samples':
+      return { ...s, samples: a.samples };
+    case 'inspector':
+      return { ...s, inspector: a.pairs };
+    case 'run-state':
+      return {
+        ...s,
+        run: a.state,
+        step: a.step,
+        steps: a.steps,
+        progress: a.state === 'preparing' ? s.progress : null,
+      };
+    case 'error':
+      return { ...s, error: a.message };
+    case 'smoke-result':
+      return s;
+    case 'clear-run':
+      return { ...s, points: [], samples: [], inspector: [], pairs: [], pairsTotal: 0, step: 0 };
+    case 'dismiss-error':
+      return { ...s, error: null };
+    default: {
+      const never: never = a;
+      return never;
+    }
+  }
+}
