@@ -18,12 +18,14 @@
  * reviews and in our corpus, so we register the same lexicon with a wider negation rule.
  */
 import Sentiment from 'sentiment';
-import afinnLabels from 'sentiment/languages/en/labels.json';
+// The package's own English module (CommonJS): it loads the lexicon with require, which both
+// Vite and Node resolve; importing labels.json directly breaks Node's ESM loader under tsx.
+import english from 'sentiment/languages/en/index.js';
 
 /** s = ±3 (one "great" / "terrible") gives r* = σ(±1) ≈ 0.73 / 0.27; s = ±9 gives 0.95 / 0.05. */
 export const REWARD_TEMPERATURE = 3;
 
-const LEXICON: Readonly<Record<string, number>> = afinnLabels;
+const LEXICON: Readonly<Record<string, number>> = english.labels;
 
 /** "wasnt" stands for wasnt, wasn't and wasn’t: the package's tokenizer keeps apostrophes. */
 const NEGATOR_STEMS =

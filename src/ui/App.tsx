@@ -1,50 +1,36 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/dpoRun';
 import { WorkerClient } from '../worker/client';
 import type { SmokeResult } from '../worker/protocol';
-import { installAutomation, type PlaygroundStatus } from './automation';
+import { installAutomation } from './automation';
 import { BackendBadge } from './BackendBadge';
+import { TrainingCharts } from './charts/TrainingCharts';
 import { EngineCheck } from './EngineCheck';
+import { PairsTable } from './panels/PairsTable';
+import { SamplesPanel } from './panels/SamplesPanel';
+import { StepInspector } from './panels/StepInspector';
+import { RunControls } from './RunControls';
+import { INITIAL_STATE, reduce } from './store';
 
-const INITIAL: PlaygroundStatus = {
-  phase: 'loading',
-  step: 0,
-  backend: null,
-  adapter: null,
-  fallbackReason: null,
-};
+const CHECKPOINT_URL = `${import.meta.env.BASE_URL}checkpoints/sft-nano.json`;
 
 export function App() {
-  const [status, setStatus] = useState<PlaygroundStatus>(INITIAL);
-  const [error, setError] = useState<string | null>(null);
-  const statusRef = useRef(status);
-  statusRef.current = status;
+  const [state, dispatch] = useReducer(reduce, INITIAL_STATE);
+  const [settings, setSettings] = useState<DpoRunSettings>(DEFAULT_DPO_SETTINGS);
+  const startWhenReady = useRef(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
   const client = useMemo(() => new WorkerClient(), []);
 
   useEffect(() => {
     const off = client.on((e) => {
-      switch (e.type) {
-        case 'ready':
-          setStatus((s) => ({
-            ...s,
-            phase: 'idle',
-            backend: e.backend,
-            adapter: e.adapter,
-            fallbackReason: e.fallbackReason,
-          }));
-          return;
-        case 'error':
-          setError(e.message);
-          if (e.requestType === 'init' || e.requestType === 'unknown') {
-            setStatus((s) => ({ ...s, phase: 'error' }));
-          }
-          return;
-        case 'smoke-result':
-          return;
-        default: {
-          const never: never = e;
-          return never;
-        }
+      dispatch(e);
+      if (e.type === 'ready') client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+      if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
+        startWhenReady.current = false;
+        client.send({ type: 'start' });
       }
+      if (e.type === 'error') startWhenReady.current = false;
     });
     client.init();
     return () => {
@@ -52,21 +38,47 @@ export function App() {
     };
   }, [client]);
 
-  const smokeForward = useMemo(
-    () => async (): Promise<SmokeResult> => {
-      const { type: _type, ...r } = await client.request(
-        { type: 'smoke-forward', preset: 'nano', batch: 2, seqLen: 16, seed: 0 },
-        'smoke-result',
-      );
-      return r;
-    },
-    [client],
-  );
+  const smokeForward = useCallback(async (): Promise<SmokeResult> => {
+    const { type: _type, ...r } = await client.request(
+      { type: 'smoke-forward', preset: 'nano', batch: 2, seqLen: 16, seed: 0 },
+      'smoke-result',
+    );
+    return r;
+  }, [client]);
 
   useEffect(
-    () => installAutomation({ status: () => statusRef.current, smokeForward }),
+    () =>
+      installAutomation({
+        status: () => {
+          const s = stateRef.current;
+          return {
+            phase: !s.backend ? 'loading' : s.run === 'empty' ? 'idle' : s.run,
+            step: s.step,
+            backend: s.backend,
+            adapter: s.adapter,
+            fallbackReason: s.fallbackReason,
+          };
+        },
+        metrics: () => stateRef.current.points.map((p) => ({ ...p })),
+        samples: () => stateRef.current.samples.map((s) => ({ ...s })),
+        smokeForward,
+      }),
     [smokeForward],
   );
+
+  const prepare = (thenStart: boolean) => {
+    dispatch({ type: 'clear-run' });
+    startWhenReady.current = thenStart;
+    client.send({ type: 'prepare', settings });
+  };
+  const onStart = () => {
+    if (state.run === 'empty') prepare(true);
+    else client.send({ type: 'start' });
+  };
+  const onStep = () => {
+    if (state.run === 'empty') prepare(false);
+    else client.send({ type: 'step' });
+  };
 
   return (
     <div className="app">
@@ -74,25 +86,73 @@ export function App() {
         <div>
           <h1>DPO Playground</h1>
           <p className="tagline">
-            Direct Preference Optimization, live in your browser: a small GPT learns from
-            preferences, on WebGPU. Nothing leaves this machine.
+            Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
+            from preference pairs to write positive reviews. Runs on your GPU via WebGPU; nothing
+            leaves this machine.
           </p>
         </div>
-        <BackendBadge status={status} />
+        <BackendBadge
+          status={{
+            phase: state.backend ? 'idle' : 'loading',
+            step: state.step,
+            backend: state.backend,
+            adapter: state.adapter,
+            fallbackReason: state.fallbackReason,
+          }}
+        />
       </header>
-      {status.fallbackReason && (
+      {state.fallbackReason && (
         <p className="notice" role="status">
-          Running on {status.backend}: {status.fallbackReason}.
+          Running on {state.backend}: {state.fallbackReason}.
         </p>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
+      {state.error && (
+        <div className="error-banner" role="alert" data-testid="error-banner">
+          <span>{state.error}</span>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => dispatch({ type: 'dismiss-error' })}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      <RunControls
+        settings={settings}
+        onSettings={setSettings}
+        run={state.run}
+        step={state.step}
+        steps={state.steps}
+        progress={state.progress}
+        canRun={!!state.checkpoint}
+        onStart={onStart}
+        onPause={() => client.send({ type: 'pause' })}
+        onStep={onStep}
+        onReset={() => {
+          client.send({ type: 'reset' });
+          dispatch({ type: 'clear-run' });
+        }}
+        onLive={(patch) => client.send({ type: 'update', ...patch })}
+      />
+      {state.checkpoint && (
+        <p className="hint checkpoint" data-testid="checkpoint-info">
+          π_ref = SFT checkpoint <code>{state.checkpoint.url}</code>:{' '}
+          {state.checkpoint.parameters.toLocaleString()} parameters, vocab{' '}
+          {state.checkpoint.vocabSize}, context {state.checkpoint.blockSize}; trained by{' '}
+          <code>npm run pretrain</code> (held-out loss {String(state.checkpoint.meta.heldOutLoss)}).
         </p>
       )}
-      <main className="grid">
-        <EngineCheck run={smokeForward} disabled={status.phase !== 'idle'} />
-      </main>
+      <TrainingCharts points={state.points} />
+      <div className="grid two">
+        <SamplesPanel samples={state.samples} beta={settings.loss.beta} />
+        <StepInspector pairs={state.inspector} lossType={settings.loss.type} />
+      </div>
+      <PairsTable pairs={state.pairs} total={state.pairsTotal} />
+      <details className="card engine">
+        <summary>Engine check</summary>
+        <EngineCheck run={smokeForward} disabled={!state.backend} />
+      </details>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 /** A small read-only automation API on window, for e2e tests, scripts and notebooks. */
-import type { AdapterInfo, BackendName, SmokeResult } from '../worker/protocol';
+import type { AdapterInfo, BackendName, RunState, SmokeResult } from '../worker/protocol';
+import type { MetricPoint, SampleView } from '../worker/views';
 
-export type Phase = 'loading' | 'idle' | 'busy' | 'error';
+/** 'loading' until the worker reports a backend, then the run's state. */
+export type Phase = 'loading' | 'idle' | 'error' | RunState;
 
 export interface PlaygroundStatus {
   phase: Phase;
@@ -13,6 +15,10 @@ export interface PlaygroundStatus {
 
 export interface DpoPlaygroundApi {
   status(): PlaygroundStatus;
+  /** Every logged point: TRL-named keys, plus eval/reward, eval/ref_reward, eval/kl. */
+  metrics(): MetricPoint[];
+  /** The latest evaluated samples, with token ids and per-token log π_θ and log π_ref. */
+  samples(): SampleView[];
   /** Runs one forward pass of a nano model in the worker. */
   smokeForward(): Promise<SmokeResult>;
 }

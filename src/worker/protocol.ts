@@ -18,7 +18,14 @@ export interface AdapterInfo {
   description: string;
 }
 
-export type RunState = 'empty' | 'loading-checkpoint' | 'preparing' | 'ready' | 'training' | 'paused' | 'done';
+export type RunState =
+  | 'empty'
+  | 'loading-checkpoint'
+  | 'preparing'
+  | 'ready'
+  | 'training'
+  | 'paused'
+  | 'done';
 
 export type WorkerRequest =
   | { type: 'init'; version: number; preferBackends?: BackendName[] }

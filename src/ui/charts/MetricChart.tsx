@@ -1,0 +1,157 @@
+import { type ReactNode, useMemo } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { MetricKey, MetricPoint } from '../../worker/views';
+import { formatCompact, formatStep } from './format';
+import { chartRows, seriesSlot, type YDomain, yAxis } from './rows';
+import './charts.css';
+
+export interface MetricSeries {
+  key: MetricKey;
+  label: string;
+  /** Any CSS colour, e.g. `var(--chosen)`. */
+  color: string;
+  dashed?: boolean;
+}
+
+export interface MetricChartProps {
+  title: string;
+  points: MetricPoint[];
+  series: MetricSeries[];
+  /** Fixed y ends; 'auto' ends are widened to a round tick (default both 'auto'). */
+  yDomain?: YDomain;
+  /** Horizontal lines, drawn where they fall inside the data's range; '' for no label. */
+  referenceLines?: { y: number; label: string }[];
+  /** Shown under the title, above the plot: definitions that belong on the chart itself. */
+  subtitle?: ReactNode;
+  /** Shown under the plot. */
+  explanation?: ReactNode;
+  /** Shown instead of the plot while no point carries any of the series. */
+  emptyText?: string;
+  testId?: string;
+  /** Most points drawn per series (default 400). */
+  maxPoints?: number;
+}
+
+const HEIGHT = 180;
+const AXIS_TICK = { fill: 'var(--muted)', fontSize: 11 };
+const TOOLTIP_STYLE = {
+  background: 'var(--surface)',
+  border: '1px solid var(--border)',
+  borderRadius: 8,
+  color: 'var(--text)',
+  fontSize: 12,
+  padding: '6px 10px',
+};
+
+/** A line chart of some metric keys against the step, in a card. */
+export function MetricChart(p: MetricChartProps) {
+  const { points, series, yDomain } = p;
+  const max = p.maxPoints ?? 400;
+  // Pass a stable `series` array (a module constant) so this recomputes only on new points.
+  const rows = useMemo(
+    () =>
+      chartRows(
+        points,
+        series.map((s) => s.key),
+        max,
+      ),
+    [points, series, max],
+  );
+  const y = useMemo(() => yAxis(rows, series.length, yDomain), [rows, series.length, yDomain]);
+  const dots = rows.length <= 30;
+
+  return (
+    <section className="card chart-card" data-testid={p.testId} data-points={rows.length}>
+      <h3 className="chart-title">{p.title}</h3>
+      {p.subtitle && <div className="chart-subtitle">{p.subtitle}</div>}
+      {rows.length === 0 ? (
+        <div className="chart-empty" style={{ height: HEIGHT }}>
+          {p.emptyText ?? 'Waiting for the first logged step…'}
+        </div>
+      ) : (
+        <div className="chart-plot">
+          <ResponsiveContainer
+            width="100%"
+            height={HEIGHT}
+            initialDimension={{ width: 320, height: HEIGHT }}
+          >
+            <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+              <XAxis
+                dataKey="step"
+                type="number"
+                domain={[0, 'dataMax']}
+                allowDecimals={false}
+                tickFormatter={formatStep}
+                tick={AXIS_TICK}
+                stroke="var(--border)"
+              />
+              <YAxis
+                domain={y?.domain ?? ['auto', 'auto']}
+                ticks={y?.ticks}
+                allowDataOverflow
+                width={44}
+                tickFormatter={formatCompact}
+                tick={AXIS_TICK}
+                stroke="var(--border)"
+              />
+              <Tooltip
+                formatter={(v) => formatCompact(v)}
+                labelFormatter={(l) => `step ${formatStep(l)}`}
+                contentStyle={TOOLTIP_STYLE}
+                isAnimationActive={false}
+              />
+              {p.series.length > 1 && (
+                <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+              )}
+              {p.referenceLines?.map((r) => (
+                <ReferenceLine
+                  key={`${r.y}:${r.label}`}
+                  y={r.y}
+                  stroke="var(--muted)"
+                  strokeDasharray="2 4"
+                  label={
+                    r.label
+                      ? {
+                          value: r.label,
+                          position: 'insideTopRight',
+                          fill: 'var(--muted)',
+                          fontSize: 11,
+                        }
+                      : undefined
+                  }
+                />
+              ))}
+              {p.series.map((s, i) => (
+                <Line
+                  key={s.key}
+                  dataKey={seriesSlot(i)}
+                  name={s.label}
+                  type="linear"
+                  stroke={s.color}
+                  strokeWidth={1.75}
+                  strokeDasharray={s.dashed ? '5 4' : undefined}
+                  dot={dots ? { r: 2, fill: s.color } : false}
+                  activeDot={{ r: 3 }}
+                  connectNulls
+                  isAnimationActive={false}
+                />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      {p.explanation && <div className="chart-explanation">{p.explanation}</div>}
+    </section>
+  );
+}

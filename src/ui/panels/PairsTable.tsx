@@ -1,0 +1,57 @@
+import type { PairPreview } from '../../worker/views';
+import './panels.css';
+
+export interface PairsTableProps {
+  pairs: PairPreview[];
+  total: number;
+}
+
+const ROWS = 50;
+
+function reward(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(2) : '—';
+}
+
+/** The first labelled preference pairs of the dataset. */
+export function PairsTable({ pairs, total }: PairsTableProps) {
+  const shown = pairs.slice(0, ROWS);
+  return (
+    <section className="card panel pairs-panel" data-testid="pairs-table" data-count={pairs.length}>
+      <h2>Preference pairs</h2>
+      <p className="hint">
+        Completions sampled from π_ref, labelled by the ground-truth reward r*: the higher one is
+        chosen. {total > 0 && `Showing ${shown.length} of ${total.toLocaleString('en')}.`}
+      </p>
+      {shown.length === 0 ? (
+        <p className="panel-empty">Pairs appear once the dataset is built.</p>
+      ) : (
+        <div className="pairs-scroll">
+          <table className="pairs">
+            <thead>
+              <tr>
+                <th>prompt</th>
+                <th className="chosen-label">chosen</th>
+                <th className="rejected-label">rejected</th>
+                <th className="num chosen-label">r*(chosen)</th>
+                <th className="num rejected-label">r*(rejected)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((p, i) => (
+                // A preview is replaced wholesale: the row index is its identity.
+                // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+                <tr key={i}>
+                  <td className="muted-text">{p.prompt}</td>
+                  <td>{p.chosen}</td>
+                  <td>{p.rejected}</td>
+                  <td className="num">{reward(p.chosenReward)}</td>
+                  <td className="num">{reward(p.rejectedReward)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,104 @@
+import { useMemo } from 'react';
+import type { SampleView } from '../../worker/views';
+import { RewardBar } from './RewardBar';
+import { shadeColor, shadeScale, signed, tokenRewards } from './tokenShade';
+import './panels.css';
+
+export interface SamplesPanelProps {
+  samples: SampleView[];
+  beta: number;
+}
+
+/** Fresh samples of π_ref and π_θ; π_θ's tokens coloured by their implicit reward. */
+export function SamplesPanel({ samples, beta }: SamplesPanelProps) {
+  const rewards = useMemo(
+    () => samples.map((s) => tokenRewards(s.policyLogps, s.refLogps, beta)),
+    [samples, beta],
+  );
+  const scale = useMemo(() => shadeScale(rewards.flat()), [rewards]);
+
+  return (
+    <section
+      className="card panel samples-panel"
+      data-testid="samples-panel"
+      data-count={samples.length}
+    >
+      <h2>Samples</h2>
+      <p className="hint">
+        Your language model is secretly a reward model: colour = β·log π_θ(token)/π_ref(token).
+      </p>
+      {samples.length === 0 ? (
+        <p className="panel-empty">Samples appear after the first evaluation.</p>
+      ) : (
+        <>
+          <ShadeLegend scale={scale} />
+          <ol className="samples">
+            {samples.map((s, i) => (
+              // Samples are replaced wholesale at each evaluation: the index is their identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+              <li key={i} className="sample">
+                <div className="sample-prompt">{s.prompt}</div>
+                <div className="sample-row">
+                  <span className="sample-who">π_ref</span>
+                  <span className="sample-text">{s.refText}</span>
+                  <RewardBar value={s.refReward} label="r*(π_ref sample)" />
+                </div>
+                <div className="sample-row">
+                  <span className="sample-who">π_θ</span>
+                  <span className="sample-text">
+                    <ShadedTokens sample={s} rewards={rewards[i] ?? []} scale={scale} />
+                  </span>
+                  <RewardBar value={s.reward} label="r*(π_θ sample)" />
+                </div>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ShadedTokens(p: { sample: SampleView; rewards: number[]; scale: number }) {
+  const { tokenTexts, policyLogps, refLogps } = p.sample;
+  return (
+    <>
+      {tokenTexts.map((text, t) => {
+        const r = p.rewards[t] ?? Number.NaN;
+        const title = [
+          JSON.stringify(text),
+          `log π_θ = ${signed(policyLogps[t] ?? Number.NaN)}`,
+          `log π_ref = ${signed(refLogps[t] ?? Number.NaN)}`,
+          `β·Δ = ${signed(r)}`,
+        ].join('\n');
+        return (
+          <span
+            // Tokens of one sample never reorder: position is identity.
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+            key={t}
+            className="token"
+            style={{ background: shadeColor(r, p.scale) }}
+            title={title}
+          >
+            {text}
+          </span>
+        );
+      })}
+    </>
+  );
+}
+
+function ShadeLegend({ scale }: { scale: number }) {
+  return (
+    <div className="shade-legend">
+      <span className="shade-ends">
+        ≤ {signed(-scale)}
+        <span className="shade-ramp" aria-hidden="true" />≥ {signed(scale)}
+      </span>
+      <span>
+        red: π_θ made the token less likely than π_ref; green: more likely. Hover a token for its
+        log-probs.
+      </span>
+    </div>
+  );
+}
