@@ -19,6 +19,7 @@ test('the worker starts on WebGPU and runs a forward pass of a nano model', asyn
   if (expectSwiftShader) expect(status?.adapter?.architecture).toBe('swiftshader');
   await expect(app.badge()).toContainText('WebGPU');
 
+  await page.getByText('Engine check').first().click(); // opens the collapsed panel
   await page.getByTestId('smoke-run').click();
   const result = page.getByTestId('smoke-result');
   await expect(result).toBeVisible();
