@@ -6,7 +6,7 @@
  */
 import { generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
-import type { PreferenceLossConfig } from '../objectives/losses';
+import { DEFAULT_LOSS, type PreferenceLossConfig } from '../objectives/losses';
 import { makePairs, type PairingMode } from '../task/preferences';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
@@ -267,14 +267,7 @@ async function buildPairs(
  * minutes: 32 prompts × 4 completions (≤ 6 pairs each), β = 0.1 as in the paper.
  */
 export const DEFAULT_DPO_SETTINGS: DpoRunSettings = {
-  loss: {
-    type: 'sigmoid',
-    beta: 0.1,
-    labelSmoothing: 0,
-    rpoAlpha: 1,
-    simpoGamma: 0.5,
-    reduction: 'sum',
-  },
+  loss: DEFAULT_LOSS, // DPO (sigmoid), β = 0.1, summed log-probs
   optim: { kind: 'adam', lr: 2e-3, warmupSteps: 5, maxGradNorm: 10 },
   batchSize: 8,
   steps: 60,

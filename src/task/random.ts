@@ -4,17 +4,7 @@
  */
 export type Rand = () => number;
 
-/** mulberry32(seed) → a generator of floats in [0, 1). */
-export function mulberry32(seed: number): Rand {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../model/rng';
 
 /** A uniformly chosen element; the list must not be empty. */
 export function pick<T>(rand: Rand, items: readonly T[]): T {
