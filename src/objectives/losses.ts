@@ -4,53 +4,16 @@
  * batch loss is their mean) and the implicit rewards r̂ = β·Δ (paper Eq. 5).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type LogpReduction, reduceLogps, type SequenceLogps } from './logprobs';
+import { reduceLogps, type SequenceLogps } from './logprobs';
+import type { PreferenceLossConfig } from './lossConfig';
 import { log1mexp, logSigmoid } from './stable';
 
-export type PreferenceLossType =
-  | 'sigmoid'
-  | 'cdpo'
-  | 'robust'
-  | 'ipo'
-  | 'hinge'
-  | 'rpo'
-  | 'simpo'
-  | 'orpo';
-
-/** Objectives that need the frozen reference π_ref. SimPO and ORPO do not. */
-export const NEEDS_REFERENCE: Record<PreferenceLossType, boolean> = {
-  sigmoid: true,
-  cdpo: true,
-  robust: true,
-  ipo: true,
-  hinge: true,
-  rpo: true,
-  simpo: false,
-  orpo: false,
-};
-
-export interface PreferenceLossConfig {
-  type: PreferenceLossType;
-  /** β: higher keeps π_θ nearer π_ref. For ORPO it is λ, for SimPO the reward scale. */
-  beta: number;
-  /** ε of cDPO and robust DPO: the assumed rate of flipped labels, in [0, 0.5). */
-  labelSmoothing: number;
-  /** α of RPO: weight of the chosen completion's per-token NLL. */
-  rpoAlpha: number;
-  /** γ of SimPO: target reward margin. */
-  simpoGamma: number;
-  /** How log-probs enter Δ for the reference-based losses (SimPO and ORPO always use mean). */
-  reduction: LogpReduction;
-}
-
-export const DEFAULT_LOSS: PreferenceLossConfig = {
-  type: 'sigmoid',
-  beta: 0.1,
-  labelSmoothing: 0,
-  rpoAlpha: 1,
-  simpoGamma: 0.5,
-  reduction: 'sum',
-};
+export {
+  DEFAULT_LOSS,
+  NEEDS_REFERENCE,
+  type PreferenceLossConfig,
+  type PreferenceLossType,
+} from './lossConfig';
 
 export interface PreferenceLogps {
   policyChosen: SequenceLogps;

@@ -6,33 +6,15 @@
  */
 import { generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
-import { DEFAULT_LOSS, type PreferenceLossConfig } from '../objectives/losses';
-import { makePairs, type PairingMode } from '../task/preferences';
+import { makePairs } from '../task/preferences';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
 import type { TokenizedPair } from './collate';
 import { evaluatePolicy } from './evaluate';
-import type { OptimConfig } from './optim';
 import { PreferenceTrainer, precomputeReference } from './preferenceTrainer';
+import type { DpoRunSettings } from './settings';
 
-export interface DpoRunSettings {
-  loss: PreferenceLossConfig;
-  optim: OptimConfig;
-  batchSize: number;
-  steps: number;
-  seed: number;
-  /** Read metrics back every this many steps (a GPU sync). */
-  logEvery: number;
-  data: {
-    /** Training prompts and completions sampled per prompt from π_ref (paper: 4). */
-    prompts: number;
-    completionsPerPrompt: number;
-    temperature: number;
-    maxNewTokens: number;
-    pairing: PairingMode;
-  };
-  eval: { every: number; prompts: number; maxNewTokens: number; temperature: number };
-}
+export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
 
 export interface DpoRunCallbacks {
   onProgress?(stage: 'sampling' | 'reference' | 'evaluating', done: number, total: number): void;
@@ -261,18 +243,3 @@ async function buildPairs(
   }
   return { pairs, texts, preview };
 }
-
-/**
- * The default demo, sized for a CPU-emulated GPU (SwiftShader) to show the effect within
- * minutes: 32 prompts × 4 completions (≤ 6 pairs each), β = 0.1 as in the paper.
- */
-export const DEFAULT_DPO_SETTINGS: DpoRunSettings = {
-  loss: DEFAULT_LOSS, // DPO (sigmoid), β = 0.1, summed log-probs
-  optim: { kind: 'adam', lr: 2e-3, warmupSteps: 5, maxGradNorm: 10 },
-  batchSize: 8,
-  steps: 60,
-  seed: 1,
-  logEvery: 2,
-  data: { prompts: 32, completionsPerPrompt: 4, temperature: 1, maxNewTokens: 16, pairing: 'all' },
-  eval: { every: 20, prompts: 16, maxNewTokens: 16, temperature: 1 },
-};

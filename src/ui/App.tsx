@@ -1,5 +1,13 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/dpoRun';
+import {
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react';
+import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/settings';
 import { WorkerClient } from '../worker/client';
 import type { SmokeResult } from '../worker/protocol';
 import { installAutomation } from './automation';
@@ -10,6 +18,7 @@ import { PairsTable } from './panels/PairsTable';
 import { SamplesPanel } from './panels/SamplesPanel';
 import { StepInspector } from './panels/StepInspector';
 import { RunControls } from './RunControls';
+import { SftPanel } from './SftPanel';
 import { INITIAL_STATE, reduce } from './store';
 
 const CHECKPOINT_URL = `${import.meta.env.BASE_URL}checkpoints/sft-nano.json`;
@@ -21,6 +30,9 @@ export function App() {
   const stateRef = useRef(state);
   stateRef.current = state;
   const client = useMemo(() => new WorkerClient(), []);
+  // Charts re-render in an interruptible background pass, so input never waits on them.
+  const points = useDeferredValue(state.points);
+  const sftPoints = useDeferredValue(state.sftPoints);
 
   useEffect(() => {
     const off = client.on((e) => {
@@ -60,6 +72,13 @@ export function App() {
           };
         },
         metrics: () => stateRef.current.points.map((p) => ({ ...p })),
+        sftMetrics: () => stateRef.current.sftPoints.map((p) => ({ ...p })),
+        checkpoint: () => {
+          const c = stateRef.current.checkpoint;
+          return c
+            ? { url: c.url, preset: c.preset, parameters: c.parameters, vocabSize: c.vocabSize }
+            : null;
+        },
         samples: () => stateRef.current.samples.map((s) => ({ ...s })),
         smokeForward,
       }),
@@ -118,6 +137,19 @@ export function App() {
           </button>
         </div>
       )}
+      <SftPanel
+        checkpoint={state.checkpoint}
+        run={state.run}
+        progress={state.progress}
+        points={sftPoints}
+        onTrain={(sft) => {
+          dispatch({ type: 'clear-run' });
+          dispatch({ type: 'clear-sft' });
+          client.send({ type: 'sft', settings: sft });
+        }}
+        onStop={() => client.send({ type: 'sft-stop' })}
+        onRestore={() => client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL })}
+      />
       <RunControls
         settings={settings}
         onSettings={setSettings}
@@ -135,15 +167,7 @@ export function App() {
         }}
         onLive={(patch) => client.send({ type: 'update', ...patch })}
       />
-      {state.checkpoint && (
-        <p className="hint checkpoint" data-testid="checkpoint-info">
-          π_ref = SFT checkpoint <code>{state.checkpoint.url}</code>:{' '}
-          {state.checkpoint.parameters.toLocaleString()} parameters, vocab{' '}
-          {state.checkpoint.vocabSize}, context {state.checkpoint.blockSize}; trained by{' '}
-          <code>npm run pretrain</code> (held-out loss {String(state.checkpoint.meta.heldOutLoss)}).
-        </p>
-      )}
-      <TrainingCharts points={state.points} />
+      <TrainingCharts points={points} />
       <div className="grid two">
         <SamplesPanel samples={state.samples} beta={settings.loss.beta} />
         <StepInspector pairs={state.inspector} lossType={settings.loss.type} />

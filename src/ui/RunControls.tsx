@@ -1,6 +1,7 @@
-import type { PreferenceLossType } from '../objectives/losses';
-import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { PreferenceLossType } from '../objectives/lossConfig';
+import type { DpoRunSettings } from '../pipeline/settings';
 import type { RunState } from '../worker/protocol';
+import { DataFields } from './DataFields';
 
 const LOSSES: { value: PreferenceLossType; label: string }[] = [
   { value: 'sigmoid', label: 'DPO (sigmoid)' },
@@ -39,7 +40,7 @@ export function RunControls(p: Props) {
   const s = p.settings;
   const locked = p.run !== 'empty';
   const training = p.run === 'training';
-  const busy = p.run === 'preparing' || p.run === 'loading-checkpoint';
+  const busy = p.run === 'preparing' || p.run === 'loading-checkpoint' || p.run === 'sft';
   const setLoss = (patch: Partial<DpoRunSettings['loss']>) =>
     p.onSettings({ ...s, loss: { ...s.loss, ...patch } });
   return (
@@ -77,7 +78,7 @@ export function RunControls(p: Props) {
           {statusText(p)}
         </span>
       </div>
-      {p.progress && (
+      {p.progress && p.run === 'preparing' && (
         <progress
           max={p.progress.total}
           value={p.progress.done}
@@ -86,7 +87,7 @@ export function RunControls(p: Props) {
       )}
       <div className="fields">
         <label>
-          Objective
+          objective
           <select
             value={s.loss.type}
             disabled={locked}
@@ -169,6 +170,7 @@ export function RunControls(p: Props) {
           </select>
         </label>
       </div>
+      <DataFields settings={s} onSettings={p.onSettings} locked={locked} />
       <p className="hint">
         β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
         changed while training.
@@ -183,6 +185,7 @@ function statusText(p: Props): string {
     return `${what} ${p.progress.done}/${p.progress.total}`;
   }
   if (p.run === 'loading-checkpoint') return 'loading the SFT checkpoint…';
+  if (p.run === 'sft') return 'training the SFT model (stage 1)…';
   if (p.run === 'empty') return 'ready: press Train';
   return `${p.run} · step ${p.step}/${p.steps}`;
 }

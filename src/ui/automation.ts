@@ -17,6 +17,10 @@ export interface DpoPlaygroundApi {
   status(): PlaygroundStatus;
   /** Every logged point: TRL-named keys, plus eval/reward, eval/ref_reward, eval/kl. */
   metrics(): MetricPoint[];
+  /** The loss curve of the last SFT trained on the page (phase 'sft'). */
+  sftMetrics(): MetricPoint[];
+  /** The SFT model π_ref is (or will be) cloned from: its origin and size. */
+  checkpoint(): { url: string; preset: string; parameters: number; vocabSize: number } | null;
   /** The latest evaluated samples, with token ids and per-token log π_θ and log π_ref. */
   samples(): SampleView[];
   /** Runs one forward pass of a nano model in the worker. */

@@ -17,7 +17,10 @@ export interface UiState {
   step: number;
   steps: number;
   progress: { stage: string; done: number; total: number } | null;
+  /** DPO metrics of the current run. */
   points: MetricPoint[];
+  /** Loss curve of the last SFT trained in the browser. */
+  sftPoints: MetricPoint[];
   samples: SampleView[];
   inspector: InspectorPair[];
   pairs: PairPreview[];
@@ -35,6 +38,7 @@ export const INITIAL_STATE: UiState = {
   steps: 0,
   progress: null,
   points: [],
+  sftPoints: [],
   samples: [],
   inspector: [],
   pairs: [],
@@ -42,7 +46,11 @@ export const INITIAL_STATE: UiState = {
   error: null,
 };
 
-export type UiAction = WorkerEvent | { type: 'clear-run' } | { type: 'dismiss-error' };
+export type UiAction =
+  | WorkerEvent
+  | { type: 'clear-run' }
+  | { type: 'clear-sft' }
+  | { type: 'dismiss-error' };
 
 export function reduce(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -56,8 +64,15 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, progress: { stage: a.stage, done: a.done, total: a.total } };
     case 'pairs':
       return { ...s, pairs: a.preview, pairsTotal: a.total };
-    case 'metrics':
-      return { ...s, points: [...s.points, ...a.points] };
+    case 'metrics': {
+      const sft = a.points.filter((p) => p.phase === 'sft');
+      const dpo = sft.length ? a.points.filter((p) => p.phase !== 'sft') : a.points;
+      return {
+        ...s,
+        points: dpo.length ? [...s.points, ...dpo] : s.points,
+        sftPoints: sft.length ? [...s.sftPoints, ...sft] : s.sftPoints,
+      };
+    }
     case 'samples':
       return { ...s, samples: a.samples };
     case 'inspector':
@@ -68,7 +83,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
         run: a.state,
         step: a.step,
         steps: a.steps,
-        progress: a.state === 'preparing' ? s.progress : null,
+        progress: a.state === 'preparing' || a.state === 'sft' ? s.progress : null,
       };
     case 'error':
       return { ...s, error: a.message };
@@ -76,6 +91,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return s;
     case 'clear-run':
       return { ...s, points: [], samples: [], inspector: [], pairs: [], pairsTotal: 0, step: 0 };
+    case 'clear-sft':
+      return { ...s, sftPoints: [] };
     case 'dismiss-error':
       return { ...s, error: null };
     default: {

@@ -5,6 +5,7 @@
  */
 import type { PresetName } from '../model/config';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { SftSettings } from '../pipeline/sftRun';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
 export const PROTOCOL_VERSION = 1;
@@ -22,6 +23,8 @@ export type RunState =
   | 'empty'
   | 'loading-checkpoint'
   | 'preparing'
+  /** Supervised fine-tuning in the browser: a new π_ref is being trained. */
+  | 'sft'
   | 'ready'
   | 'training'
   | 'paused'
@@ -32,6 +35,10 @@ export type WorkerRequest =
   | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number }
   /** Loads the SFT checkpoint (a same-origin URL) that π_θ and π_ref start from. */
   | { type: 'load-checkpoint'; url: string }
+  /** Trains a new SFT model (tokenizer + GPT) on the built-in corpus; it becomes π_ref. */
+  | { type: 'sft'; settings: SftSettings }
+  /** Ends SFT early; the model trained so far becomes π_ref. */
+  | { type: 'sft-stop' }
   /** Samples and labels preference pairs, caches π_ref: the run is then ready to train. */
   | { type: 'prepare'; settings: DpoRunSettings }
   | { type: 'start' }
@@ -42,6 +49,7 @@ export type WorkerRequest =
   | { type: 'update'; beta?: number; lr?: number; steps?: number };
 
 export interface CheckpointSummary {
+  /** Where it came from: a URL, or 'browser-sft' for a model trained on this page. */
   url: string;
   preset: string;
   parameters: number;
@@ -60,6 +68,8 @@ export interface SmokeResult {
   ms: number;
 }
 
+export type ProgressStage = 'sampling' | 'reference' | 'evaluating' | 'tokenizer' | 'training';
+
 export type WorkerEvent =
   | {
       type: 'ready';
@@ -73,7 +83,7 @@ export type WorkerEvent =
   | ({ type: 'checkpoint' } & CheckpointSummary)
   | {
       type: 'progress';
-      stage: 'sampling' | 'reference' | 'evaluating';
+      stage: ProgressStage;
       done: number;
       total: number;
     }

@@ -7,6 +7,7 @@ import { loadCheckpoint } from '../model/checkpoint';
 import { parameterCount } from '../model/config';
 import type { GPT } from '../model/gpt';
 import { DpoRun, type DpoRunSettings } from '../pipeline/dpoRun';
+import { SftRun, type SftSettings } from '../pipeline/sftRun';
 import { builtinPrompts, builtinTask } from '../task/builtin';
 import { groundTruthReward } from '../task/reward';
 import { BpeTokenizer } from '../tokenizer/bpe';
@@ -23,6 +24,7 @@ export class RunController {
   private pending: MetricPoint[] = [];
   private lastFlush = 0;
   private looping = false;
+  private sftStopRequested = false;
 
   constructor(private readonly post: (e: WorkerEvent) => void) {}
 
@@ -31,19 +33,86 @@ export class RunController {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`could not load the checkpoint ${url}: HTTP ${res.status}`);
     const { model, checkpoint } = loadCheckpoint(await res.json(), false);
+    this.adoptSft(model, BpeTokenizer.fromJSON(checkpoint.tokenizer), url, checkpoint.meta);
+  }
+
+  /**
+   * Trains a tokenizer and a GPT on the built-in corpus; the result replaces the SFT model
+   * (π_ref of later runs), also when stopped early. Metrics stream with phase 'sft'.
+   */
+  async trainSft(settings: SftSettings): Promise<void> {
+    if (this.state === 'training' || this.state === 'sft' || this.looping) {
+      throw new Error('pause or reset the current run before training a new SFT model');
+    }
     this.reset();
-    this.sft?.dispose();
+    this.setState('sft');
+    this.sftStopRequested = false;
+    const t0 = performance.now();
+    const { train, heldOut } = builtinTask();
+    const post = (e: WorkerEvent) => this.post(e);
+    let run: SftRun | null = null;
+    try {
+      run = SftRun.create(
+        train.map((r) => r.text),
+        heldOut.map((r) => r.text),
+        settings,
+        {
+          onProgress: (stage, done, total) => post({ type: 'progress', stage, done, total }),
+          onMetrics: (p) => this.queue(p),
+        },
+      );
+      while (!run.done && !this.sftStopRequested) {
+        await run.trainStep();
+        if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      this.flush();
+      const heldOutLoss = await run.heldOutLoss(10);
+      const meta = {
+        trainedBy: 'SFT in the browser',
+        preset: settings.preset,
+        steps: run.step,
+        batch: settings.batchSize,
+        lr: settings.lr,
+        seed: settings.seed,
+        backend: tf.getBackend(),
+        finalTrainLoss: Number(run.lastLoss.toFixed(4)),
+        heldOutLoss: Number(heldOutLoss.toFixed(4)),
+        seconds: Math.round((performance.now() - t0) / 1000),
+      };
+      const { tokenizer } = run;
+      const model = run.release();
+      run = null; // the model now belongs to the controller
+      this.adoptSft(model, tokenizer, 'browser-sft', meta);
+    } finally {
+      run?.dispose();
+      if ((this.state as RunState) === 'sft') this.setState('empty');
+    }
+  }
+
+  stopSft(): void {
+    this.sftStopRequested = true;
+  }
+
+  private adoptSft(
+    model: GPT,
+    tokenizer: BpeTokenizer,
+    url: string,
+    meta: Record<string, string | number>,
+  ): void {
+    this.reset();
+    if (this.sft !== model) this.sft?.dispose();
     this.sft = model;
-    this.tokenizer = BpeTokenizer.fromJSON(checkpoint.tokenizer);
-    const c = checkpoint.config;
+    this.tokenizer = tokenizer;
+    const c = model.config;
     this.post({
       type: 'checkpoint',
       url,
-      preset: String(checkpoint.meta.preset ?? ''),
+      preset: String(meta.preset ?? ''),
       parameters: parameterCount(c),
       vocabSize: c.vocabSize,
       blockSize: c.blockSize,
-      meta: checkpoint.meta,
+      meta,
     });
     this.setState('empty');
   }
@@ -101,6 +170,10 @@ export class RunController {
   }
 
   reset(): void {
+    if (this.state === 'sft') {
+      this.sftStopRequested = true;
+      return;
+    }
     this.run?.dispose();
     this.run = null;
     this.pending = [];

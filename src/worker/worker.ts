@@ -31,6 +31,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     }
     case 'load-checkpoint':
       return controller.loadCheckpoint(req.url);
+    case 'sft':
+      return controller.trainSft(req.settings);
+    case 'sft-stop':
+      return controller.stopSft();
     case 'prepare':
       return controller.prepare(req.settings);
     case 'start':

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { MetricPoint } from '../../worker/views';
 import { formatCompact } from './format';
 import { MetricChart, type MetricSeries } from './MetricChart';
@@ -43,7 +44,7 @@ function latest(points: MetricPoint[], key: string): number | undefined {
 }
 
 /** The training and evaluation metrics, each chart with what it means. */
-export function TrainingCharts({ points }: { points: MetricPoint[] }) {
+export const TrainingCharts = memo(function TrainingCharts({ points }: { points: MetricPoint[] }) {
   const beta = latest(points, 'beta');
   return (
     <div className="grid charts-grid" data-testid="training-charts">
@@ -177,4 +178,4 @@ export function TrainingCharts({ points }: { points: MetricPoint[] }) {
       </section>
     </div>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { PairPreview } from '../../worker/views';
 import './panels.css';
 
@@ -13,7 +14,7 @@ function reward(v: number): string {
 }
 
 /** The first labelled preference pairs of the dataset. */
-export function PairsTable({ pairs, total }: PairsTableProps) {
+export const PairsTable = memo(function PairsTable({ pairs, total }: PairsTableProps) {
   const shown = pairs.slice(0, ROWS);
   return (
     <section className="card panel pairs-panel" data-testid="pairs-table" data-count={pairs.length}>
@@ -54,4 +55,4 @@ export function PairsTable({ pairs, total }: PairsTableProps) {
       )}
     </section>
   );
-}
+});

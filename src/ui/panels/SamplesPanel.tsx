@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { SampleView } from '../../worker/views';
 import { RewardBar } from './RewardBar';
 import { shadeColor, shadeScale, signed, tokenRewards } from './tokenShade';
@@ -10,7 +10,7 @@ export interface SamplesPanelProps {
 }
 
 /** Fresh samples of π_ref and π_θ; π_θ's tokens coloured by their implicit reward. */
-export function SamplesPanel({ samples, beta }: SamplesPanelProps) {
+export const SamplesPanel = memo(function SamplesPanel({ samples, beta }: SamplesPanelProps) {
   const rewards = useMemo(
     () => samples.map((s) => tokenRewards(s.policyLogps, s.refLogps, beta)),
     [samples, beta],
@@ -57,7 +57,7 @@ export function SamplesPanel({ samples, beta }: SamplesPanelProps) {
       )}
     </section>
   );
-}
+});
 
 function ShadedTokens(p: { sample: SampleView; rewards: number[]; scale: number }) {
   const { tokenTexts, policyLogps, refLogps } = p.sample;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { InspectorPair } from '../../worker/views';
 import { inspectPair, LOSS_FORMULAS } from './inspect';
 import { signed } from './tokenShade';
@@ -20,7 +20,7 @@ function num(v: number, digits = 3): string {
 }
 
 /** One pair of the last logged batch: its log-probs, implicit rewards and gradient weight. */
-export function StepInspector({ pairs, lossType }: StepInspectorProps) {
+export const StepInspector = memo(function StepInspector({ pairs, lossType }: StepInspectorProps) {
   const [selected, setSelected] = useState(0);
   const i = Math.min(selected, Math.max(pairs.length - 1, 0));
   const pair = pairs[i];
@@ -57,7 +57,7 @@ export function StepInspector({ pairs, lossType }: StepInspectorProps) {
       )}
     </section>
   );
-}
+});
 
 function PairDetail({ pair, lossType }: { pair: InspectorPair; lossType: string }) {
   const r = inspectPair(pair);

@@ -1,0 +1,86 @@
+/** Named starting points for a run, each a partial config over the defaults. */
+import { DEFAULT_PLAYGROUND_CONFIG, type PlaygroundConfig } from './config';
+
+type Group = 'loss' | 'optim' | 'data' | 'eval' | 'ui';
+
+/** Top-level fields replace; the nested groups merge one level deep. */
+export type ConfigPatch = Partial<Omit<PlaygroundConfig, Group>> & {
+  [G in Group]?: Partial<PlaygroundConfig[G]>;
+};
+
+export interface ConfigPreset {
+  /** One sentence for the preset picker. */
+  description: string;
+  patch: ConfigPatch;
+}
+
+export const CONFIG_PRESETS = {
+  classroom: {
+    description:
+      'The quick demo: DPO with β = 0.1 on 32 prompts × 4 completions, 60 steps of the nano model.',
+    patch: {},
+  },
+  gentle: {
+    description:
+      'A low learning rate and β = 0.5 keep π_θ close to π_ref: the reward rises slowly at a small KL.',
+    patch: { loss: { beta: 0.5 }, optim: { lr: 5e-4 }, steps: 120 },
+  },
+  ipo: {
+    description:
+      'IPO regresses the length-averaged log-ratio margin onto 1/(2β) instead of pushing it without bound.',
+    patch: { loss: { type: 'ipo', reduction: 'mean' } },
+  },
+  'high-beta': {
+    description: 'β = 1 holds π_θ on a short KL leash, so it barely leaves π_ref.',
+    patch: { loss: { beta: 1 } },
+  },
+  'low-beta': {
+    description: 'β = 0.01 lets the reward climb fast while the KL to π_ref grows large.',
+    patch: { loss: { beta: 0.01 } },
+  },
+  'best-vs-worst': {
+    description:
+      'One pair per prompt, its best completion against its worst, instead of every ranked pair.',
+    patch: { data: { pairing: 'best-vs-worst' } },
+  },
+  cdpo: {
+    description:
+      'Conservative DPO assumes 10% of the preference labels are flipped, which caps the margin it pushes for.',
+    patch: { loss: { type: 'cdpo', labelSmoothing: 0.1 } },
+  },
+  simpo: {
+    description:
+      'SimPO needs no reference model: its reward is β times the mean token log-prob, with a target margin γ.',
+    patch: { loss: { type: 'simpo', beta: 2, simpoGamma: 1 } },
+  },
+} satisfies Record<string, ConfigPreset>;
+
+export type ConfigPresetName = keyof typeof CONFIG_PRESETS;
+
+export const CONFIG_PRESET_NAMES = Object.keys(CONFIG_PRESETS) as ConfigPresetName[];
+
+/** `base` with the patch applied; neither is modified. */
+export function applyPatch(
+  patch: ConfigPatch,
+  base: PlaygroundConfig = DEFAULT_PLAYGROUND_CONFIG,
+): PlaygroundConfig {
+  const out = structuredClone(base);
+  const { loss, optim, data, eval: evaluation, ui, ...top } = structuredClone(patch);
+  return {
+    ...out,
+    ...top,
+    loss: { ...out.loss, ...loss },
+    optim: { ...out.optim, ...optim },
+    data: { ...out.data, ...data },
+    eval: { ...out.eval, ...evaluation },
+    ui: { ...out.ui, ...ui },
+  };
+}
+
+/** The named preset over `base` (the defaults unless given). */
+export function applyPreset(
+  name: ConfigPresetName,
+  base: PlaygroundConfig = DEFAULT_PLAYGROUND_CONFIG,
+): PlaygroundConfig {
+  return applyPatch(CONFIG_PRESETS[name].patch, base);
+}

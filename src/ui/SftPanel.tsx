@@ -1,0 +1,153 @@
+import { useState } from 'react';
+import type { PresetName } from '../model/config';
+import { BROWSER_SFT_SETTINGS, type SftSettings } from '../pipeline/settings';
+import type { CheckpointSummary, RunState } from '../worker/protocol';
+import type { MetricPoint } from '../worker/views';
+import { MetricChart, type MetricSeries } from './charts/MetricChart';
+
+interface Props {
+  checkpoint: CheckpointSummary | null;
+  run: RunState;
+  progress: { stage: string; done: number; total: number } | null;
+  points: MetricPoint[];
+  onTrain: (s: SftSettings) => void;
+  onStop: () => void;
+  onRestore: () => void;
+}
+
+const SFT_LOSS: MetricSeries[] = [{ key: 'loss', label: 'train loss', color: 'var(--accent)' }];
+const PRESETS: PresetName[] = ['nano', 'micro', 'mini', 'small'];
+
+function checkpointText(c: CheckpointSummary | null): string {
+  if (!c) return 'loading…';
+  const origin = c.url === 'browser-sft' ? 'trained on this page' : 'shipped checkpoint';
+  return `${origin}, ${c.preset || 'custom'}, ${c.parameters.toLocaleString()} parameters, held-out loss ${String(c.meta.heldOutLoss ?? '?')}`;
+}
+
+/** Stage 1: the SFT model that becomes π_ref — shipped, or trained here from scratch. */
+export function SftPanel(p: Props) {
+  const [s, setS] = useState<SftSettings>(BROWSER_SFT_SETTINGS);
+  const training = p.run === 'sft';
+  const idle = p.run === 'empty' || p.run === 'done' || p.run === 'ready' || p.run === 'paused';
+  const set = (patch: Partial<SftSettings>) => setS({ ...s, ...patch });
+  const int = (v: string, fallback: number) => {
+    const x = Math.round(Number(v));
+    return Number.isFinite(x) && x > 0 ? x : fallback;
+  };
+  return (
+    <details className="card sft" data-testid="sft-panel">
+      <summary>
+        <strong>Stage 1 · SFT model (π_ref)</strong>{' '}
+        <span className="muted" data-testid="checkpoint-info">
+          {checkpointText(p.checkpoint)}
+        </span>
+      </summary>
+      <p className="hint">
+        DPO starts from a supervised fine-tuned model, which is also the frozen reference π_ref. The
+        shipped one was made by <code>npm run pretrain</code> (2,000 steps in Node). Train a new one
+        here: a byte-level BPE tokenizer is learned from the built-in reviews, then a GPT of the
+        chosen size learns next-token prediction. Fast on a real GPU; slow on a software one.
+        Stopping early keeps the model trained so far.
+      </p>
+      <fieldset className="fields" disabled={training}>
+        <label>
+          model
+          <select value={s.preset} onChange={(e) => set({ preset: e.target.value as PresetName })}>
+            {PRESETS.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          steps
+          <input
+            type="number"
+            min="1"
+            value={s.steps}
+            data-testid="sft-steps"
+            onChange={(e) => set({ steps: int(e.target.value, s.steps) })}
+          />
+        </label>
+        <label>
+          batch
+          <input
+            type="number"
+            min="1"
+            value={s.batchSize}
+            data-testid="sft-batch"
+            onChange={(e) => set({ batchSize: int(e.target.value, s.batchSize) })}
+          />
+        </label>
+        <label>
+          learning rate
+          <input
+            type="number"
+            step="0.001"
+            value={s.lr}
+            onChange={(e) => {
+              const lr = Number(e.target.value);
+              if (Number.isFinite(lr) && lr > 0 && lr < 1) set({ lr });
+            }}
+          />
+        </label>
+        <label title="Tokenizer size (bytes + merges + end-of-text)">
+          vocab
+          <input
+            type="number"
+            min="258"
+            max="4096"
+            value={s.vocabSize}
+            data-testid="sft-vocab"
+            onChange={(e) => set({ vocabSize: Math.max(258, int(e.target.value, s.vocabSize)) })}
+          />
+        </label>
+      </fieldset>
+      <div className="buttons">
+        <button
+          type="button"
+          data-testid="sft-start"
+          disabled={!idle}
+          onClick={() =>
+            p.onTrain({ ...s, warmupSteps: Math.min(s.warmupSteps, Math.ceil(s.steps / 10)) })
+          }
+        >
+          Train SFT model
+        </button>
+        <button type="button" data-testid="sft-stop" disabled={!training} onClick={p.onStop}>
+          Stop and use it
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!idle || p.checkpoint?.url !== 'browser-sft'}
+          onClick={p.onRestore}
+        >
+          Back to the shipped checkpoint
+        </button>
+      </div>
+      {training && p.progress && (
+        <label className="progress-label">
+          {p.progress.stage === 'tokenizer' ? 'learning the tokenizer' : 'training'}{' '}
+          {p.progress.done}/{p.progress.total}
+          <progress
+            max={p.progress.total}
+            value={p.progress.done}
+            data-testid="sft-progress"
+            aria-label="SFT progress"
+          />
+        </label>
+      )}
+      {p.points.length > 0 && (
+        <MetricChart
+          title="SFT loss"
+          testId="chart-sft-loss"
+          points={p.points}
+          series={SFT_LOSS}
+          subtitle="mean next-token negative log-likelihood (nats) of a batch of review windows"
+        />
+      )}
+    </details>
+  );
+}
