@@ -23,6 +23,14 @@ export interface ForwardOptions {
   training?: boolean;
 }
 
+/** forwardHidden's result: hidden is the trunk's output after ln_f; logits only if asked for. */
+export type HiddenOutput = {
+  /** [B, T, C] */
+  hidden: tf.Tensor3D;
+  /** [B, T, V]; absent when `withLogits` is false. */
+  logits?: tf.Tensor3D;
+};
+
 export interface StepInput {
   /** [B, Tn] new token ids. */
   ids: tf.Tensor2D;
@@ -150,17 +158,33 @@ export class GPT {
 
   /** Logits for every position. ids [B, T] int32 → [B, T, V]. */
   forward(ids: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
-    return tf.tidy(() => {
-      const [B, T] = ids.shape;
-      if (T > this.config.blockSize) {
-        throw new Error(`sequence length ${T} exceeds blockSize ${this.config.blockSize}`);
-      }
-      const mask = opts.attentionMask ?? tf.ones([B, T]);
-      // Position = number of real tokens before this one, so left padding shifts nothing.
-      const positions = tf.maximum(tf.sub(tf.cumsum(mask.toInt(), 1), 1), 0) as tf.Tensor2D;
-      const { logits } = this.run(ids, positions, mask.toFloat(), undefined, !!opts.training);
-      return logits;
+    return tf.tidy(() => this.lmHead(this.trunk(ids, opts)));
+  }
+
+  /**
+   * The final hidden states (after ln_f) [B, T, C], for scalar heads (reward model, value
+   * head), and the logits [B, T, V] unless `withLogits` is false.
+   */
+  forwardHidden(
+    ids: tf.Tensor2D,
+    opts: ForwardOptions & { withLogits?: boolean } = {},
+  ): HiddenOutput {
+    return tf.tidy((): HiddenOutput => {
+      const hidden = this.trunk(ids, opts);
+      return opts.withLogits === false ? { hidden } : { hidden, logits: this.lmHead(hidden) };
     });
+  }
+
+  /** Hidden states of a full forward from position 0: ids [B, T] → [B, T, C]. */
+  private trunk(ids: tf.Tensor2D, opts: ForwardOptions): tf.Tensor3D {
+    const [B, T] = ids.shape;
+    if (T > this.config.blockSize) {
+      throw new Error(`sequence length ${T} exceeds blockSize ${this.config.blockSize}`);
+    }
+    const mask = opts.attentionMask ?? tf.ones([B, T]);
+    // Position = number of real tokens before this one, so left padding shifts nothing.
+    const positions = tf.maximum(tf.sub(tf.cumsum(mask.toInt(), 1), 1), 0) as tf.Tensor2D;
+    return this.run(ids, positions, mask.toFloat(), undefined, !!opts.training).hidden;
   }
 
   /**
@@ -170,7 +194,7 @@ export class GPT {
   step(input: StepInput): { logits: tf.Tensor3D; cache: KVCache } {
     const out = tf.tidy(() => {
       const r = this.run(input.ids, input.positions, input.keyMask.toFloat(), input.cache, false);
-      return { logits: r.logits, k: r.cache.k, v: r.cache.v };
+      return { logits: this.lmHead(r.hidden), k: r.cache.k, v: r.cache.v };
     });
     return { logits: out.logits, cache: { k: out.k, v: out.v } };
   }
@@ -187,9 +211,9 @@ export class GPT {
     keyMask: tf.Tensor2D,
     cache: KVCache | undefined,
     training: boolean,
-  ): { logits: tf.Tensor3D; cache: KVCache } {
-    const { nLayer, nEmbd: C, vocabSize: V, dropout } = this.config;
-    const [B, Tn] = ids.shape;
+  ): { hidden: tf.Tensor3D; cache: KVCache } {
+    const { nLayer, dropout } = this.config;
+    const Tn = ids.shape[1];
     const Tpast = cache?.k[0]?.shape[2] ?? 0;
     const drop = (x: tf.Tensor) => (training && dropout > 0 ? tf.dropout(x, dropout) : x);
 
@@ -206,11 +230,15 @@ export class GPT {
       const m = this.mlp(this.layerNorm(x, `${h}.ln_2`), h);
       x = tf.add(x, drop(m)) as tf.Tensor3D;
     }
-    x = this.layerNorm(x, 'ln_f');
-    // Tied LM head: logits = x · wteᵀ.
-    const flat = tf.reshape(x, [B * Tn, C]); // [B·Tn, C]
-    const logits = tf.matMul(flat, this.param('wte.weight'), false, true); // [B·Tn, V]
-    return { logits: tf.reshape(logits, [B, Tn, V]), cache: next };
+    return { hidden: this.layerNorm(x, 'ln_f'), cache: next }; // [B, Tn, C]
+  }
+
+  /** Tied LM head: logits = x · wteᵀ. x [B, T, C] → [B, T, V]. */
+  private lmHead(x: tf.Tensor3D): tf.Tensor3D {
+    const [B, T, C] = x.shape;
+    const flat = tf.reshape(x, [B * T, C]); // [B·T, C]
+    const logits = tf.matMul(flat, this.param('wte.weight'), false, true); // [B·T, V]
+    return tf.reshape(logits, [B, T, this.config.vocabSize]);
   }
 
   private layerNorm(x: tf.Tensor3D, prefix: string): tf.Tensor3D {

@@ -64,3 +64,104 @@ describe('DpoRun', () => {
     sft.dispose();
   });
 });
+
+describe('DpoRun resume and given data', () => {
+  const tokenizer = BpeTokenizer.train('good bad good bad fine', 260);
+  const settings = {
+    ...DEFAULT_DPO_SETTINGS,
+    steps: 4,
+    batchSize: 2,
+    logEvery: 1,
+    eval: { every: 100, prompts: 1, maxNewTokens: 4, temperature: 1 },
+  };
+  const enc = (s: string) => tokenizer.encode(s);
+  const texts = [
+    { prompt: 'good', chosen: ' good', rejected: ' bad' },
+    { prompt: 'fine', chosen: ' good good', rejected: ' bad bad' },
+    { prompt: 'bad', chosen: ' fine', rejected: ' bad' },
+  ];
+  const data = {
+    texts,
+    preview: [],
+    pairs: texts.map((t) => ({
+      prompt: [tokenizer.eot, ...enc(t.prompt)],
+      chosen: [...enc(t.chosen), tokenizer.eot],
+      rejected: [...enc(t.rejected), tokenizer.eot],
+    })),
+  };
+  const task = { tokenizer, trainPrompts: [], evalPrompts: ['good'] };
+
+  it('trains on given pairs without a reward and reports KL only', async () => {
+    const sft = GPT.create(
+      makeConfig({ nLayer: 1, nHead: 2, nEmbd: 16, vocabSize: tokenizer.vocabSize, blockSize: 16 }),
+      5,
+    );
+    const points: MetricPoint[] = [];
+    const run = await DpoRun.prepare(
+      sft,
+      task,
+      settings,
+      { onMetrics: (p) => points.push(p) },
+      data,
+    );
+    expect(points[0]).toEqual({ step: 0, phase: 'dpo', 'eval/kl': 0, 'eval/kl_sample': 0 });
+    while (!run.done) await run.trainStep();
+    expect(points.filter((p) => 'loss' in p).map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    run.dispose();
+    sft.dispose();
+  });
+
+  it('resumes from a snapshot exactly where it stopped (weights, Adam slots, batch order)', async () => {
+    const sft = GPT.create(
+      makeConfig({ nLayer: 1, nHead: 2, nEmbd: 16, vocabSize: tokenizer.vocabSize, blockSize: 16 }),
+      6,
+    );
+    const lossesA: number[] = [];
+    const a = await DpoRun.prepare(
+      sft,
+      task,
+      settings,
+      { onMetrics: (p) => typeof p.loss === 'number' && lossesA.push(p.loss) },
+      data,
+    );
+    await a.trainStep();
+    await a.trainStep();
+    const snap = await a.snapshot();
+    expect(snap.step).toBe(2);
+    expect(snap.optimizer.length).toBe(1 + 2 * a.policy.variables().length);
+    await a.trainStep();
+    await a.trainStep();
+    const finalA = await a.snapshot();
+    a.dispose();
+
+    const before = tf.memory().numTensors;
+    const lossesB: number[] = [];
+    const b = await DpoRun.prepare(
+      sft,
+      task,
+      settings,
+      { onMetrics: (p) => typeof p.loss === 'number' && lossesB.push(p.loss) },
+      data,
+      snap,
+    );
+    expect(b.step).toBe(2);
+    await b.trainStep();
+    await b.trainStep();
+    expect(lossesB).toHaveLength(2);
+    for (const [i, l] of lossesB.entries()) {
+      expect(l).toBeCloseTo(lossesA[i + 2] ?? Number.NaN, 5);
+    }
+    const finalB = await b.snapshot();
+    for (const [name, p] of Object.entries(finalA.params)) {
+      const q = finalB.params[name]?.data ?? new Float32Array();
+      let maxDiff = 0;
+      p.data.forEach((v, i) => {
+        maxDiff = Math.max(maxDiff, Math.abs(v - (q[i] ?? Number.NaN)));
+      });
+      expect(maxDiff, name).toBeLessThan(1e-5);
+    }
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    sft.dispose();
+  });
+});

@@ -4,6 +4,7 @@
  * train π_θ, and evaluate reward and KL on held-out prompts. Reports through callbacks; the
  * worker and Node scripts drive it step by step.
  */
+import * as tf from '@tensorflow/tfjs';
 import { generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
 import { makePairs } from '../task/preferences';
@@ -11,7 +12,7 @@ import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
 import type { TokenizedPair } from './collate';
 import { evaluatePolicy } from './evaluate';
-import { PreferenceTrainer, precomputeReference } from './preferenceTrainer';
+import { type NamedArray, PreferenceTrainer, precomputeReference } from './preferenceTrainer';
 import type { DpoRunSettings } from './settings';
 
 export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
@@ -29,14 +30,31 @@ export interface DpoTask {
   /** Prompt texts for the preference data and for evaluation (disjoint). */
   trainPrompts: string[];
   evalPrompts: string[];
-  /** The ground-truth reward r*(x, y) of a completion given its prompt text. */
-  reward: (completion: string, prompt: string) => number;
+  /**
+   * The ground-truth reward r*(x, y) of a completion given its prompt text. Absent for an
+   * imported dataset: pairs come from the file and evaluation reports KL only.
+   */
+  reward?: (completion: string, prompt: string) => number;
 }
 
-interface PairText {
+export interface PairText {
   prompt: string;
   chosen: string;
   rejected: string;
+}
+
+/** Preference pairs ready to train on: token ids (prompt starts with end-of-text) and texts. */
+export interface PreferenceData {
+  pairs: TokenizedPair[];
+  texts: PairText[];
+  preview: PairPreview[];
+}
+
+/** π_θ's weights and the optimizer's slots after `step` steps: what a resume needs. */
+export interface RunSnapshot {
+  step: number;
+  params: Record<string, { shape: number[]; data: Float32Array }>;
+  optimizer: NamedArray[];
 }
 
 export class DpoRun {
@@ -49,21 +67,52 @@ export class DpoRun {
     private readonly trainer: PreferenceTrainer,
     private readonly task: DpoTask,
     private settings: DpoRunSettings,
-    private readonly texts: PairText[],
+    /** The pairs this run trains on (kept for saving and export). */
+    readonly data: PreferenceData,
     private readonly cb: DpoRunCallbacks,
   ) {}
 
-  /** Clones the SFT model into π_ref (frozen) and π_θ, builds the pairs, caches π_ref. */
+  private get texts(): PairText[] {
+    return this.data.texts;
+  }
+
+  /** π_θ and the optimizer state now, as plain arrays (a GPU read). */
+  async snapshot(): Promise<RunSnapshot> {
+    const params: RunSnapshot['params'] = {};
+    for (const [name, v] of this.policy.params) {
+      params[name] = { shape: v.shape.slice(), data: Float32Array.from(await v.data()) };
+    }
+    return { step: this.step, params, optimizer: await this.trainer.optimizerState() };
+  }
+
+  private async restore(snap: RunSnapshot): Promise<void> {
+    for (const [name, v] of this.policy.params) {
+      const p = snap.params[name];
+      if (!p || p.data.length !== v.size) throw new Error(`the checkpoint lacks ${name}`);
+      const t = tf.tensor(p.data, v.shape);
+      v.assign(t);
+      t.dispose();
+    }
+    await this.trainer.restore(snap.step, snap.optimizer);
+  }
+
+  /**
+   * Clones the SFT model into π_ref (frozen) and π_θ, builds the pairs (sampled and labelled,
+   * unless `data` gives them), caches π_ref and evaluates step 0. With `resume`, π_θ and the
+   * optimizer continue from that snapshot instead (no step-0 evaluation).
+   */
   static async prepare(
     sft: GPT,
     task: DpoTask,
     settings: DpoRunSettings,
     cb: DpoRunCallbacks = {},
+    data?: PreferenceData,
+    resume?: RunSnapshot,
   ): Promise<DpoRun> {
     const reference = sft.clone(false);
     const policy = sft.clone(true);
     try {
-      const { pairs, texts, preview } = await buildPairs(reference, task, settings, cb);
+      const { pairs, texts, preview } = data ?? (await buildPairs(reference, task, settings, cb));
       cb.onPairs?.(preview.slice(0, 200), preview.length);
       if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
       const collate = { padId: task.tokenizer.eot, maxLength: sft.config.blockSize };
@@ -71,8 +120,17 @@ export class DpoRun {
         cb.onProgress?.('reference', d, t),
       );
       const trainer = new PreferenceTrainer(policy, pairs, refLogps, settings, collate);
-      const run = new DpoRun(policy, reference, trainer, task, settings, texts, cb);
-      await run.evaluate(); // step 0: π_θ = π_ref
+      const run = new DpoRun(
+        policy,
+        reference,
+        trainer,
+        task,
+        settings,
+        { pairs, texts, preview },
+        cb,
+      );
+      if (resume) await run.restore(resume);
+      else await run.evaluate(); // step 0: π_θ = π_ref
       return run;
     } catch (e) {
       policy.dispose();
@@ -143,7 +201,8 @@ export class DpoRun {
 
   /** Reward and KL of fresh π_θ samples on the evaluation prompts. */
   async evaluate(): Promise<void> {
-    const { tokenizer, evalPrompts, reward } = this.task;
+    const { tokenizer, evalPrompts } = this.task;
+    const reward = this.task.reward ?? (() => Number.NaN);
     const prompts = evalPrompts
       .slice(0, this.settings.eval.prompts)
       .map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
@@ -167,8 +226,9 @@ export class DpoRun {
     this.cb.onMetrics?.({
       step: this.trainer.step,
       phase: 'dpo',
-      'eval/reward': r.reward,
-      'eval/ref_reward': this.evalRefLevel,
+      ...(this.task.reward
+        ? { 'eval/reward': r.reward, 'eval/ref_reward': this.evalRefLevel }
+        : {}),
       'eval/kl': r.kl,
       'eval/kl_sample': r.klSample,
     });
@@ -202,7 +262,8 @@ async function buildPairs(
   settings: DpoRunSettings,
   cb: DpoRunCallbacks,
 ): Promise<{ pairs: TokenizedPair[]; texts: PairText[]; preview: PairPreview[] }> {
-  const { tokenizer } = task;
+  const { tokenizer, reward } = task;
+  if (!reward) throw new Error('sampling pairs needs a reward to label them');
   const d = settings.data;
   const prompts = task.trainPrompts.slice(0, d.prompts);
   const pairs: TokenizedPair[] = [];
@@ -225,7 +286,7 @@ async function buildPairs(
       const scored = Array.from({ length: d.completionsPerPrompt }, (_, k) => {
         const tokens = g.tokens[j * d.completionsPerPrompt + k] ?? [];
         const text = tokenizer.decode(tokens.filter((t) => t !== tokenizer.eot));
-        return { item: { tokens, text }, reward: task.reward(text, prompt) };
+        return { item: { tokens, text }, reward: reward(text, prompt) };
       });
       for (const p of makePairs(scored, d.pairing)) {
         pairs.push({ prompt: ids[j] ?? [], chosen: p.chosen.tokens, rejected: p.rejected.tokens });

@@ -176,10 +176,43 @@ export class PreferenceTrainer {
     };
   }
 
+  /** The optimizer's variables (iterations first, then its slots), read back for a checkpoint. */
+  async optimizerState(): Promise<NamedArray[]> {
+    const weights = await this.optimizer.getWeights();
+    const out: NamedArray[] = [];
+    for (const w of weights) {
+      const data = Float32Array.from(await w.tensor.data());
+      out.push({ name: w.name, shape: w.tensor.shape.slice(), data });
+      // The slots are the optimizer's own variables; the iteration count is a fresh scalar.
+      if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * Continues from a checkpoint taken after `step` steps: the optimizer's slots are restored
+   * and the seeded batch order is replayed, so the next batches are the ones it would have seen.
+   */
+  async restore(step: number, optimizer: NamedArray[]): Promise<void> {
+    if (optimizer.length) {
+      // setWeights copies each tensor into a new variable and keeps no reference to it.
+      const named = optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, w.shape) }));
+      await this.optimizer.setWeights(named);
+      tf.dispose(named.map((w) => w.tensor));
+    }
+    this.order = [];
+    this.cursor = 0;
+    for (let i = 0; i < step; i++) this.nextIndices();
+    this.step = step;
+  }
+
   dispose(): void {
     this.optimizer.dispose();
   }
 }
+
+/** A named float32 array with its shape (optimizer slots in a checkpoint). */
+export type NamedArray = { name: string; shape: number[]; data: Float32Array };
 
 function shuffled(n: number, rand: () => number): number[] {
   const a = Array.from({ length: n }, (_, i) => i);

@@ -17,13 +17,18 @@ export interface ConfigPreset {
 export const CONFIG_PRESETS = {
   classroom: {
     description:
-      'The quick demo: DPO with β = 0.1 on 32 prompts × 4 completions, 60 steps of the nano model.',
+      'The quick demo: DPO with β = 0.1 on 64 prompts × 4 completions, 60 steps of the nano model.',
     patch: {},
   },
   gentle: {
     description:
       'A low learning rate and β = 0.5 keep π_θ close to π_ref: the reward rises slowly at a small KL.',
-    patch: { loss: { beta: 0.5 }, optim: { lr: 5e-4 }, steps: 120 },
+    patch: { loss: { beta: 0.5 }, optim: { lr: 2.5e-4 }, steps: 120 },
+  },
+  fast: {
+    description:
+      'A learning rate of 2e-3: the margins grow fast, but π_θ overfits the pairs and drifts far from π_ref (a large KL) for little reward.',
+    patch: { optim: { lr: 2e-3 } },
   },
   ipo: {
     description:

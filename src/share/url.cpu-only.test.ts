@@ -75,7 +75,8 @@ describe('encodeConfig / decodeConfig', () => {
     );
     expect(encoded).toEqual({
       classroom: '',
-      gentle: 'beta=0.5&lr=0.0005&steps=120',
+      gentle: 'beta=0.5&lr=0.00025&steps=120',
+      fast: 'lr=0.002',
       ipo: 'loss=ipo&reduce=mean',
       'high-beta': 'beta=1',
       'low-beta': 'beta=0.01',
@@ -95,13 +96,13 @@ describe('encodeConfig / decodeConfig', () => {
     const cfg = applyPatch({
       ui: { hide: ['charts', 'pairs'], embed: true },
       steps: 200,
-      optim: { lr: 5e-4 },
+      optim: { lr: 1e-3 },
       loss: { labelSmoothing: 0.2, type: 'robust', beta: 0.01 },
       model: 'micro',
       eval: { temperature: 0.7 },
     });
     const search =
-      'preset=micro&loss=robust&beta=0.01&smooth=0.2&lr=0.0005&steps=200&evalTemp=0.7' +
+      'preset=micro&loss=robust&beta=0.01&smooth=0.2&lr=0.001&steps=200&evalTemp=0.7' +
       '&embed=1&hide=charts%2Cpairs';
     expect(encodeConfig(cfg)).toBe(search);
     expect(decodeConfig(`?${search}`)).toEqual({ config: cfg, warnings: [] });

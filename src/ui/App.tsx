@@ -7,14 +7,20 @@ import {
   useRef,
   useState,
 } from 'react';
-import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/settings';
+import type { PanelId, PlaygroundConfig } from '../share/config';
+import { fromDpoRunSettings, toDpoRunSettings } from '../share/config';
+import { decodeConfig, encodeConfig } from '../share/url';
 import { WorkerClient } from '../worker/client';
 import type { SmokeResult } from '../worker/protocol';
 import { installAutomation } from './automation';
 import { BackendBadge } from './BackendBadge';
 import { TrainingCharts } from './charts/TrainingCharts';
+import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
+import { DataPanel } from './panels/DataPanel';
+import { ExportBar } from './panels/ExportBar';
 import { PairsTable } from './panels/PairsTable';
+import { RunsPanel } from './panels/RunsPanel';
 import { SamplesPanel } from './panels/SamplesPanel';
 import { StepInspector } from './panels/StepInspector';
 import { RunControls } from './RunControls';
@@ -23,9 +29,17 @@ import { INITIAL_STATE, reduce } from './store';
 
 const CHECKPOINT_URL = `${import.meta.env.BASE_URL}checkpoints/sft-nano.json`;
 
+/** The configuration in the page's URL, with what was wrong in it. */
+function initialConfig(): { config: PlaygroundConfig; warnings: string[] } {
+  const { config, warnings } = decodeConfig(window.location.search);
+  return { config, warnings: warnings.map((w) => `Link: ${w.message}`) };
+}
+
 export function App() {
-  const [state, dispatch] = useReducer(reduce, INITIAL_STATE);
-  const [settings, setSettings] = useState<DpoRunSettings>(DEFAULT_DPO_SETTINGS);
+  const [first] = useState(initialConfig);
+  const [state, dispatch] = useReducer(reduce, { ...INITIAL_STATE, warnings: first.warnings });
+  const [config, setConfig] = useState<PlaygroundConfig>(first.config);
+  const settings = useMemo(() => toDpoRunSettings(config), [config]);
   const startWhenReady = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -37,11 +51,18 @@ export function App() {
   useEffect(() => {
     const off = client.on((e) => {
       dispatch(e);
-      if (e.type === 'ready') client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+      if (e.type === 'ready') {
+        client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+        client.send({ type: 'runs-list' });
+      }
       if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
         startWhenReady.current = false;
         client.send({ type: 'start' });
       }
+      if (e.type === 'run-state' && ['ready', 'paused', 'done'].includes(e.state)) {
+        client.send({ type: 'runs-list' });
+      }
+      if (e.type === 'export-file') download(e.name, e.bytes, e.mime);
       if (e.type === 'error') startWhenReady.current = false;
     });
     client.init();
@@ -49,6 +70,13 @@ export function App() {
       off();
     };
   }, [client]);
+
+  // The whole configuration lives in the URL: a link reproduces the run's settings.
+  useEffect(() => {
+    const query = encodeConfig(config);
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
+    window.history.replaceState(null, '', url);
+  }, [config]);
 
   const smokeForward = useCallback(async (): Promise<SmokeResult> => {
     const { type: _type, ...r } = await client.request(
@@ -69,6 +97,7 @@ export function App() {
             backend: s.backend,
             adapter: s.adapter,
             fallbackReason: s.fallbackReason,
+            runId: s.runId,
           };
         },
         metrics: () => stateRef.current.points.map((p) => ({ ...p })),
@@ -80,9 +109,16 @@ export function App() {
             : null;
         },
         samples: () => stateRef.current.samples.map((s) => ({ ...s })),
+        dataset: () => stateRef.current.dataset,
+        runs: () => stateRef.current.runs.map((r) => ({ ...r })),
+        warnings: () => [...stateRef.current.warnings],
+        logprob: async (text, model) => {
+          const r = await client.request({ type: 'logprob', text, model }, 'logprob-result');
+          return r.logprob;
+        },
         smokeForward,
       }),
-    [smokeForward],
+    [client, smokeForward],
   );
 
   const prepare = (thenStart: boolean) => {
@@ -98,17 +134,25 @@ export function App() {
     if (state.run === 'empty') prepare(false);
     else client.send({ type: 'step' });
   };
+  const sendFile = async (type: 'import-preferences' | 'import-corpus', file: File) => {
+    const [f] = await readFiles([file]);
+    if (f) client.send({ type, name: f.name, bytes: f.bytes }, [f.bytes]);
+  };
+  const busy = ['training', 'sft', 'preparing', 'loading-checkpoint'].includes(state.run);
+  const hidden = (id: PanelId) => config.ui.embed && config.ui.hide.includes(id);
 
   return (
-    <div className="app">
+    <div className={`app${config.ui.embed ? ' embed' : ''}`}>
       <header className="topbar">
         <div>
           <h1>DPO Playground</h1>
-          <p className="tagline">
-            Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
-            from preference pairs to write positive reviews. Runs on your GPU via WebGPU; nothing
-            leaves this machine.
-          </p>
+          {!config.ui.embed && (
+            <p className="tagline">
+              Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
+              from preference pairs to write positive reviews. Runs on your GPU via WebGPU; your
+              data and runs never leave this machine.
+            </p>
+          )}
         </div>
         <BackendBadge
           status={{
@@ -117,6 +161,7 @@ export function App() {
             backend: state.backend,
             adapter: state.adapter,
             fallbackReason: state.fallbackReason,
+            runId: state.runId,
           }}
         />
       </header>
@@ -137,46 +182,117 @@ export function App() {
           </button>
         </div>
       )}
-      <SftPanel
-        checkpoint={state.checkpoint}
-        run={state.run}
-        progress={state.progress}
-        points={sftPoints}
-        onTrain={(sft) => {
-          dispatch({ type: 'clear-run' });
-          dispatch({ type: 'clear-sft' });
-          client.send({ type: 'sft', settings: sft });
-        }}
-        onStop={() => client.send({ type: 'sft-stop' })}
-        onRestore={() => client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL })}
-      />
-      <RunControls
-        settings={settings}
-        onSettings={setSettings}
-        run={state.run}
-        step={state.step}
-        steps={state.steps}
-        progress={state.progress}
-        canRun={!!state.checkpoint}
-        onStart={onStart}
-        onPause={() => client.send({ type: 'pause' })}
-        onStep={onStep}
-        onReset={() => {
-          client.send({ type: 'reset' });
-          dispatch({ type: 'clear-run' });
-        }}
-        onLive={(patch) => client.send({ type: 'update', ...patch })}
-      />
-      <TrainingCharts points={points} />
+      {state.warnings.length > 0 && (
+        <div className="warning-banner" role="status" data-testid="warning-banner">
+          <ul>
+            {state.warnings.map((w, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: warnings repeat; order is identity.
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => dispatch({ type: 'dismiss-warnings' })}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      {!config.ui.embed && (
+        <SftPanel
+          checkpoint={state.checkpoint}
+          run={state.run}
+          progress={state.progress}
+          points={sftPoints}
+          corpus={state.corpus}
+          onTrain={(sft) => {
+            dispatch({ type: 'clear-run' });
+            dispatch({ type: 'clear-sft' });
+            client.send({ type: 'sft', settings: sft });
+          }}
+          onStop={() => client.send({ type: 'sft-stop' })}
+          onRestore={() => client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL })}
+          onImportModel={async (files) => {
+            const read = await readFiles(files);
+            client.send(
+              { type: 'import-model', files: read },
+              read.map((f) => f.bytes),
+            );
+          }}
+          onImportCorpus={(f) => void sendFile('import-corpus', f)}
+        />
+      )}
+      {!hidden('data') && (
+        <DataPanel
+          dataset={state.dataset}
+          disabled={busy}
+          onFile={(f) => void sendFile('import-preferences', f)}
+          onBuiltin={() => client.send({ type: 'use-builtin-data' })}
+        />
+      )}
+      {!hidden('controls') && (
+        <RunControls
+          settings={settings}
+          onSettings={(s) =>
+            setConfig(fromDpoRunSettings(s, { model: config.model, ui: config.ui }))
+          }
+          onPreset={(c) => setConfig({ ...c, ui: config.ui })}
+          imported={!!state.dataset}
+          run={state.run}
+          step={state.step}
+          steps={state.steps}
+          progress={state.progress}
+          canRun={!!state.checkpoint}
+          onStart={onStart}
+          onPause={() => client.send({ type: 'pause' })}
+          onStep={onStep}
+          onReset={() => {
+            client.send({ type: 'reset' });
+            dispatch({ type: 'clear-run' });
+          }}
+          onLive={(patch) => client.send({ type: 'update', ...patch })}
+        />
+      )}
+      {!hidden('charts') && <TrainingCharts points={points} />}
       <div className="grid two">
-        <SamplesPanel samples={state.samples} beta={settings.loss.beta} />
-        <StepInspector pairs={state.inspector} lossType={settings.loss.type} />
+        {!hidden('samples') && <SamplesPanel samples={state.samples} beta={settings.loss.beta} />}
+        {!hidden('inspector') && (
+          <StepInspector pairs={state.inspector} lossType={settings.loss.type} />
+        )}
       </div>
-      <PairsTable pairs={state.pairs} total={state.pairsTotal} />
-      <details className="card engine">
-        <summary>Engine check</summary>
-        <EngineCheck run={smokeForward} disabled={!state.backend} />
-      </details>
+      {!hidden('pairs') && (
+        <PairsTable pairs={state.pairs} total={state.pairsTotal} imported={!!state.dataset} />
+      )}
+      {!hidden('runs') && (
+        <>
+          <ExportBar
+            points={state.points}
+            samples={state.samples}
+            canExportModel={!!state.checkpoint && !busy}
+            onExport={(what) => client.send({ type: 'export', what })}
+          />
+          <RunsPanel
+            runs={state.runs}
+            storage={state.storage}
+            currentId={state.runId}
+            busy={busy}
+            onResume={(id) => {
+              dispatch({ type: 'clear-run' });
+              client.send({ type: 'run-resume', id });
+            }}
+            onRename={(id, name) => client.send({ type: 'run-rename', id, name })}
+            onDelete={(id) => client.send({ type: 'run-delete', id })}
+            onPrune={(id) => client.send({ type: 'run-prune', id })}
+          />
+        </>
+      )}
+      {!config.ui.embed && (
+        <details className="card engine">
+          <summary>Engine check</summary>
+          <EngineCheck run={smokeForward} disabled={!state.backend} />
+        </details>
+      )}
     </div>
   );
 }

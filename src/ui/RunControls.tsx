@@ -1,5 +1,7 @@
 import type { PreferenceLossType } from '../objectives/lossConfig';
 import type { DpoRunSettings } from '../pipeline/settings';
+import type { PlaygroundConfig } from '../share/config';
+import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import type { RunState } from '../worker/protocol';
 import { DataFields } from './DataFields';
 
@@ -17,6 +19,10 @@ const LOSSES: { value: PreferenceLossType; label: string }[] = [
 interface Props {
   settings: DpoRunSettings;
   onSettings: (s: DpoRunSettings) => void;
+  /** A named preset replaces the whole configuration. */
+  onPreset: (c: PlaygroundConfig) => void;
+  /** Training on an imported file: the sampling settings do not apply. */
+  imported: boolean;
   run: RunState;
   step: number;
   steps: number;
@@ -86,6 +92,25 @@ export function RunControls(p: Props) {
         />
       )}
       <div className="fields">
+        <label title="Named starting points; the link in the address bar always holds the current settings">
+          preset
+          <select
+            value=""
+            disabled={locked}
+            data-testid="preset-select"
+            onChange={(e) => {
+              const name = e.target.value as (typeof CONFIG_PRESET_NAMES)[number];
+              if (name) p.onPreset(applyPreset(name));
+            }}
+          >
+            <option value="">choose…</option>
+            {CONFIG_PRESET_NAMES.map((name) => (
+              <option key={name} value={name} title={CONFIG_PRESETS[name].description}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           objective
           <select
@@ -170,7 +195,7 @@ export function RunControls(p: Props) {
           </select>
         </label>
       </div>
-      <DataFields settings={s} onSettings={p.onSettings} locked={locked} />
+      {!p.imported && <DataFields settings={s} onSettings={p.onSettings} locked={locked} />}
       <p className="hint">
         β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
         changed while training.

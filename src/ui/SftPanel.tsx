@@ -13,6 +13,9 @@ interface Props {
   onTrain: (s: SftSettings) => void;
   onStop: () => void;
   onRestore: () => void;
+  corpus: { name: string; note: string } | null;
+  onImportModel: (files: File[]) => void;
+  onImportCorpus: (file: File) => void;
 }
 
 const SFT_LOSS: MetricSeries[] = [{ key: 'loss', label: 'train loss', color: 'var(--accent)' }];
@@ -20,7 +23,12 @@ const PRESETS: PresetName[] = ['nano', 'micro', 'mini', 'small'];
 
 function checkpointText(c: CheckpointSummary | null): string {
   if (!c) return 'loading…';
-  const origin = c.url === 'browser-sft' ? 'trained on this page' : 'shipped checkpoint';
+  const origin =
+    c.url === 'browser-sft'
+      ? 'trained on this page'
+      : c.url.endsWith('sft-nano.json')
+        ? 'shipped checkpoint'
+        : `imported: ${c.url}`;
   return `${origin}, ${c.preset || 'custom'}, ${c.parameters.toLocaleString()} parameters, held-out loss ${String(c.meta.heldOutLoss ?? '?')}`;
 }
 
@@ -127,6 +135,46 @@ export function SftPanel(p: Props) {
           Back to the shipped checkpoint
         </button>
       </div>
+      <div className="buttons">
+        <label className={`file-button secondary${idle ? '' : ' disabled'}`}>
+          Import a model…
+          <input
+            type="file"
+            multiple
+            accept=".json,.safetensors,.txt"
+            data-testid="model-files"
+            disabled={!idle}
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              if (files.length) p.onImportModel(files);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label className={`file-button secondary${idle ? '' : ' disabled'}`}>
+          SFT corpus…
+          <input
+            type="file"
+            accept=".txt,.md,.jsonl,.json"
+            data-testid="corpus-file"
+            disabled={!idle}
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              if (f) p.onImportCorpus(f);
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <span className="muted" data-testid="corpus-info">
+          {p.corpus
+            ? `corpus: ${p.corpus.name} (${p.corpus.note})`
+            : 'corpus: the built-in reviews'}
+        </span>
+      </div>
+      <p className="hint">
+        A model is this app’s checkpoint (.json), or a Hugging Face GPT-2 folder’s files picked
+        together: model.safetensors, config.json, vocab.json and merges.txt.
+      </p>
       {training && p.progress && (
         <label className="progress-label">
           {p.progress.stage === 'tokenizer' ? 'learning the tokenizer' : 'training'}{' '}

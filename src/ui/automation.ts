@@ -1,5 +1,12 @@
 /** A small read-only automation API on window, for e2e tests, scripts and notebooks. */
-import type { AdapterInfo, BackendName, RunState, SmokeResult } from '../worker/protocol';
+import type {
+  AdapterInfo,
+  BackendName,
+  DatasetSummary,
+  RunListItem,
+  RunState,
+  SmokeResult,
+} from '../worker/protocol';
 import type { MetricPoint, SampleView } from '../worker/views';
 
 /** 'loading' until the worker reports a backend, then the run's state. */
@@ -11,6 +18,8 @@ export interface PlaygroundStatus {
   backend: BackendName | null;
   adapter: AdapterInfo | null;
   fallbackReason: string | null;
+  /** The saved run (IndexedDB id) the current run is recorded as. */
+  runId: string | null;
 }
 
 export interface DpoPlaygroundApi {
@@ -23,6 +32,14 @@ export interface DpoPlaygroundApi {
   checkpoint(): { url: string; preset: string; parameters: number; vocabSize: number } | null;
   /** The latest evaluated samples, with token ids and per-token log π_θ and log π_ref. */
   samples(): SampleView[];
+  /** The imported preference data in use, or null for the built-in task. */
+  dataset(): DatasetSummary | null;
+  /** The runs kept in this browser. */
+  runs(): RunListItem[];
+  /** Warnings shown to the user (storage full, import notes). */
+  warnings(): string[];
+  /** Σ log p(text) after an end-of-text under π_θ (the current run) or the SFT model. */
+  logprob(text: string, model: 'policy' | 'sft'): Promise<number>;
   /** Runs one forward pass of a nano model in the worker. */
   smokeForward(): Promise<SmokeResult>;
 }

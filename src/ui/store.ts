@@ -3,7 +3,10 @@ import type {
   AdapterInfo,
   BackendName,
   CheckpointSummary,
+  DatasetSummary,
+  RunListItem,
   RunState,
+  StorageSummary,
   WorkerEvent,
 } from '../worker/protocol';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
@@ -26,6 +29,15 @@ export interface UiState {
   pairs: PairPreview[];
   pairsTotal: number;
   error: string | null;
+  /** Things that did not stop the run (storage full, import notes); newest last. */
+  warnings: string[];
+  /** The imported preference data in use; null: the built-in sampled pairs. */
+  dataset: DatasetSummary | null;
+  corpus: { name: string; note: string } | null;
+  /** The saved run the current run is recorded as. */
+  runId: string | null;
+  runs: RunListItem[];
+  storage: StorageSummary | null;
 }
 
 export const INITIAL_STATE: UiState = {
@@ -44,13 +56,20 @@ export const INITIAL_STATE: UiState = {
   pairs: [],
   pairsTotal: 0,
   error: null,
+  warnings: [],
+  dataset: null,
+  corpus: null,
+  runId: null,
+  runs: [],
+  storage: null,
 };
 
 export type UiAction =
   | WorkerEvent
   | { type: 'clear-run' }
   | { type: 'clear-sft' }
-  | { type: 'dismiss-error' };
+  | { type: 'dismiss-error' }
+  | { type: 'dismiss-warnings' };
 
 export function reduce(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -83,11 +102,24 @@ export function reduce(s: UiState, a: UiAction): UiState {
         run: a.state,
         step: a.step,
         steps: a.steps,
+        runId: a.runId,
         progress: a.state === 'preparing' || a.state === 'sft' ? s.progress : null,
       };
     case 'error':
       return { ...s, error: a.message };
+    case 'dataset':
+      return { ...s, dataset: a.summary };
+    case 'corpus':
+      return { ...s, corpus: a.name ? { name: a.name, note: a.note } : null };
+    case 'runs':
+      return { ...s, runs: a.runs, storage: a.storage };
+    case 'history':
+      return { ...s, points: a.points, samples: a.samples, inspector: [] };
+    case 'warning':
+      return { ...s, warnings: [...s.warnings.slice(-4), a.message] };
     case 'smoke-result':
+    case 'export-file':
+    case 'logprob-result':
       return s;
     case 'clear-run':
       return { ...s, points: [], samples: [], inspector: [], pairs: [], pairsTotal: 0, step: 0 };
@@ -95,6 +127,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, sftPoints: [] };
     case 'dismiss-error':
       return { ...s, error: null };
+    case 'dismiss-warnings':
+      return { ...s, warnings: [] };
     default: {
       const never: never = a;
       return never;

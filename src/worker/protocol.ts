@@ -5,7 +5,7 @@
  */
 import type { PresetName } from '../model/config';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
-import type { SftSettings } from '../pipeline/sftRun';
+import type { SftSettings } from '../pipeline/settings';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
 export const PROTOCOL_VERSION = 1;
@@ -46,7 +46,73 @@ export type WorkerRequest =
   | { type: 'step' }
   /** Drops the run; π_θ restarts from the checkpoint at the next prepare. */
   | { type: 'reset' }
-  | { type: 'update'; beta?: number; lr?: number; steps?: number };
+  | { type: 'update'; beta?: number; lr?: number; steps?: number }
+  /** A preference file (JSONL, JSON, CSV): the next runs train on it instead of sampled pairs. */
+  | { type: 'import-preferences'; name: string; bytes: ArrayBuffer }
+  /** Back to pairs sampled from π_ref and labelled by the sentiment reward. */
+  | { type: 'use-builtin-data' }
+  /** A text corpus for the next SFT (.txt, .jsonl/.json with `text`); null: the built-in one. */
+  | { type: 'import-corpus'; name: string; bytes: ArrayBuffer }
+  /** A checkpoint JSON of this app, or a Hugging Face GPT-2 folder's files: the new SFT model. */
+  | { type: 'import-model'; files: { name: string; bytes: ArrayBuffer }[] }
+  | { type: 'export'; what: ExportKind }
+  | { type: 'runs-list' }
+  | { type: 'run-rename'; id: string; name: string }
+  | { type: 'run-delete'; id: string }
+  | { type: 'run-prune'; id: string }
+  /** Loads a saved run (its π_ref, pairs, history and last checkpoint), paused. */
+  | { type: 'run-resume'; id: string }
+  /** Σ log p(text) under π_θ (or the SFT model): a fixed-text check for imports and exports. */
+  | { type: 'logprob'; text: string; model: 'policy' | 'sft' };
+
+export type ExportKind = 'checkpoint' | 'hf-gpt2' | 'dataset-trl';
+
+export interface DatasetSummary {
+  name: string;
+  format: string;
+  layout: string;
+  /** Pairs trained on, after skips and held-out prompts. */
+  pairs: number;
+  /** Pairs whose prompts are held out for evaluation. */
+  heldOut: number;
+  skippedCount: number;
+  /** The first skipped rows, each "line 7: reason". */
+  skipped: string[];
+  warnings: string[];
+  truncation: {
+    total: number;
+    fit: number;
+    promptTruncated: number;
+    completionTruncated: number;
+    dropped: number;
+  };
+  blockSize: number;
+}
+
+export interface RunListItem {
+  id: string;
+  name: string;
+  kind: 'dpo' | 'model';
+  status: 'running' | 'paused' | 'done' | 'failed' | 'interrupted';
+  step: number;
+  totalSteps: number;
+  createdAt: number;
+  updatedAt: number;
+  preset: string;
+  lossType: string | null;
+  beta: number | null;
+  dataName: string | null;
+  summary: Record<string, number>;
+  bytes: number;
+  lastCheckpointStep: number | null;
+}
+
+export interface StorageSummary {
+  totalBytes: number;
+  datasetBytes: number;
+  quota: number | null;
+  usage: number | null;
+}
 
 export interface CheckpointSummary {
   /** Where it came from: a URL, or 'browser-sft' for a model trained on this page. */
@@ -92,7 +158,23 @@ export type WorkerEvent =
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'samples'; samples: SampleView[] }
   | { type: 'inspector'; pairs: InspectorPair[] }
-  | { type: 'run-state'; state: RunState; step: number; steps: number }
+  | { type: 'run-state'; state: RunState; step: number; steps: number; runId: string | null }
+  /** The imported preference data in use, or null for the built-in sampled pairs. */
+  | { type: 'dataset'; summary: DatasetSummary | null }
+  | { type: 'corpus'; name: string | null; note: string }
+  | { type: 'runs'; runs: RunListItem[]; storage: StorageSummary }
+  /** A resumed run's history, replacing what the UI shows. */
+  | { type: 'history'; points: MetricPoint[]; samples: SampleView[] }
+  | { type: 'export-file'; name: string; mime: string; bytes: ArrayBuffer }
+  | {
+      type: 'logprob-result';
+      text: string;
+      model: 'policy' | 'sft';
+      logprob: number;
+      tokens: number;
+    }
+  /** Something the user should know that did not stop the run (e.g. storage full). */
+  | { type: 'warning'; message: string }
   | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' };
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;

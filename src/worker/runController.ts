@@ -1,44 +1,67 @@
 /**
- * The worker's training session: the loaded SFT model, the current DPO run, and the
- * play/pause/step loop. Metrics are batched and flushed a few times a second.
+ * The worker's training session: the SFT model, the data the next run trains on, the current
+ * DPO run with its play/pause/step loop, and its recording into IndexedDB. Metrics are batched
+ * and flushed a few times a second.
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint } from '../model/checkpoint';
-import { parameterCount } from '../model/config';
-import type { GPT } from '../model/gpt';
-import { DpoRun, type DpoRunSettings } from '../pipeline/dpoRun';
+import {
+  DpoRun,
+  type DpoRunCallbacks,
+  type DpoRunSettings,
+  type DpoTask,
+} from '../pipeline/dpoRun';
 import { SftRun, type SftSettings } from '../pipeline/sftRun';
 import { builtinPrompts, builtinTask } from '../task/builtin';
 import { groundTruthReward } from '../task/reward';
-import { BpeTokenizer } from '../tokenizer/bpe';
-import type { RunState, WorkerEvent } from './protocol';
+import {
+  type ImportedPreferences,
+  importCorpus,
+  importModel,
+  importPreferences,
+} from './dataImport';
+import { buildExport, sequenceLogprob } from './exports';
+import type { ReferenceSource, RunRecorder } from './persistence';
+import type { ExportKind, RunState, WorkerEvent } from './protocol';
+import { fetchCheckpoint, loadReference, type SftModel, storedModel, summarize } from './sftModel';
 import type { MetricPoint } from './views';
 
 const FLUSH_MS = 250;
+/** Steps between saved checkpoints of π_θ (also saved on pause and at the end). */
+const CHECKPOINT_EVERY = 20;
+const BUILTIN_DATA = 'built-in: sampled from π_ref, labelled by the sentiment reward';
 
 export class RunController {
-  private sft: GPT | null = null;
-  private tokenizer: BpeTokenizer | null = null;
+  private sft: SftModel | null = null;
   private run: DpoRun | null = null;
+  private runId: string | null = null;
   private state: RunState = 'empty';
   private pending: MetricPoint[] = [];
   private lastFlush = 0;
   private looping = false;
   private sftStopRequested = false;
+  /** An imported preference file (raw, re-tokenised when the SFT model changes). */
+  private dataFile: { name: string; bytes: Uint8Array } | null = null;
+  private imported: ImportedPreferences | null = null;
+  private corpus: { name: string; documents: string[] } | null = null;
 
-  constructor(private readonly post: (e: WorkerEvent) => void) {}
+  constructor(
+    private readonly post: (e: WorkerEvent) => void,
+    private readonly recorder: RunRecorder | null,
+  ) {}
 
   async loadCheckpoint(url: string): Promise<void> {
     this.setState('loading-checkpoint');
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`could not load the checkpoint ${url}: HTTP ${res.status}`);
-    const { model, checkpoint } = loadCheckpoint(await res.json(), false);
-    this.adoptSft(model, BpeTokenizer.fromJSON(checkpoint.tokenizer), url, checkpoint.meta);
+    try {
+      this.adoptSft(await fetchCheckpoint(url));
+    } catch (e) {
+      this.setState('empty');
+      throw e;
+    }
   }
 
   /**
-   * Trains a tokenizer and a GPT on the built-in corpus; the result replaces the SFT model
-   * (π_ref of later runs), also when stopped early. Metrics stream with phase 'sft'.
+   * Trains a tokenizer and a GPT on the corpus (built-in unless one was imported); the result
+   * replaces the SFT model (π_ref of later runs), also when stopped early.
    */
   async trainSft(settings: SftSettings): Promise<void> {
     if (this.state === 'training' || this.state === 'sft' || this.looping) {
@@ -48,19 +71,13 @@ export class RunController {
     this.setState('sft');
     this.sftStopRequested = false;
     const t0 = performance.now();
-    const { train, heldOut } = builtinTask();
-    const post = (e: WorkerEvent) => this.post(e);
+    const docs = this.corpusDocuments();
     let run: SftRun | null = null;
     try {
-      run = SftRun.create(
-        train.map((r) => r.text),
-        heldOut.map((r) => r.text),
-        settings,
-        {
-          onProgress: (stage, done, total) => post({ type: 'progress', stage, done, total }),
-          onMetrics: (p) => this.queue(p),
-        },
-      );
+      run = SftRun.create(docs.train, docs.heldOut, settings, {
+        onProgress: (stage, done, total) => this.post({ type: 'progress', stage, done, total }),
+        onMetrics: (p) => this.pending.push(p),
+      });
       while (!run.done && !this.sftStopRequested) {
         await run.trainStep();
         if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
@@ -70,6 +87,8 @@ export class RunController {
       const heldOutLoss = await run.heldOutLoss(10);
       const meta = {
         trainedBy: 'SFT in the browser',
+        label: 'browser-sft',
+        corpus: this.corpus?.name ?? 'built-in reviews',
         preset: settings.preset,
         steps: run.step,
         batch: settings.batchSize,
@@ -82,8 +101,8 @@ export class RunController {
       };
       const { tokenizer } = run;
       const model = run.release();
-      run = null; // the model now belongs to the controller
-      this.adoptSft(model, tokenizer, 'browser-sft', meta);
+      run = null; // the model now belongs to the session
+      await this.adoptNewModel({ model, tokenizer, source: null, label: 'browser-sft', meta });
     } finally {
       run?.dispose();
       if ((this.state as RunState) === 'sft') this.setState('empty');
@@ -94,56 +113,117 @@ export class RunController {
     this.sftStopRequested = true;
   }
 
-  private adoptSft(
-    model: GPT,
-    tokenizer: BpeTokenizer,
-    url: string,
-    meta: Record<string, string | number>,
-  ): void {
-    this.reset();
-    if (this.sft !== model) this.sft?.dispose();
-    this.sft = model;
-    this.tokenizer = tokenizer;
-    const c = model.config;
-    this.post({
-      type: 'checkpoint',
-      url,
-      preset: String(meta.preset ?? ''),
-      parameters: parameterCount(c),
-      vocabSize: c.vocabSize,
-      blockSize: c.blockSize,
+  async importModel(files: { name: string; bytes: Uint8Array }[]): Promise<void> {
+    if (this.state === 'training' || this.state === 'sft') {
+      throw new Error('pause the current run before importing a model');
+    }
+    const m = importModel(files);
+    for (const w of m.warnings) this.post({ type: 'warning', message: w });
+    const meta = { ...m.meta, label: m.origin };
+    await this.adoptNewModel({
+      model: m.model,
+      tokenizer: m.tokenizer,
+      source: null,
+      label: m.origin,
       meta,
     });
-    this.setState('empty');
+  }
+
+  importData(name: string, bytes: Uint8Array): void {
+    const sft = this.requireSft();
+    this.imported = importPreferences(name, bytes, sft.tokenizer, sft.model.config.blockSize);
+    this.dataFile = { name, bytes };
+    this.post({ type: 'dataset', summary: this.imported.summary });
+  }
+
+  selectBuiltinData(): void {
+    this.imported = null;
+    this.dataFile = null;
+    this.post({ type: 'dataset', summary: null });
+  }
+
+  importCorpus(name: string, bytes: Uint8Array): void {
+    const c = importCorpus(name, bytes);
+    this.corpus = { name, documents: c.documents };
+    this.post({ type: 'corpus', name, note: c.note });
   }
 
   async prepare(settings: DpoRunSettings): Promise<void> {
-    const sft = this.sft;
-    const tokenizer = this.tokenizer;
-    if (!sft || !tokenizer) throw new Error('load a checkpoint first');
+    const sft = this.requireSft();
     this.reset();
     this.setState('preparing');
-    const { heldOut } = builtinTask();
-    const task = {
-      tokenizer,
-      trainPrompts: builtinPrompts(heldOut, settings.data.prompts, 0),
-      evalPrompts: builtinPrompts(heldOut, settings.eval.prompts, settings.data.prompts),
-      reward: groundTruthReward,
-    };
+    const imported = this.imported;
     try {
-      this.run = await DpoRun.prepare(sft, task, settings, {
-        onProgress: (stage, done, total) => this.post({ type: 'progress', stage, done, total }),
-        onPairs: (preview, total) => this.post({ type: 'pairs', preview, total }),
-        onMetrics: (p) => this.queue(p),
-        onSamples: (samples) => this.post({ type: 'samples', samples }),
-        onInspector: (pairs) => this.post({ type: 'inspector', pairs }),
+      this.run = await DpoRun.prepare(
+        sft.model,
+        this.task(settings, imported?.evalPrompts),
+        settings,
+        this.callbacks(),
+        imported?.data,
+      );
+    } catch (e) {
+      this.setState('empty');
+      throw e;
+    }
+    this.runId = null;
+    if (this.recorder && sft.source) {
+      const dataName = imported?.summary.name ?? BUILTIN_DATA;
+      const name = `${settings.loss.type} β=${settings.loss.beta} · ${imported?.summary.name ?? 'built-in'}`;
+      this.runId =
+        (await this.recorder.begin(
+          name,
+          {
+            kind: 'dpo',
+            settings,
+            reference: sft.source,
+            dataName,
+            evalPrompts: imported?.evalPrompts ?? null,
+          },
+          this.run.data,
+          sft.model.config,
+        )) ?? null;
+    } else if (this.recorder) {
+      this.post({
+        type: 'warning',
+        message: 'This run is not saved: its π_ref could not be stored.',
       });
+    }
+    this.flush();
+    this.setState('ready');
+  }
+
+  /** Loads a saved run paused at its last checkpoint, with its history. */
+  async resume(id: string): Promise<void> {
+    if (!this.recorder) throw new Error('storage is unavailable in this browser');
+    if (this.state === 'training' || this.state === 'sft')
+      throw new Error('pause the current run first');
+    this.reset();
+    this.setState('preparing');
+    try {
+      const b = await this.recorder.loadForResume(id);
+      if (!sameSource(this.sft?.source, b.saved.reference)) {
+        this.adoptSft(await loadReference(b.saved.reference, this.recorder));
+        this.setState('preparing');
+      }
+      const sft = this.requireSft();
+      const evalPrompts = b.saved.evalPrompts ?? undefined;
+      this.post({ type: 'history', points: b.points, samples: b.samples });
+      this.run = await DpoRun.prepare(
+        sft.model,
+        this.task(b.saved.settings, evalPrompts, !b.saved.evalPrompts),
+        b.saved.settings,
+        this.callbacks(),
+        b.data,
+        b.snapshot ?? undefined,
+      );
+      this.runId = id;
+      await this.recorder.status(id, { status: 'paused', step: this.run.step });
     } catch (e) {
       this.setState('empty');
       throw e;
     }
     this.flush();
-    this.setState('ready');
+    this.setState(this.run.done ? 'done' : 'paused');
   }
 
   start(): void {
@@ -153,7 +233,9 @@ export class RunController {
   }
 
   pause(): void {
-    if (this.state === 'training') this.setState('paused');
+    if (this.state !== 'training') return;
+    this.setState('paused');
+    void this.saveCheckpoint('paused');
   }
 
   async stepOnce(): Promise<void> {
@@ -176,8 +258,122 @@ export class RunController {
     }
     this.run?.dispose();
     this.run = null;
+    this.runId = null;
     this.pending = [];
     if (this.sft) this.setState('empty');
+  }
+
+  async exportFile(what: ExportKind): Promise<void> {
+    const sft = this.requireSft();
+    const f = await buildExport(what, {
+      model: this.run?.policy ?? sft.model,
+      tokenizer: sft.tokenizer,
+      meta: { ...sft.meta, exportedAtStep: this.run?.step ?? 0 },
+      pairs: this.run?.data.texts ?? this.imported?.data.texts ?? [],
+    });
+    this.post({ type: 'export-file', ...f });
+  }
+
+  async logprob(text: string, which: 'policy' | 'sft'): Promise<void> {
+    const sft = this.requireSft();
+    const model = which === 'policy' ? (this.run?.policy ?? sft.model) : sft.model;
+    const r = await sequenceLogprob(model, sft.tokenizer, text);
+    this.post({ type: 'logprob-result', text, model: which, ...r });
+  }
+
+  async listRuns(): Promise<void> {
+    if (!this.recorder) return;
+    const { runs, storage } = await this.recorder.list();
+    this.post({ type: 'runs', runs, storage });
+  }
+
+  async renameRun(id: string, name: string): Promise<void> {
+    await this.recorder?.rename(id, name);
+    await this.listRuns();
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    if (id === this.runId) this.reset();
+    await this.recorder?.remove(id);
+    await this.listRuns();
+  }
+
+  async pruneRun(id: string): Promise<void> {
+    await this.recorder?.prune(id);
+    await this.listRuns();
+  }
+
+  private requireSft(): SftModel {
+    if (!this.sft) throw new Error('load a checkpoint first');
+    return this.sft;
+  }
+
+  private task(settings: DpoRunSettings, evalPrompts?: string[], builtin = !evalPrompts): DpoTask {
+    const sft = this.requireSft();
+    const { heldOut } = builtinTask();
+    return {
+      tokenizer: sft.tokenizer,
+      trainPrompts: builtin ? builtinPrompts(heldOut, settings.data.prompts, 0) : [],
+      evalPrompts:
+        evalPrompts ?? builtinPrompts(heldOut, settings.eval.prompts, settings.data.prompts),
+      ...(builtin ? { reward: groundTruthReward } : {}),
+    };
+  }
+
+  private callbacks(): DpoRunCallbacks {
+    return {
+      onProgress: (stage, done, total) => this.post({ type: 'progress', stage, done, total }),
+      onPairs: (preview, total) => this.post({ type: 'pairs', preview, total }),
+      onMetrics: (p) => this.pending.push(p),
+      onSamples: (samples) => {
+        this.post({ type: 'samples', samples });
+        if (this.runId && this.run) this.recorder?.samples(this.runId, this.run.step, samples);
+      },
+      onInspector: (pairs) => this.post({ type: 'inspector', pairs }),
+    };
+  }
+
+  private corpusDocuments(): { train: string[]; heldOut: string[] } {
+    if (this.corpus) {
+      const d = this.corpus.documents;
+      const n = Math.max(1, Math.round(d.length * 0.05));
+      return { train: d.slice(0, d.length - n), heldOut: d.slice(d.length - n) };
+    }
+    const { train, heldOut } = builtinTask();
+    return { train: train.map((r) => r.text), heldOut: heldOut.map((r) => r.text) };
+  }
+
+  /** A model made here (SFT or import): stored so runs on it can resume after a reload. */
+  private async adoptNewModel(m: SftModel): Promise<void> {
+    const runId = this.recorder
+      ? await this.recorder.saveModel(`π_ref: ${m.label}`, m.label, await storedModel(m))
+      : undefined;
+    this.adoptSft({ ...m, source: runId ? { kind: 'stored', runId } : null });
+    if (runId) await this.listRuns();
+  }
+
+  private adoptSft(m: SftModel): void {
+    this.reset();
+    if (this.sft?.model !== m.model) this.sft?.model.dispose();
+    this.sft = m;
+    this.post({ type: 'checkpoint', ...summarize(m) });
+    if (this.dataFile) {
+      try {
+        this.importData(this.dataFile.name, this.dataFile.bytes);
+      } catch (e) {
+        this.selectBuiltinData();
+        this.post({ type: 'warning', message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    this.setState('empty');
+  }
+
+  private async saveCheckpoint(status: 'running' | 'paused' | 'done'): Promise<void> {
+    const run = this.run;
+    const id = this.runId;
+    if (!run || !id || !this.recorder) return;
+    const snap = await run.snapshot();
+    await this.recorder.checkpoint(id, snap, run.policy.config, status);
   }
 
   private async loop(): Promise<void> {
@@ -186,23 +382,26 @@ export class RunController {
       while (this.state === 'training' && this.run && !this.run.done) {
         await this.run.trainStep();
         if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
+        if (this.run.step % CHECKPOINT_EVERY === 0 && !this.run.done) {
+          await this.saveCheckpoint('running');
+        }
         // Let pause / update / reset messages in between steps.
         await new Promise((r) => setTimeout(r, 0));
       }
       this.flush();
-      if (this.run?.done) this.setState('done');
+      if (this.run?.done) {
+        await this.saveCheckpoint('done');
+        this.setState('done');
+      }
     } finally {
       this.looping = false;
     }
   }
 
-  private queue(p: MetricPoint): void {
-    this.pending.push(p);
-  }
-
   private flush(): void {
     this.lastFlush = performance.now();
     if (this.pending.length === 0) return;
+    if (this.runId) this.recorder?.metrics(this.runId, this.pending);
     this.post({ type: 'metrics', points: this.pending });
     this.pending = [];
   }
@@ -214,11 +413,14 @@ export class RunController {
       state,
       step: this.run?.step ?? 0,
       steps: this.run?.config.steps ?? 0,
+      runId: this.runId,
     });
   }
+}
 
-  /** Live tensors, for leak checks. */
-  get tensors(): number {
-    return tf.memory().numTensors;
-  }
+function sameSource(a: ReferenceSource | null | undefined, b: ReferenceSource): boolean {
+  if (!a) return false;
+  return a.kind === 'url'
+    ? b.kind === 'url' && a.url === b.url
+    : b.kind === 'stored' && a.runId === b.runId;
 }

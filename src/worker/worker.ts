@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** The worker that owns tfjs: a thin, exhaustive switch over typed requests. */
 import { adapterInfo, selectBackend } from './backend';
+import { RunRecorder } from './persistence';
 import { PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
 import { RunController } from './runController';
 import { smokeForward } from './smoke';
@@ -11,9 +12,14 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
   scope.postMessage(e, transfer);
 }
 
-const controller = new RunController((e) => post(e));
+const warn = (message: string) => post({ type: 'warning', message });
+// Storage opens once; requests wait for it (it marks runs left 'running' as interrupted).
+const controllerReady = RunRecorder.open(warn).then((r) => new RunController((e) => post(e), r));
+
+const bytesOf = (b: ArrayBuffer) => new Uint8Array(b);
 
 async function handle(req: WorkerRequest): Promise<void> {
+  const controller = await controllerReady;
   switch (req.type) {
     case 'init': {
       if (req.version !== PROTOCOL_VERSION) {
@@ -47,6 +53,30 @@ async function handle(req: WorkerRequest): Promise<void> {
       return controller.reset();
     case 'update':
       return controller.update(req);
+    case 'import-preferences':
+      return controller.importData(req.name, bytesOf(req.bytes));
+    case 'use-builtin-data':
+      return controller.selectBuiltinData();
+    case 'import-corpus':
+      return controller.importCorpus(req.name, bytesOf(req.bytes));
+    case 'import-model':
+      return controller.importModel(
+        req.files.map((f) => ({ name: f.name, bytes: bytesOf(f.bytes) })),
+      );
+    case 'export':
+      return controller.exportFile(req.what);
+    case 'runs-list':
+      return controller.listRuns();
+    case 'run-rename':
+      return controller.renameRun(req.id, req.name);
+    case 'run-delete':
+      return controller.deleteRun(req.id);
+    case 'run-prune':
+      return controller.pruneRun(req.id);
+    case 'run-resume':
+      return controller.resume(req.id);
+    case 'logprob':
+      return controller.logprob(req.text, req.model);
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);

@@ -5,6 +5,8 @@ import './panels.css';
 export interface PairsTableProps {
   pairs: PairPreview[];
   total: number;
+  /** Pairs from an imported file: no ground-truth rewards. */
+  imported?: boolean;
 }
 
 const ROWS = 50;
@@ -14,14 +16,16 @@ function reward(v: number): string {
 }
 
 /** The first labelled preference pairs of the dataset. */
-export const PairsTable = memo(function PairsTable({ pairs, total }: PairsTableProps) {
+export const PairsTable = memo(function PairsTable({ pairs, total, imported }: PairsTableProps) {
   const shown = pairs.slice(0, ROWS);
   return (
     <section className="card panel pairs-panel" data-testid="pairs-table" data-count={pairs.length}>
       <h2>Preference pairs</h2>
       <p className="hint">
-        Completions sampled from π_ref, labelled by the ground-truth reward r*: the higher one is
-        chosen. {total > 0 && `Showing ${shown.length} of ${total.toLocaleString('en')}.`}
+        {imported
+          ? 'Pairs from your file, as the model sees them after fitting its context.'
+          : 'Completions sampled from π_ref, labelled by the ground-truth reward r*: the higher one is chosen.'}{' '}
+        {total > 0 && `Showing ${shown.length} of ${total.toLocaleString('en')}.`}
       </p>
       {shown.length === 0 ? (
         <p className="panel-empty">Pairs appear once the dataset is built.</p>

@@ -1,0 +1,212 @@
+/**
+ * The PPO baseline's learned reward: a copy of the SFT model with a scalar head read at the
+ * last real token, trained on the preference pairs with the Bradley–Terry loss (Ziegler et
+ * al. 2019; DPO paper Eq. 2), then normalised to mean 0, std 1 over its training
+ * completions so PPO's KL penalty and score share a scale.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../../model/gpt';
+import { mulberry32 } from '../../model/rng';
+import { ScalarHead } from '../../model/scalarHead';
+import { splitPairs } from '../../objectives/logprobs';
+import {
+  bradleyTerryLoss,
+  REWARD_MODEL_METRIC_KEYS,
+  rewardModelMetrics,
+} from '../../objectives/rewardModel';
+import {
+  type CollateOptions,
+  collatePairs,
+  collateSequences,
+  fitToLength,
+  type TokenizedPair,
+} from '../collate';
+import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
+import { type BatchTensors, batchTensors, clipByGlobalNorm } from '../preferenceStep';
+import { epochSampler } from './batchOrder';
+import type { RewardFunction } from './reward';
+
+export interface RewardModelConfig {
+  optim: OptimConfig;
+  /** Pairs per step (B); the forward sees 2B rows. */
+  batchSize: number;
+  seed: number;
+}
+
+export const DEFAULT_REWARD_MODEL_CONFIG: RewardModelConfig = {
+  optim: { kind: 'adam', lr: 1e-3, warmupSteps: 5, maxGradNorm: 10 },
+  batchSize: 8,
+  seed: 1,
+};
+
+export const REWARD_MODEL_STEP_KEYS = [...REWARD_MODEL_METRIC_KEYS, 'grad_norm'] as const;
+
+export interface RewardModelStepLog {
+  step: number;
+  lr: number;
+  metrics: Record<(typeof REWARD_MODEL_STEP_KEYS)[number], number>;
+}
+
+/** r(x, y) = head(trunk(x ‖ y)) at the last real token, as (r − mean)/std once normalised. */
+export class RewardModel {
+  /** Affine normalisation of the raw score; identity until `normalise`. */
+  mean = 0;
+  std = 1;
+
+  constructor(
+    readonly trunk: GPT,
+    readonly head: ScalarHead,
+    private readonly collate: CollateOptions,
+  ) {}
+
+  /** Raw scores of padded rows: [N]. Gradients flow (training uses it). */
+  scoresOf(t: Pick<BatchTensors, 'ids' | 'attentionMask'>, training = false): tf.Tensor1D {
+    return tf.tidy(() => {
+      const { hidden } = this.trunk.forwardHidden(t.ids, {
+        attentionMask: t.attentionMask,
+        training,
+        withLogits: false,
+      }); // [N, T, C]
+      return this.head.atLastToken(hidden, t.attentionMask);
+    });
+  }
+
+  /** Raw scores of prompt + completion rows, batched; one read per batch. */
+  async rawScores(
+    rows: { prompt: number[]; completion: number[] }[],
+    batchSize = 32,
+  ): Promise<number[]> {
+    const out: number[] = [];
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const chunk = rows
+        .slice(i, i + batchSize)
+        .map((r) => fitToLength(r.prompt, r.completion, this.collate.maxLength));
+      const t = batchTensors(collateSequences(chunk, this.collate.padId));
+      const s = this.scoresOf(t);
+      out.push(...(await s.data()));
+      tf.dispose([s, t.ids, t.attentionMask, t.completionMask]);
+    }
+    return out;
+  }
+
+  /** Normalised scores (r − mean)/std. */
+  async score(rows: { prompt: number[]; completion: number[] }[]): Promise<number[]> {
+    return (await this.rawScores(rows)).map((r) => (r - this.mean) / this.std);
+  }
+
+  /** Sets mean and std from raw scores of these rows (std 1 if they are all equal). */
+  async normalise(rows: { prompt: number[]; completion: number[] }[]): Promise<void> {
+    const raw = await this.rawScores(rows);
+    const m = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
+    const sd = Math.sqrt(raw.reduce((a, r) => a + (r - m) ** 2, 0) / Math.max(1, raw.length));
+    this.mean = m;
+    this.std = sd > 1e-6 ? sd : 1;
+  }
+
+  /** The normalised score as PPO's or Best-of-N's reward. */
+  asRewardFunction(): RewardFunction {
+    return (batch) =>
+      this.score(batch.map((q) => ({ prompt: q.prompt.ids, completion: q.completion })));
+  }
+
+  dispose(): void {
+    this.trunk.dispose();
+    this.head.dispose();
+  }
+}
+
+/** Unique prompt + completion rows of the pairs (with `all` pairing a completion recurs). */
+export function pairCompletions(
+  pairs: TokenizedPair[],
+): { prompt: number[]; completion: number[] }[] {
+  const seen = new Map<string, { prompt: number[]; completion: number[] }>();
+  for (const p of pairs) {
+    for (const completion of [p.chosen, p.rejected]) {
+      const key = `${p.prompt.join(',')}|${completion.join(',')}`;
+      if (!seen.has(key)) seen.set(key, { prompt: p.prompt, completion });
+    }
+  }
+  return [...seen.values()];
+}
+
+export class RewardModelTrainer {
+  step = 0;
+  readonly model: RewardModel;
+  private readonly optimizer: tf.Optimizer;
+  private readonly nextBatch: () => number[];
+  private handedOver = false;
+
+  /** Trains a copy of `sft` (the caller keeps `sft`) with a fresh head. */
+  constructor(
+    sft: GPT,
+    private readonly pairs: TokenizedPair[],
+    private readonly cfg: RewardModelConfig,
+    private readonly collate: CollateOptions,
+  ) {
+    if (pairs.length === 0) throw new Error('no preference pairs to train on');
+    this.model = new RewardModel(
+      sft.clone(true),
+      ScalarHead.create(sft.config.nEmbd, cfg.seed),
+      collate,
+    );
+    this.optimizer = makeOptimizer(cfg.optim);
+    this.nextBatch = epochSampler(pairs.length, cfg.batchSize, mulberry32(cfg.seed));
+  }
+
+  /** One Bradley–Terry update; reads the metrics back (a GPU sync) only when `log` is set. */
+  async trainStep(log: boolean): Promise<RewardModelStepLog | null> {
+    if (this.handedOver) throw new Error('the reward model was handed over by finish()');
+    const batch = collatePairs(
+      this.nextBatch().map((i) => this.pairs[i] as TokenizedPair),
+      this.collate,
+    );
+    const lr = learningRateAt(this.step, this.cfg.optim);
+    setLearningRate(this.optimizer, lr);
+    const t = batchTensors(batch);
+    const vars = [...this.model.trunk.variables(), ...this.model.head.variables()];
+    const packed = tf.tidy(() => {
+      const kept: tf.Tensor1D[] = []; // kept tensors outlive every tidy: disposed below
+      const { grads } = tf.variableGrads(() => {
+        const [chosen, rejected] = splitPairs(this.model.scoresOf(t, true)); // [B] each
+        kept.push(tf.keep(rewardModelMetrics(chosen, rejected)));
+        return tf.mean(bradleyTerryLoss(chosen, rejected)) as tf.Scalar;
+      }, vars);
+      const clipped = clipByGlobalNorm(grads, this.cfg.optim.maxGradNorm);
+      this.optimizer.applyGradients(clipped.grads);
+      const out = tf.concat([...kept, tf.reshape(clipped.norm, [1])]) as tf.Tensor1D;
+      tf.dispose(kept);
+      return out;
+    });
+    tf.dispose([t.ids, t.attentionMask, t.completionMask]);
+    this.step++;
+    if (!log) {
+      packed.dispose();
+      return null;
+    }
+    const v = await packed.data();
+    packed.dispose();
+    const metrics = {} as RewardModelStepLog['metrics'];
+    REWARD_MODEL_STEP_KEYS.forEach((k, i) => {
+      metrics[k] = v[i] ?? Number.NaN;
+    });
+    return { step: this.step, lr, metrics };
+  }
+
+  /**
+   * Normalises the model over the training completions and hands it over: the caller then
+   * owns (and disposes) it; the trainer can no longer step.
+   */
+  async finish(): Promise<RewardModel> {
+    await this.model.normalise(pairCompletions(this.pairs));
+    this.handedOver = true;
+    this.optimizer.dispose();
+    return this.model;
+  }
+
+  /** Frees the optimiser, and the model unless `finish` handed it over. */
+  dispose(): void {
+    if (this.handedOver) return;
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}
