@@ -19,6 +19,7 @@ import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
 import { DataPanel } from './panels/DataPanel';
 import { ExportBar } from './panels/ExportBar';
+import { FrontierPanel } from './panels/FrontierPanel';
 import { PairsTable } from './panels/PairsTable';
 import { RunsPanel } from './panels/RunsPanel';
 import { SamplesPanel } from './panels/SamplesPanel';
@@ -112,6 +113,11 @@ export function App() {
         dataset: () => stateRef.current.dataset,
         runs: () => stateRef.current.runs.map((r) => ({ ...r })),
         warnings: () => [...stateRef.current.warnings],
+        frontier: () => ({
+          state: stateRef.current.sweep.state,
+          points: stateRef.current.sweep.points.map((p) => ({ ...p })),
+          runs: stateRef.current.sweep.runs.map((r) => ({ ...r })),
+        }),
         logprob: async (text, model) => {
           const r = await client.request({ type: 'logprob', text, model }, 'logprob-result');
           return r.logprob;
@@ -139,6 +145,7 @@ export function App() {
     if (f) client.send({ type, name: f.name, bytes: f.bytes }, [f.bytes]);
   };
   const busy = ['training', 'sft', 'preparing', 'loading-checkpoint'].includes(state.run);
+  const sweeping = state.sweep.state === 'running';
   const hidden = (id: PanelId) => config.ui.embed && config.ui.hide.includes(id);
 
   return (
@@ -243,7 +250,7 @@ export function App() {
           step={state.step}
           steps={state.steps}
           progress={state.progress}
-          canRun={!!state.checkpoint}
+          canRun={!!state.checkpoint && !sweeping}
           onStart={onStart}
           onPause={() => client.send({ type: 'pause' })}
           onStep={onStep}
@@ -254,7 +261,7 @@ export function App() {
           onLive={(patch) => client.send({ type: 'update', ...patch })}
         />
       )}
-      {!hidden('charts') && <TrainingCharts points={points} />}
+      {!hidden('charts') && <TrainingCharts points={points} imported={!!state.dataset} />}
       <div className="grid two">
         {!hidden('samples') && <SamplesPanel samples={state.samples} beta={settings.loss.beta} />}
         {!hidden('inspector') && (
@@ -264,19 +271,28 @@ export function App() {
       {!hidden('pairs') && (
         <PairsTable pairs={state.pairs} total={state.pairsTotal} imported={!!state.dataset} />
       )}
+      {!hidden('frontier') && (
+        <FrontierPanel
+          sweep={state.sweep}
+          disabled={busy || !state.checkpoint}
+          onStart={(sweep) => client.send({ type: 'sweep-start', sweep })}
+          onStop={() => client.send({ type: 'sweep-stop' })}
+          onRemove={(runIds) => dispatch({ type: 'remove-sweep-runs', runIds })}
+        />
+      )}
       {!hidden('runs') && (
         <>
           <ExportBar
             points={state.points}
             samples={state.samples}
-            canExportModel={!!state.checkpoint && !busy}
+            canExportModel={!!state.checkpoint && !busy && !sweeping}
             onExport={(what) => client.send({ type: 'export', what })}
           />
           <RunsPanel
             runs={state.runs}
             storage={state.storage}
             currentId={state.runId}
-            busy={busy}
+            busy={busy || sweeping}
             onResume={(id) => {
               dispatch({ type: 'clear-run' });
               client.send({ type: 'run-resume', id });

@@ -1,4 +1,6 @@
 /** A small read-only automation API on window, for e2e tests, scripts and notebooks. */
+
+import type { FrontierPoint } from '../pipeline/frontier/points';
 import type {
   AdapterInfo,
   BackendName,
@@ -8,6 +10,7 @@ import type {
   SmokeResult,
 } from '../worker/protocol';
 import type { MetricPoint, SampleView } from '../worker/views';
+import type { SweepRunView } from './store';
 
 /** 'loading' until the worker reports a backend, then the run's state. */
 export type Phase = 'loading' | 'idle' | 'error' | RunState;
@@ -38,6 +41,8 @@ export interface DpoPlaygroundApi {
   runs(): RunListItem[];
   /** Warnings shown to the user (storage full, import notes). */
   warnings(): string[];
+  /** The frontier sweep: its state, points (KL, reward per evaluation) and runs. */
+  frontier(): { state: string; points: FrontierPoint[]; runs: SweepRunView[] };
   /** Σ log p(text) after an end-of-text under π_θ (the current run) or the SFT model. */
   logprob(text: string, model: 'policy' | 'sft'): Promise<number>;
   /** Runs one forward pass of a nano model in the worker. */

@@ -1,4 +1,7 @@
 /** The UI's state: one typed object, updated only by worker events and user actions. */
+
+import type { FrontierAlgorithm } from '../pipeline/frontier/config';
+import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type {
   AdapterInfo,
   BackendName,
@@ -10,6 +13,27 @@ import type {
   WorkerEvent,
 } from '../worker/protocol';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
+
+/** One run of a frontier sweep, as the runs table shows it. */
+export interface SweepRunView {
+  runId: string;
+  label: string;
+  algorithm: FrontierAlgorithm;
+  status: 'running' | 'done';
+  startedAt: number;
+  summary: RunSummary | null;
+}
+
+export interface SweepView {
+  state: 'idle' | 'running' | 'done' | 'stopped' | 'failed';
+  name: string;
+  progress: { stage: string; done: number; total: number; runId: string | null } | null;
+  /** Position in the queue: run `index` of `count`. */
+  index: number;
+  count: number;
+  runs: SweepRunView[];
+  points: FrontierPoint[];
+}
 
 export interface UiState {
   backend: BackendName | null;
@@ -38,6 +62,7 @@ export interface UiState {
   runId: string | null;
   runs: RunListItem[];
   storage: StorageSummary | null;
+  sweep: SweepView;
 }
 
 export const INITIAL_STATE: UiState = {
@@ -62,6 +87,7 @@ export const INITIAL_STATE: UiState = {
   runId: null,
   runs: [],
   storage: null,
+  sweep: { state: 'idle', name: '', progress: null, index: 0, count: 0, runs: [], points: [] },
 };
 
 export type UiAction =
@@ -69,7 +95,9 @@ export type UiAction =
   | { type: 'clear-run' }
   | { type: 'clear-sft' }
   | { type: 'dismiss-error' }
-  | { type: 'dismiss-warnings' };
+  | { type: 'dismiss-warnings' }
+  /** Removes sweep runs (and their points) from the view. */
+  | { type: 'remove-sweep-runs'; runIds: string[] };
 
 export function reduce(s: UiState, a: UiAction): UiState {
   switch (a.type) {
@@ -86,8 +114,11 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'metrics': {
       const sft = a.points.filter((p) => p.phase === 'sft');
       const dpo = sft.length ? a.points.filter((p) => p.phase !== 'sft') : a.points;
+      const last = dpo.at(-1)?.step;
       return {
         ...s,
+        // Steps advance with the metrics stream; run-state events come only on changes.
+        step: last !== undefined && last > s.step ? last : s.step,
         points: dpo.length ? [...s.points, ...dpo] : s.points,
         sftPoints: sft.length ? [...s.sftPoints, ...sft] : s.sftPoints,
       };
@@ -117,6 +148,67 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, points: a.points, samples: a.samples, inspector: [] };
     case 'warning':
       return { ...s, warnings: [...s.warnings.slice(-4), a.message] };
+    case 'sweep-state': {
+      const fresh = a.state === 'running' && s.sweep.state !== 'running';
+      const base = fresh ? { ...s.sweep, index: 0, count: 0, progress: null } : s.sweep;
+      return {
+        ...s,
+        sweep: {
+          ...base,
+          state: a.state,
+          name: a.name,
+          progress: a.state === 'running' ? base.progress : null,
+        },
+      };
+    }
+    case 'sweep-progress':
+      return {
+        ...s,
+        sweep: {
+          ...s.sweep,
+          progress: { stage: a.stage, done: a.done, total: a.total, runId: a.runId },
+        },
+      };
+    case 'sweep-run-start': {
+      // A rerun of an id replaces the earlier run and its points.
+      const runs = s.sweep.runs.filter((r) => r.runId !== a.runId);
+      const points = s.sweep.points.filter((p) => p.runId !== a.runId);
+      const run: SweepRunView = {
+        runId: a.runId,
+        label: a.label,
+        algorithm: a.algorithm,
+        status: 'running',
+        startedAt: Date.now(),
+        summary: null,
+      };
+      return {
+        ...s,
+        sweep: { ...s.sweep, index: a.index, count: a.count, runs: [...runs, run], points },
+      };
+    }
+    case 'frontier-point':
+      return { ...s, sweep: { ...s.sweep, points: [...s.sweep.points, a.point] } };
+    case 'sweep-run-end':
+      return {
+        ...s,
+        sweep: {
+          ...s.sweep,
+          runs: s.sweep.runs.map((r) =>
+            r.runId === a.summary.runId ? { ...r, status: 'done', summary: a.summary } : r,
+          ),
+        },
+      };
+    case 'remove-sweep-runs': {
+      const drop = new Set(a.runIds);
+      return {
+        ...s,
+        sweep: {
+          ...s.sweep,
+          runs: s.sweep.runs.filter((r) => !drop.has(r.runId)),
+          points: s.sweep.points.filter((p) => !drop.has(p.runId)),
+        },
+      };
+    }
     case 'smoke-result':
     case 'export-file':
     case 'logprob-result':

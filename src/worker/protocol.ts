@@ -5,6 +5,9 @@
  */
 import type { PresetName } from '../model/config';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/config';
+import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
+import type { SweepStage } from '../pipeline/frontier/sweep';
 import type { SftSettings } from '../pipeline/settings';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
@@ -63,7 +66,10 @@ export type WorkerRequest =
   /** Loads a saved run (its π_ref, pairs, history and last checkpoint), paused. */
   | { type: 'run-resume'; id: string }
   /** Σ log p(text) under π_θ (or the SFT model): a fixed-text check for imports and exports. */
-  | { type: 'logprob'; text: string; model: 'policy' | 'sft' };
+  | { type: 'logprob'; text: string; model: 'policy' | 'sft' }
+  /** Runs a frontier sweep (one run after another) from the current SFT model. */
+  | { type: 'sweep-start'; sweep: SweepInput }
+  | { type: 'sweep-stop' };
 
 export type ExportKind = 'checkpoint' | 'hf-gpt2' | 'dataset-trl';
 
@@ -173,6 +179,24 @@ export type WorkerEvent =
       logprob: number;
       tokens: number;
     }
+  | { type: 'sweep-state'; state: 'running' | 'done' | 'stopped' | 'failed'; name: string }
+  | {
+      type: 'sweep-progress';
+      stage: SweepStage;
+      done: number;
+      total: number;
+      runId: string | null;
+    }
+  | {
+      type: 'sweep-run-start';
+      runId: string;
+      label: string;
+      algorithm: FrontierAlgorithm;
+      index: number;
+      count: number;
+    }
+  | { type: 'frontier-point'; point: FrontierPoint }
+  | { type: 'sweep-run-end'; summary: RunSummary }
   /** Something the user should know that did not stop the run (e.g. storage full). */
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' };

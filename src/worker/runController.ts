@@ -232,10 +232,9 @@ export class RunController {
     if (!this.looping) void this.loop();
   }
 
+  /** The loop stops after the current step and then saves a checkpoint. */
   pause(): void {
-    if (this.state !== 'training') return;
-    this.setState('paused');
-    void this.saveCheckpoint('paused');
+    if (this.state === 'training') this.setState('paused');
   }
 
   async stepOnce(): Promise<void> {
@@ -243,6 +242,7 @@ export class RunController {
     if (!run || run.done || this.state === 'training' || this.looping) return;
     await run.trainStep();
     this.flush();
+    await this.saveCheckpoint(run.done ? 'done' : 'paused');
     this.setState(run.done ? 'done' : 'paused');
   }
 
@@ -301,6 +301,18 @@ export class RunController {
   async pruneRun(id: string): Promise<void> {
     await this.recorder?.prune(id);
     await this.listRuns();
+  }
+
+  /** The SFT model runs start from (a sweep uses it too). */
+  currentSft(): SftModel | null {
+    return this.sft;
+  }
+
+  /** True while something trains, samples or loads. */
+  busy(): boolean {
+    return (
+      ['training', 'sft', 'preparing', 'loading-checkpoint'].includes(this.state) || this.looping
+    );
   }
 
   private requireSft(): SftModel {
@@ -392,6 +404,9 @@ export class RunController {
       if (this.run?.done) {
         await this.saveCheckpoint('done');
         this.setState('done');
+      } else if (this.state === 'paused') {
+        await this.saveCheckpoint('paused');
+        this.setState('paused'); // again, now that the checkpoint is saved
       }
     } finally {
       this.looping = false;

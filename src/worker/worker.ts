@@ -5,6 +5,7 @@ import { RunRecorder } from './persistence';
 import { PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
 import { RunController } from './runController';
 import { smokeForward } from './smoke';
+import { SweepController } from './sweepController';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -15,11 +16,28 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 const warn = (message: string) => post({ type: 'warning', message });
 // Storage opens once; requests wait for it (it marks runs left 'running' as interrupted).
 const controllerReady = RunRecorder.open(warn).then((r) => new RunController((e) => post(e), r));
+const sweepsReady = controllerReady.then(
+  (c) => new SweepController((e) => post(e), { sft: () => c.currentSft(), busy: () => c.busy() }),
+);
+/** Requests that would train or replace the model while a sweep runs. */
+const BLOCKED_BY_SWEEP = new Set<WorkerRequest['type']>([
+  'prepare',
+  'start',
+  'step',
+  'sft',
+  'run-resume',
+  'load-checkpoint',
+  'import-model',
+]);
 
 const bytesOf = (b: ArrayBuffer) => new Uint8Array(b);
 
 async function handle(req: WorkerRequest): Promise<void> {
   const controller = await controllerReady;
+  const sweeps = await sweepsReady;
+  if (sweeps.active && BLOCKED_BY_SWEEP.has(req.type)) {
+    throw new Error('a frontier sweep is running: stop it first');
+  }
   switch (req.type) {
     case 'init': {
       if (req.version !== PROTOCOL_VERSION) {
@@ -77,6 +95,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       return controller.resume(req.id);
     case 'logprob':
       return controller.logprob(req.text, req.model);
+    case 'sweep-start':
+      return sweeps.start(req.sweep);
+    case 'sweep-stop':
+      return sweeps.stop();
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);

@@ -44,7 +44,14 @@ function latest(points: MetricPoint[], key: string): number | undefined {
 }
 
 /** The training and evaluation metrics, each chart with what it means. */
-export const TrainingCharts = memo(function TrainingCharts({ points }: { points: MetricPoint[] }) {
+export const TrainingCharts = memo(function TrainingCharts({
+  points,
+  imported = false,
+}: {
+  points: MetricPoint[];
+  /** Training on an imported file: there is no ground-truth reward to chart. */
+  imported?: boolean;
+}) {
   const beta = latest(points, 'beta');
   return (
     <div className="grid charts-grid" data-testid="training-charts">
@@ -135,7 +142,11 @@ export const TrainingCharts = memo(function TrainingCharts({ points }: { points:
         testId="chart-eval-reward"
         points={points}
         series={EVAL_REWARD}
-        emptyText={EVAL_EMPTY}
+        emptyText={
+          imported
+            ? 'Your data has no ground-truth reward: watch the KL and the implicit rewards.'
+            : EVAL_EMPTY
+        }
         explanation={
           <p>
             Mean r*(x, y) ∈ [0, 1] from the task's sentiment scorer, over completions sampled from

@@ -1,0 +1,103 @@
+import Papa from 'papaparse';
+import { describe, expect, it } from 'vitest';
+import {
+  type FrontierPoint,
+  meanStderr,
+  POINT_CSV_COLUMNS,
+  pointsCsv,
+  summarizeRun,
+  summaryMarkdown,
+} from './points';
+
+const point = (over: Partial<FrontierPoint>): FrontierPoint => ({
+  runId: 'dpo',
+  algorithm: 'dpo',
+  label: 'DPO β=0.1',
+  step: 0,
+  kl: 0,
+  klStderr: 0,
+  klKind: 'exact',
+  reward: 0.5,
+  rewardStderr: 0.01,
+  samples: 64,
+  ...over,
+});
+
+describe('meanStderr', () => {
+  it('is the mean and s/√n with the n − 1 variance', () => {
+    // mean 2.5; Σ(x − m)² = 5; s² = 5/3; stderr = √(5/3 / 4) = 0.6455
+    const r = meanStderr([1, 2, 3, 4]);
+    expect(r.mean).toBe(2.5);
+    expect(r.stderr).toBeCloseTo(Math.sqrt(5 / 12), 12);
+    expect(meanStderr([7])).toEqual({ mean: 7, stderr: 0 });
+    expect(meanStderr([]).mean).toBeNaN();
+  });
+});
+
+describe('pointsCsv', () => {
+  it('writes the columns in order and quotes text with commas, quotes and newlines', () => {
+    const csv = pointsCsv([
+      point({ step: 20, kl: 1.5, reward: 0.6, sample: 'It was "great", really\nyes' }),
+      point({ runId: 'bon', algorithm: 'best-of-n', label: 'BoN', n: 4, klKind: 'analytic' }),
+    ]);
+    const lines = csv.split('\n');
+    expect(lines[0]).toBe(POINT_CSV_COLUMNS.join(','));
+    expect(lines[0]).toBe(
+      'runId,algorithm,label,step,n,kl,klStderr,klKind,reward,rewardStderr,samples,sample',
+    );
+    const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+    expect(parsed[1]).toEqual([
+      'dpo',
+      'dpo',
+      'DPO β=0.1',
+      '20',
+      '',
+      '1.5',
+      '0',
+      'exact',
+      '0.6',
+      '0.01',
+      '64',
+      'It was "great", really\nyes',
+    ]);
+    expect(parsed[2]?.slice(0, 8)).toEqual([
+      'bon',
+      'best-of-n',
+      'BoN',
+      '0',
+      '4',
+      '0',
+      '0',
+      'analytic',
+    ]);
+  });
+});
+
+describe('summaries', () => {
+  it('reports the final and best points and escapes pipes in the table', () => {
+    const points = [
+      point({ step: 0, reward: 0.5 }),
+      point({ step: 20, kl: 3, reward: 0.62 }),
+      point({ step: 40, kl: 6, reward: 0.6 }),
+      point({ runId: 'other', step: 40, reward: 0.9 }),
+    ];
+    const s = summarizeRun(
+      { id: 'dpo', algorithm: 'dpo', label: 'DPO | β=0.1' },
+      { beta: 0.1 },
+      points,
+      12.4,
+    );
+    expect(s.final).toEqual({ step: 40, kl: 6, reward: 0.6, rewardStderr: 0.01 });
+    expect(s.best).toEqual({ step: 20, kl: 3, reward: 0.62, rewardStderr: 0.01 });
+    expect(s.points).toBe(3);
+    const md = summaryMarkdown('t', [s]);
+    expect(md).toContain(
+      '| DPO \\| β=0.1 | dpo | 40 | 6.00 | 0.600 ± 0.010 | 20 | 3.00 | 0.620 ± 0.010 | 12 |',
+    );
+    const empty = summarizeRun({ id: 'x', algorithm: 'sft', label: 'X' }, {}, [], 0);
+    expect(empty.final).toBeNull();
+    expect(summaryMarkdown('t', [empty])).toContain(
+      '| X | sft | – | – | – ± – | – | – | – ± – | 0 |',
+    );
+  });
+});

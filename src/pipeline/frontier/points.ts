@@ -1,0 +1,144 @@
+/**
+ * Frontier points and what is made of them: the CSV rows and the per-run summary (final and
+ * best reward, KL at the end, time). Pure, no tfjs: the UI and the Node runner share it.
+ */
+import Papa from 'papaparse';
+import type { FrontierAlgorithm } from './config';
+
+/** One (KL, reward) point of one run (paper Fig. 2, left). */
+export interface FrontierPoint {
+  runId: string;
+  algorithm: FrontierAlgorithm;
+  label: string;
+  /** Training step (PPO: iteration) at which the policy was evaluated; 0 = the SFT model. */
+  step: number;
+  /** Best-of-N only: the N of this point. */
+  n?: number;
+  /**
+   * KL(π_θ ‖ π_ref) in nats per completion: the mean over evaluation samples of the exact
+   * Σ_t KL of the next-token distributions, or for Best-of-N the analytic log N − (N−1)/N.
+   */
+  kl: number;
+  /** Standard error of `kl` over the evaluation samples (0 for the analytic bound). */
+  klStderr: number;
+  klKind: 'exact' | 'analytic';
+  /** Mean ground-truth reward of the evaluation samples, and its standard error. */
+  reward: number;
+  rewardStderr: number;
+  /** Evaluation samples behind the means. */
+  samples: number;
+  /** One evaluation sample, "prompt ⟶ completion", for a look at the text. */
+  sample?: string;
+}
+
+/** Mean and standard error of the mean s/√n (sample std, n − 1); NaN for no values. */
+export function meanStderr(xs: readonly number[]): { mean: number; stderr: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: Number.NaN, stderr: Number.NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { mean, stderr: 0 };
+  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
+  return { mean, stderr: Math.sqrt(variance / n) };
+}
+
+export const POINT_CSV_COLUMNS = [
+  'runId',
+  'algorithm',
+  'label',
+  'step',
+  'n',
+  'kl',
+  'klStderr',
+  'klKind',
+  'reward',
+  'rewardStderr',
+  'samples',
+  'sample',
+] as const;
+
+/** points.csv: one row per point, POINT_CSV_COLUMNS, quoted where needed (papaparse). */
+export function pointsCsv(points: readonly FrontierPoint[]): string {
+  const rows = points.map((p) => POINT_CSV_COLUMNS.map((k) => p[k] ?? ''));
+  return Papa.unparse({ fields: [...POINT_CSV_COLUMNS], data: rows }, { newline: '\n' });
+}
+
+export interface RunSummary {
+  runId: string;
+  algorithm: FrontierAlgorithm;
+  label: string;
+  /** The run's settings as resolved (for the record). */
+  config: unknown;
+  /** The last point: for a trained run the end of training, for Best-of-N its largest N. */
+  final: { step: number; n?: number; kl: number; reward: number; rewardStderr: number } | null;
+  /** The point with the highest mean reward. */
+  best: { step: number; n?: number; kl: number; reward: number; rewardStderr: number } | null;
+  points: number;
+  seconds: number;
+}
+
+function brief(p: FrontierPoint): NonNullable<RunSummary['final']> {
+  return {
+    step: p.step,
+    ...(p.n !== undefined ? { n: p.n } : {}),
+    kl: p.kl,
+    reward: p.reward,
+    rewardStderr: p.rewardStderr,
+  };
+}
+
+export function summarizeRun(
+  run: { id: string; algorithm: FrontierAlgorithm; label: string },
+  config: unknown,
+  points: readonly FrontierPoint[],
+  seconds: number,
+): RunSummary {
+  const own = points.filter((p) => p.runId === run.id);
+  const last = own[own.length - 1];
+  const best = own.reduce<FrontierPoint | undefined>(
+    (b, p) => (b === undefined || p.reward > b.reward ? p : b),
+    undefined,
+  );
+  return {
+    runId: run.id,
+    algorithm: run.algorithm,
+    label: run.label,
+    config,
+    final: last ? brief(last) : null,
+    best: best ? brief(best) : null,
+    points: own.length,
+    seconds,
+  };
+}
+
+const fixed = (x: number | undefined, digits: number) =>
+  x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
+
+/** A Markdown table of the summaries (pipes in labels escaped). */
+export function summaryMarkdown(title: string, runs: readonly RunSummary[]): string {
+  const at = (s: RunSummary['final']) => (s ? (s.n !== undefined ? `N=${s.n}` : `${s.step}`) : '–');
+  const lines = [
+    `# Reward–KL frontier: ${title}`,
+    '',
+    'KL = Σ_t KL(π_θ‖π_ref) per completion, nats (Best-of-N: analytic log N − (N−1)/N). ' +
+      'Reward = mean ground-truth reward of held-out samples ± standard error.',
+    '',
+    '| run | algorithm | final at | final KL | final reward | best at | best KL | best reward | time (s) |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...runs
+      .map((r) =>
+        [
+          r.label.replaceAll('|', '\\|'),
+          r.algorithm,
+          at(r.final),
+          fixed(r.final?.kl, 2),
+          `${fixed(r.final?.reward, 3)} ± ${fixed(r.final?.rewardStderr, 3)}`,
+          at(r.best),
+          fixed(r.best?.kl, 2),
+          `${fixed(r.best?.reward, 3)} ± ${fixed(r.best?.rewardStderr, 3)}`,
+          r.seconds.toFixed(0),
+        ].join(' | '),
+      )
+      .map((row) => `| ${row} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

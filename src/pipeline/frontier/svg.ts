@@ -1,0 +1,202 @@
+/**
+ * The reward–KL frontier as a standalone SVG document (pure string building, no DOM): x the
+ * KL(π_θ ‖ π_ref) per completion, y the mean ground-truth reward, one coloured series per run
+ * (a path through its points in step order, ± standard-error bars), a legend, axes with ticks.
+ * Best-of-N is dashed at its analytic KL; the SFT model is a black diamond.
+ */
+import type { FrontierPoint } from './points';
+
+export interface FrontierPlotOptions {
+  title?: string;
+  width?: number;
+  height?: number;
+  xLabel?: string;
+  yLabel?: string;
+}
+
+export const DEFAULT_X_LABEL = 'KL(π_θ‖π_ref): Σ_t KL per completion, nats';
+export const DEFAULT_Y_LABEL = 'mean ground-truth reward';
+
+/** Colour-blind-friendly (Okabe–Ito, then Tableau) series colours. */
+const PALETTE = [
+  '#0072B2',
+  '#D55E00',
+  '#009E73',
+  '#CC79A7',
+  '#E69F00',
+  '#56B4E9',
+  '#882255',
+  '#999933',
+  '#4E79A7',
+  '#F28E2B',
+  '#76B7B2',
+  '#B07AA1',
+];
+
+export function escapeXml(s: string): string {
+  return s
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
+}
+
+/**
+ * Round ticks 1, 2 or 5 × 10^k apart, about `count` intervals, the first ≤ lo and the
+ * last ≥ hi (the axis runs from first to last).
+ */
+export function niceTicks(lo: number, hi: number, count = 6): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw * (1 - 1e-9)) ?? 10) * mag;
+  const first = Math.floor(lo / step + 1e-9);
+  const last = Math.ceil(hi / step - 1e-9);
+  const ticks: number[] = [];
+  for (let k = first; k <= last; k++) ticks.push(Number((k * step).toFixed(12)));
+  return ticks;
+}
+
+function tickText(v: number, ticks: number[]): string {
+  const step = ticks.length > 1 ? Math.abs((ticks[1] ?? 0) - (ticks[0] ?? 0)) : 1;
+  const digits = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return v.toFixed(digits);
+}
+
+interface Series {
+  runId: string;
+  label: string;
+  algorithm: FrontierPoint['algorithm'];
+  points: FrontierPoint[];
+}
+
+function groupByRun(points: readonly FrontierPoint[]): Series[] {
+  const byRun = new Map<string, Series>();
+  for (const p of points) {
+    if (!Number.isFinite(p.kl) || !Number.isFinite(p.reward)) continue;
+    let s = byRun.get(p.runId);
+    if (!s) {
+      s = { runId: p.runId, label: p.label, algorithm: p.algorithm, points: [] };
+      byRun.set(p.runId, s);
+    }
+    s.points.push(p);
+  }
+  for (const s of byRun.values()) {
+    s.points.sort((a, b) => a.step - b.step || (a.n ?? 0) - (b.n ?? 0));
+  }
+  return [...byRun.values()];
+}
+
+const f = (x: number) => x.toFixed(1);
+
+/** Best-of-N is plotted at its analytic KL, and the legend says so. */
+function bestOfNLegend(label: string): string {
+  return label.includes('analytic') ? label : `${label} (KL = log N − (N−1)/N)`;
+}
+
+/** The whole plot as an SVG document. */
+export function frontierSvg(
+  points: readonly FrontierPoint[],
+  opts: FrontierPlotOptions = {},
+): string {
+  const W = opts.width ?? 860;
+  const H = opts.height ?? 520;
+  const legendWidth = 230;
+  const m = { left: 70, right: legendWidth + 20, top: opts.title ? 44 : 20, bottom: 60 };
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
+  const series = groupByRun(points);
+  const all = series.flatMap((s) => s.points);
+
+  const xTicks = niceTicks(0, Math.max(1e-9, ...all.map((p) => p.kl)));
+  const xMax = Math.max(xTicks[xTicks.length - 1] ?? 1, 1e-9);
+  const lows = all.map((p) => p.reward - (p.rewardStderr || 0));
+  const highs = all.map((p) => p.reward + (p.rewardStderr || 0));
+  let yLo = lows.length ? Math.min(...lows) : 0;
+  let yHi = highs.length ? Math.max(...highs) : 1;
+  if (!(yHi - yLo > 1e-6)) [yLo, yHi] = [yLo - 0.05, yHi + 0.05];
+  const yTicks = niceTicks(yLo, yHi);
+  const y0 = yTicks[0] ?? yLo;
+  const y1 = yTicks[yTicks.length - 1] ?? yHi;
+  const sx = (x: number) => m.left + (x / xMax) * pw;
+  const sy = (y: number) => m.top + ph - ((y - y0) / (y1 - y0)) * ph;
+
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+  ];
+  if (opts.title) {
+    out.push(
+      `<text class="title" x="${f(m.left + pw / 2)}" y="24" text-anchor="middle" font-size="15" font-weight="600">${escapeXml(opts.title)}</text>`,
+    );
+  }
+  // Grid, ticks and tick labels.
+  out.push('<g class="axes" stroke="#ddd">');
+  for (const t of xTicks)
+    out.push(`<line x1="${f(sx(t))}" y1="${m.top}" x2="${f(sx(t))}" y2="${m.top + ph}"/>`);
+  for (const t of yTicks) {
+    out.push(`<line x1="${m.left}" y1="${f(sy(t))}" x2="${m.left + pw}" y2="${f(sy(t))}"/>`);
+  }
+  out.push(
+    `<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#333"/>`,
+    '</g>',
+    '<g class="ticks" fill="#333">',
+  );
+  for (const t of xTicks) {
+    out.push(
+      `<text x="${f(sx(t))}" y="${m.top + ph + 18}" text-anchor="middle">${tickText(t, xTicks)}</text>`,
+    );
+  }
+  for (const t of yTicks) {
+    out.push(
+      `<text x="${m.left - 8}" y="${f(sy(t) + 4)}" text-anchor="end">${tickText(t, yTicks)}</text>`,
+    );
+  }
+  out.push(
+    '</g>',
+    `<text class="x-label" x="${f(m.left + pw / 2)}" y="${H - 16}" text-anchor="middle" font-size="13">${escapeXml(opts.xLabel ?? DEFAULT_X_LABEL)}</text>`,
+    `<text class="y-label" transform="translate(18 ${f(m.top + ph / 2)}) rotate(-90)" text-anchor="middle" font-size="13">${escapeXml(opts.yLabel ?? DEFAULT_Y_LABEL)}</text>`,
+  );
+
+  // Series: path, error bars, markers with a tooltip each.
+  const legend: string[] = [];
+  series.forEach((s, i) => {
+    const sft = s.algorithm === 'sft';
+    const bon = s.algorithm === 'best-of-n';
+    const colour = sft ? '#000' : (PALETTE[i % PALETTE.length] ?? '#000');
+    const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${f(sx(p.kl))} ${f(sy(p.reward))}`).join(' ');
+    const dash = bon ? ' stroke-dasharray="6 4"' : '';
+    out.push(
+      `<g class="run" data-run="${escapeXml(s.runId)}">`,
+      `<path class="series" d="${d}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`,
+    );
+    for (const p of s.points) {
+      const x = sx(p.kl);
+      const y = sy(p.reward);
+      if (p.rewardStderr > 0) {
+        out.push(
+          `<line class="stderr" x1="${f(x)}" y1="${f(sy(p.reward - p.rewardStderr))}" x2="${f(x)}" y2="${f(sy(p.reward + p.rewardStderr))}" stroke="${colour}" stroke-opacity="0.5"/>`,
+        );
+      }
+      const at = p.n !== undefined ? `N=${p.n}` : `step ${p.step}`;
+      const tip = `${s.label}, ${at}: KL ${p.kl.toFixed(2)}${p.klKind === 'analytic' ? ' (analytic)' : ''}, reward ${p.reward.toFixed(3)} ± ${p.rewardStderr.toFixed(3)}`;
+      const marker = sft
+        ? `<path d="M${f(x)} ${f(y - 6)} L${f(x + 6)} ${f(y)} L${f(x)} ${f(y + 6)} L${f(x - 6)} ${f(y)} Z" fill="#000">`
+        : `<circle cx="${f(x)}" cy="${f(y)}" r="3.5" fill="${bon ? '#fff' : colour}" stroke="${colour}" stroke-width="1.5">`;
+      const close = sft ? '</path>' : '</circle>';
+      out.push(`${marker}<title>${escapeXml(tip)}</title>${close}`);
+    }
+    out.push('</g>');
+    const ly = m.top + 8 + i * 20;
+    const lx = m.left + pw + 16;
+    legend.push(
+      sft
+        ? `<path d="M${lx + 12} ${ly - 5} L${lx + 17} ${ly} L${lx + 12} ${ly + 5} L${lx + 7} ${ly} Z" fill="#000"/>`
+        : `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`,
+      `<text x="${lx + 30}" y="${ly + 4}">${escapeXml(bon ? bestOfNLegend(s.label) : s.label)}</text>`,
+    );
+  });
+  out.push('<g class="legend" fill="#222">', ...legend, '</g>', '</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,262 @@
+/**
+ * A reward–KL frontier sweep (paper Fig. 2, left): the preference data is sampled once from
+ * the SFT model, then each run starts from the same SFT model and reports (KL, reward) points
+ * through callbacks as it trains. Runs go one after another; no Node APIs (the worker runs it
+ * too).
+ */
+import type { GPT } from '../../model/gpt';
+import { bestOfN } from '../../objectives/bestOfN';
+import { evaluateBestOfN } from '../rl/bestOfN';
+import { perSampleReward, type TokenizedPrompt } from '../rl/reward';
+import type { RewardModel } from '../rl/rewardModelTrainer';
+import {
+  isTrained,
+  type SweepContext,
+  startTraining,
+  type TrainedRun,
+  trainRewardModel,
+} from './algorithms';
+import { type ResolvedRun, resolveRuns, type SweepConfig } from './config';
+import { buildPreferenceData, type FrontierTask, tokenizePrompts } from './data';
+import { evaluateFrontier, type FrontierEval } from './evaluate';
+import { type FrontierPoint, meanStderr, type RunSummary, summarizeRun } from './points';
+
+export type SweepStage =
+  | 'sampling'
+  | 'reference'
+  | 'reward-model'
+  | 'training'
+  | 'evaluating'
+  | 'best-of-n';
+
+export interface SweepCallbacks {
+  /** `runId` is absent for the shared stages (sampling the pairs, caching π_ref). */
+  onProgress?(stage: SweepStage, done: number, total: number, runId?: string): void;
+  onPairs?(count: number): void;
+  onRunStart?(run: ResolvedRun, index: number, count: number): void;
+  onPoint?(point: FrontierPoint): void;
+  /** Training metrics (loss, ...) of logged steps; the reward model's under phase 'reward-model'. */
+  onLog?(
+    runId: string,
+    phase: 'train' | 'reward-model',
+    step: number,
+    m: Record<string, number>,
+  ): void;
+  onRunEnd?(summary: RunSummary): void;
+  /** Polled between steps: true ends the sweep after the current step. */
+  shouldStop?(): boolean;
+}
+
+export interface SweepResult {
+  runs: RunSummary[];
+  points: FrontierPoint[];
+  pairs: number;
+  seconds: number;
+  stopped: boolean;
+}
+
+/** Training metrics are read back (a GPU sync) every this many steps. */
+const LOG_EVERY = 10;
+
+export async function runSweep(
+  sweep: SweepConfig,
+  sft: GPT,
+  task: FrontierTask,
+  cb: SweepCallbacks = {},
+): Promise<SweepResult> {
+  const t0 = performance.now();
+  const runs = resolveRuns(sweep);
+  const evalPrompts = tokenizePrompts(
+    task.tokenizer,
+    task.evalPrompts.slice(0, sweep.eval.prompts),
+  );
+  if (evalPrompts.length === 0) throw new Error('the task has no evaluation prompts');
+  const reference = sft.clone(false);
+  const rewardModels = new Map<string, RewardModel>();
+  const points: FrontierPoint[] = [];
+  const summaries: RunSummary[] = [];
+  let stopped = false;
+  try {
+    const data = await buildPreferenceData(reference, task, sweep.data, (stage, d, t) =>
+      cb.onProgress?.(stage, d, t),
+    );
+    cb.onPairs?.(data.pairs.length);
+    const evalOpts = {
+      maxNewTokens: sweep.eval.maxNewTokens,
+      temperature: sweep.eval.temperature,
+      seed: sweep.eval.seed,
+      eotId: task.tokenizer.eot,
+      decode: (ids: number[]) => task.tokenizer.decode(ids),
+      reward: task.reward,
+    };
+    let sftEval: FrontierEval | undefined;
+    const evaluate = async (policy: GPT | null, runId: string): Promise<FrontierEval> => {
+      cb.onProgress?.('evaluating', 0, 1, runId);
+      let e: FrontierEval;
+      if (policy) e = await evaluateFrontier(policy, reference, evalPrompts, evalOpts);
+      else {
+        // π_θ = π_ref at step 0: one evaluation serves every run's first point.
+        sftEval ??= await evaluateFrontier(reference, reference, evalPrompts, evalOpts);
+        e = sftEval;
+      }
+      cb.onProgress?.('evaluating', 1, 1, runId);
+      return e;
+    };
+    const ctx: SweepContext = {
+      sft,
+      reference,
+      task,
+      data,
+      rewardModel: async (s, runId) => {
+        const key = JSON.stringify(s);
+        let rm = rewardModels.get(key);
+        if (!rm) {
+          cb.onProgress?.('reward-model', 0, s.steps, runId);
+          rm = await trainRewardModel(sft, data, s, sweep.train.seed, (step, m) => {
+            cb.onLog?.(runId, 'reward-model', step, m);
+            cb.onProgress?.('reward-model', step, s.steps, runId);
+          });
+          rewardModels.set(key, rm);
+        }
+        return rm;
+      },
+    };
+
+    for (const [index, run] of runs.entries()) {
+      if (cb.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
+      cb.onRunStart?.(run, index, runs.length);
+      const started = performance.now();
+      const own: FrontierPoint[] = [];
+      const emit = (p: FrontierPoint) => {
+        own.push(p);
+        points.push(p);
+        cb.onPoint?.(p);
+      };
+      const exact = (step: number, e: FrontierEval): FrontierPoint => ({
+        runId: run.id,
+        algorithm: run.algorithm,
+        label: run.label,
+        step,
+        kl: e.kl,
+        klStderr: e.klStderr,
+        klKind: 'exact',
+        reward: e.reward,
+        rewardStderr: e.rewardStderr,
+        samples: e.rewards.length,
+        sample: e.sample,
+      });
+      if (run.algorithm === 'best-of-n') {
+        for (const p of await bestOfNPoints(run, ctx, evalPrompts, sweep, cb)) emit(p);
+      } else {
+        emit(exact(0, await evaluate(null, run.id)));
+        if (isTrained(run)) {
+          stopped = await train(run, ctx, cb, async (step, policy) =>
+            emit(exact(step, await evaluate(policy, run.id))),
+          );
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const summary = summarizeRun(run, configOf(run), own, seconds);
+      summaries.push(summary);
+      cb.onRunEnd?.(summary);
+      if (stopped) break;
+    }
+    return {
+      runs: summaries,
+      points,
+      pairs: data.pairs.length,
+      seconds: (performance.now() - t0) / 1000,
+      stopped,
+    };
+  } finally {
+    for (const rm of rewardModels.values()) rm.dispose();
+    reference.dispose();
+  }
+}
+
+/** Steps a run to the end, evaluating every evalEvery steps and at the last; true if stopped. */
+async function train(
+  run: TrainedRun,
+  ctx: SweepContext,
+  cb: SweepCallbacks,
+  evaluateAt: (step: number, policy: GPT) => Promise<void>,
+): Promise<boolean> {
+  const training = await startTraining(run, ctx);
+  try {
+    const { steps } = run.train;
+    for (let step = 1; step <= steps; step++) {
+      const log = step % LOG_EVERY === 0 || step === 1 || step === steps;
+      const m = await training.trainStep(log);
+      if (m) cb.onLog?.(run.id, 'train', step, m);
+      cb.onProgress?.('training', step, steps, run.id);
+      const stop = cb.shouldStop?.() ?? false;
+      if (step % run.evalEvery === 0 || step === steps || stop) {
+        await evaluateAt(step, training.policy);
+      }
+      if (stop) return true;
+    }
+    return false;
+  } finally {
+    training.dispose();
+  }
+}
+
+async function bestOfNPoints(
+  run: ResolvedRun & { algorithm: 'best-of-n' },
+  ctx: SweepContext,
+  prompts: TokenizedPrompt[],
+  sweep: SweepConfig,
+  cb: SweepCallbacks,
+): Promise<FrontierPoint[]> {
+  const { tokenizer, reward } = ctx.task;
+  const groundTruth = perSampleReward((prompt, text) => reward(text, prompt));
+  const select =
+    run.select === 'ground-truth'
+      ? groundTruth
+      : (await ctx.rewardModel(run.rewardModel, run.id)).asRewardFunction();
+  const r = await evaluateBestOfN(
+    ctx.reference,
+    prompts,
+    {
+      ns: run.n,
+      maxNewTokens: sweep.eval.maxNewTokens,
+      temperature: sweep.eval.temperature,
+      seed: sweep.eval.seed,
+      eotId: tokenizer.eot,
+      decode: (ids) => tokenizer.decode(ids),
+      select,
+      groundTruth,
+    },
+    (done, total) => cb.onProgress?.('best-of-n', done, total, run.id),
+  );
+  return r.points.map((p): FrontierPoint => {
+    // Per prompt, the ground truth of the candidate `select` ranks first among the first n.
+    const { chosenIndex } = bestOfN(r.candidates.map((c) => c.select.slice(0, p.n)));
+    const picked = r.candidates.map((c, i) => c.groundTruth[chosenIndex[i] ?? 0] ?? Number.NaN);
+    const first = r.candidates[0];
+    const s = meanStderr(picked);
+    return {
+      runId: run.id,
+      algorithm: 'best-of-n',
+      label: run.label,
+      step: 0,
+      n: p.n,
+      kl: p.kl,
+      klStderr: 0,
+      klKind: 'analytic',
+      reward: s.mean,
+      rewardStderr: s.stderr,
+      samples: picked.length,
+      ...(first ? { sample: `${first.prompt} ⟶ ${first.texts[chosenIndex[0] ?? 0] ?? ''}` } : {}),
+    };
+  });
+}
+
+/** The run's settings for the summary, without its derived fields. */
+function configOf(run: ResolvedRun): Record<string, unknown> {
+  const { id: _id, label: _label, ...rest } = run;
+  return rest;
+}

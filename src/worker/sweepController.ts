@@ -1,0 +1,64 @@
+/**
+ * Frontier sweeps in the worker: the runs of a sweep one after another from the current SFT
+ * model, each reporting (KL, reward) points as it trains (paper Fig. 2, left).
+ */
+import { parseSweepConfig, type SweepInput } from '../pipeline/frontier/config';
+import { runSweep } from '../pipeline/frontier/sweep';
+import { builtinFrontierTask } from '../pipeline/frontier/task';
+import type { WorkerEvent } from './protocol';
+import type { SftModel } from './sftModel';
+
+export class SweepController {
+  private running = false;
+  private stopRequested = false;
+
+  constructor(
+    private readonly post: (e: WorkerEvent) => void,
+    private readonly session: { sft(): SftModel | null; busy(): boolean },
+  ) {}
+
+  get active(): boolean {
+    return this.running;
+  }
+
+  async start(input: SweepInput): Promise<void> {
+    if (this.running) throw new Error('a sweep is already running');
+    if (this.session.busy()) throw new Error('pause or reset the current run before a sweep');
+    const sft = this.session.sft();
+    if (!sft) throw new Error('load a checkpoint first');
+    const sweep = parseSweepConfig(input);
+    const task = builtinFrontierTask(sft.tokenizer, sweep);
+    this.running = true;
+    this.stopRequested = false;
+    this.post({ type: 'sweep-state', state: 'running', name: sweep.name });
+    try {
+      const r = await runSweep(sweep, sft.model, task, {
+        onProgress: (stage, done, total, runId) =>
+          this.post({ type: 'sweep-progress', stage, done, total, runId: runId ?? null }),
+        onRunStart: (run, index, count) =>
+          this.post({
+            type: 'sweep-run-start',
+            runId: run.id,
+            label: run.label,
+            algorithm: run.algorithm,
+            index,
+            count,
+          }),
+        onPoint: (point) => this.post({ type: 'frontier-point', point }),
+        onRunEnd: (summary) =>
+          this.post({ type: 'sweep-run-end', summary: { ...summary, config: null } }),
+        shouldStop: () => this.stopRequested,
+      });
+      this.post({ type: 'sweep-state', state: r.stopped ? 'stopped' : 'done', name: sweep.name });
+    } catch (e) {
+      this.post({ type: 'sweep-state', state: 'failed', name: sweep.name });
+      throw e;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  stop(): void {
+    this.stopRequested = true;
+  }
+}
