@@ -5,6 +5,7 @@
  * points.csv, summary.json, summary.md and frontier.svg to the output directory (rewritten
  * after each run, so a stopped sweep leaves its finished runs).
  * Options: --backend wasm|cpu|webgpu (default wasm) --out <dir> (default frontier/results/<name>)
+ * --replot (rewrite the outputs of a finished sweep from its points.json and summary.json)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,7 +25,8 @@ import { runSweep } from '../src/pipeline/frontier/sweep';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
-const USAGE = 'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>]';
+const USAGE =
+  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--replot]';
 
 async function setBackend(name: string): Promise<void> {
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
@@ -65,6 +67,37 @@ function readSweep(path: string): SweepConfig {
   return parseSweepConfig(json);
 }
 
+/**
+ * JSON as the repository's formatter (Biome) lays it out, so committed results pass
+ * `npm run lint`: objects one key per line, arrays of scalars on one line when they fit in
+ * 100 columns; non-integers rounded to 6 significant digits.
+ */
+function formatJson(value: unknown): string {
+  const scalar = (v: unknown) =>
+    JSON.stringify(typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
+  const lay = (v: unknown, indent: string, column: number): string => {
+    if (v === null || typeof v !== 'object') return scalar(v);
+    const inner = `${indent}  `;
+    if (Array.isArray(v)) {
+      if (v.length === 0) return '[]';
+      if (v.every((x) => x === null || typeof x !== 'object')) {
+        const flat = `[${v.map(scalar).join(', ')}]`;
+        if (column + flat.length <= 100) return flat;
+      }
+      const items = v.map((x) => `${inner}${lay(x, inner, inner.length + 1)}`);
+      return `[\n${items.join(',\n')}\n${indent}]`;
+    }
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) return '{}';
+    const body = entries.map(([k, x]) => {
+      const key = `${inner}${JSON.stringify(k)}: `;
+      return `${key}${lay(x, inner, key.length + 1)}`; // + 1: the trailing comma
+    });
+    return `{\n${body.join(',\n')}\n${indent}}`;
+  };
+  return `${lay(value, '', 0)}\n`;
+}
+
 function writeOutputs(
   dir: string,
   sweep: SweepConfig,
@@ -73,19 +106,17 @@ function writeOutputs(
   runs: RunSummary[],
 ): void {
   mkdirSync(dir, { recursive: true });
-  const round = (_k: string, v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v;
-  writeFileSync(join(dir, 'points.json'), `${JSON.stringify({ ...meta, points }, round, 1)}\n`);
+  const comparison = dpoComparison(sweep, points);
+  writeFileSync(join(dir, 'points.json'), formatJson({ ...meta, points }));
   writeFileSync(join(dir, 'points.csv'), `${pointsCsv(points)}\n`);
   writeFileSync(
     join(dir, 'summary.json'),
-    `${JSON.stringify({ ...meta, sweep, runs }, round, 2)}\n`,
+    formatJson({ ...meta, sweep, runs, matchedKl: comparison.rows }),
   );
-  const comparison = dpoComparison(sweep, points);
-  const md = `${summaryMarkdown(sweep.name, runs)}${comparison.markdown}`;
   const notes = Object.entries(meta)
     .map(([k, v]) => `- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join('\n');
+  const md = `${summaryMarkdown(sweep.name, runs)}${comparison.markdown}`;
   writeFileSync(join(dir, 'summary.md'), `${md}\n${notes}\n`);
   writeFileSync(
     join(dir, 'frontier.svg'),
@@ -127,12 +158,21 @@ async function main() {
     options: {
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string' },
+      replot: { type: 'boolean', default: false },
     },
   });
   const configPath = positionals[0];
   if (!configPath || positionals.length > 1) throw new Error(USAGE);
   const sweep = readSweep(configPath);
   const out = resolve(a.out ?? join('frontier', 'results', sweep.name));
+  if (a.replot) {
+    // Rewrites summary.md and frontier.svg (and the rest) from a finished sweep's files.
+    const { points, ...meta } = JSON.parse(readFileSync(join(out, 'points.json'), 'utf8'));
+    const { runs } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    writeOutputs(out, sweep, meta, points, runs);
+    console.log(`rewrote ${out} from its points.json and summary.json`);
+    return;
+  }
   await setBackend(a.backend ?? 'wasm');
 
   const { model: sft, checkpoint } = loadCheckpoint(
@@ -144,7 +184,7 @@ async function main() {
   const t0 = performance.now();
   const clock = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const meta: Record<string, unknown> = {
-    sweep: sweep.name,
+    name: sweep.name,
     config: configPath,
     checkpoint: sweep.checkpoint,
     backend: tf.getBackend(),

@@ -29,8 +29,9 @@ export class ScalarHead {
   static create(nEmbd: number, seed = 0, trainable = true): ScalarHead {
     // +1: tfjs treats seed 0 as "unseeded".
     const w = tf.randomNormal([nEmbd, 1], 0, 0.02, 'float32', seed + 1);
-    const head = new ScalarHead(tf.variable(w, trainable), tf.variable(tf.zeros([1]), trainable));
-    w.dispose();
+    const b = tf.zeros([1]);
+    const head = new ScalarHead(tf.variable(w, trainable), tf.variable(b, trainable));
+    tf.dispose([w, b]);
     return head;
   }
 

@@ -74,6 +74,7 @@ describe('frontierSvg', () => {
     expect(svg).not.toContain('<β>');
     expect(escapeXml(`a<b>&"c'`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.split('\n')[1]).toBe('<title>T &lt;1&gt;</title>'); // the document's alt text
     expect(svg.trim().endsWith('</svg>')).toBe(true);
   });
 

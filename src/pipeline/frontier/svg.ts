@@ -17,20 +17,18 @@ export interface FrontierPlotOptions {
 export const DEFAULT_X_LABEL = 'KL(π_θ‖π_ref): Σ_t KL per completion, nats';
 export const DEFAULT_Y_LABEL = 'mean ground-truth reward';
 
-/** Colour-blind-friendly (Okabe–Ito, then Tableau) series colours. */
+/** Tableau 10: distinct series colours (SFT is black). */
 const PALETTE = [
-  '#0072B2',
-  '#D55E00',
-  '#009E73',
-  '#CC79A7',
-  '#E69F00',
-  '#56B4E9',
-  '#882255',
-  '#999933',
   '#4E79A7',
   '#F28E2B',
+  '#E15759',
   '#76B7B2',
+  '#59A14F',
+  '#EDC948',
   '#B07AA1',
+  '#FF9DA7',
+  '#9C755F',
+  '#BAB0AC',
 ];
 
 export function escapeXml(s: string): string {
@@ -100,9 +98,9 @@ export function frontierSvg(
   points: readonly FrontierPoint[],
   opts: FrontierPlotOptions = {},
 ): string {
-  const W = opts.width ?? 860;
+  const W = opts.width ?? 900;
   const H = opts.height ?? 520;
-  const legendWidth = 230;
+  const legendWidth = 260;
   const m = { left: 70, right: legendWidth + 20, top: opts.title ? 44 : 20, bottom: 60 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
@@ -124,6 +122,7 @@ export function frontierSvg(
 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<title>${escapeXml(opts.title ?? 'Reward–KL frontier')}</title>`,
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
   ];
   if (opts.title) {
@@ -161,10 +160,11 @@ export function frontierSvg(
 
   // Series: path, error bars, markers with a tooltip each.
   const legend: string[] = [];
+  let coloured = 0;
   series.forEach((s, i) => {
     const sft = s.algorithm === 'sft';
     const bon = s.algorithm === 'best-of-n';
-    const colour = sft ? '#000' : (PALETTE[i % PALETTE.length] ?? '#000');
+    const colour = sft ? '#000' : (PALETTE[coloured++ % PALETTE.length] ?? '#000');
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${f(sx(p.kl))} ${f(sy(p.reward))}`).join(' ');
     const dash = bon ? ' stroke-dasharray="6 4"' : '';
     out.push(
