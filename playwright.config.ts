@@ -8,10 +8,13 @@ const executablePath = existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : undefined
 // SwiftShader (CPU Vulkan) by default, so a GPU-less machine gets a WebGPU adapter; set
 // DPO_E2E_ADAPTER=default to let Chromium pick the machine's GPU.
 const adapter = process.env.DPO_E2E_ADAPTER ?? 'swiftshader';
-const PORT = 4173;
+// Port and build folder can be moved so that two checkouts' suites do not share a server.
+const PORT = Number(process.env.DPO_E2E_PORT ?? 4173);
+const DIST = process.env.DPO_E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
+  outputDir: process.env.DPO_E2E_OUT ?? 'test-results',
   timeout: 180_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
@@ -46,7 +49,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite build --outDir ${DIST} && npx vite preview --outDir ${DIST} --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 180_000,
