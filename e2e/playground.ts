@@ -28,3 +28,47 @@ export class Playground {
     return this.page.evaluate(() => window.dpoPlayground?.status());
   }
 }
+
+/** A small preference file in TRL's JSONL layout: n made-up pairs. */
+export function smallPreferenceFile(n: number): Buffer {
+  const rows = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      prompt: `Tell me about film ${i}.`,
+      chosen: ' It is a warm, funny and moving film.',
+      rejected: ' It is dull.',
+    }),
+  );
+  return Buffer.from(`${rows.join('\n')}\n`);
+}
+
+/**
+ * Opens the page with `query`, checks WebGPU on SwiftShader (unless DPO_E2E_ADAPTER names
+ * another adapter), imports a small preference file and starts training.
+ */
+export async function startSmallRun(page: Page, query: string): Promise<Playground> {
+  const app = new Playground(page);
+  await page.goto(`/?${query}`);
+  await app.waitForBackend();
+  const status = await app.status();
+  expect(status?.backend).toBe('webgpu');
+  if ((process.env.DPO_E2E_ADAPTER ?? 'swiftshader') === 'swiftshader') {
+    expect(status?.adapter?.architecture).toBe('swiftshader');
+  }
+  await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
+  await page.getByTestId('data-file').setInputFiles({
+    name: 'films.jsonl',
+    mimeType: 'application/jsonl',
+    buffer: smallPreferenceFile(12),
+  });
+  await page.waitForFunction(() => window.dpoPlayground?.dataset()?.name === 'films.jsonl');
+  await page.getByTestId('run-start').click();
+  return app;
+}
+
+/** Waits until the run has logged step `n` (or gone past it). */
+export async function waitForStep(page: Page, n: number, timeout = 120_000): Promise<void> {
+  await page.waitForFunction((s) => (window.dpoPlayground?.status().step ?? 0) >= s, n, {
+    timeout,
+    polling: 100,
+  });
+}

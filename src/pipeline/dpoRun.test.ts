@@ -4,7 +4,7 @@ import { makeConfig } from '../model/config';
 import { GPT } from '../model/gpt';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import type { MetricPoint } from '../worker/views';
-import { DEFAULT_DPO_SETTINGS, DpoRun } from './dpoRun';
+import { assertFiniteSnapshot, DEFAULT_DPO_SETTINGS, DpoRun, NonFiniteError } from './dpoRun';
 
 describe('DpoRun', () => {
   it('samples pairs from π_ref, trains, evaluates, and cleans up', async () => {
@@ -102,7 +102,7 @@ describe('DpoRun resume and given data', () => {
       task,
       settings,
       { onMetrics: (p) => points.push(p) },
-      data,
+      { data },
     );
     expect(points[0]).toEqual({ step: 0, phase: 'dpo', 'eval/kl': 0, 'eval/kl_sample': 0 });
     while (!run.done) await run.trainStep();
@@ -122,7 +122,7 @@ describe('DpoRun resume and given data', () => {
       task,
       settings,
       { onMetrics: (p) => typeof p.loss === 'number' && lossesA.push(p.loss) },
-      data,
+      { data },
     );
     await a.trainStep();
     await a.trainStep();
@@ -141,8 +141,7 @@ describe('DpoRun resume and given data', () => {
       task,
       settings,
       { onMetrics: (p) => typeof p.loss === 'number' && lossesB.push(p.loss) },
-      data,
-      snap,
+      { data, resume: snap, cache: a.referenceCache() },
     );
     expect(b.step).toBe(2);
     await b.trainStep();
@@ -163,5 +162,88 @@ describe('DpoRun resume and given data', () => {
     b.dispose();
     expect(tf.memory().numTensors).toBe(before);
     sft.dispose();
+  });
+});
+
+describe('DpoRun with a non-finite loss', () => {
+  const tokenizer = BpeTokenizer.train('good bad good bad fine', 260);
+  const enc = (s: string) => tokenizer.encode(s);
+  const texts = [
+    { prompt: 'good', chosen: ' good', rejected: ' bad' },
+    { prompt: 'fine', chosen: ' good good', rejected: ' bad bad' },
+  ];
+  const data = {
+    texts,
+    preview: [],
+    pairs: texts.map((t) => ({
+      prompt: [tokenizer.eot, ...enc(t.prompt)],
+      chosen: [...enc(t.chosen), tokenizer.eot],
+      rejected: [...enc(t.rejected), tokenizer.eot],
+    })),
+  };
+  const settings = {
+    ...DEFAULT_DPO_SETTINGS,
+    steps: 40,
+    batchSize: 2,
+    logEvery: 1,
+    optim: { ...DEFAULT_DPO_SETTINGS.optim, warmupSteps: 0 },
+    eval: { every: 1000, prompts: 1, maxNewTokens: 2, temperature: 1 },
+  };
+
+  it('throws NonFiniteError on the log step, and restore() rolls back to the good snapshot', async () => {
+    const sft = GPT.create(
+      makeConfig({ nLayer: 1, nHead: 2, nEmbd: 16, vocabSize: tokenizer.vocabSize, blockSize: 16 }),
+      8,
+    );
+    const logged: number[] = [];
+    const run = await DpoRun.prepare(
+      sft,
+      { tokenizer, trainPrompts: [], evalPrompts: ['good'] },
+      settings,
+      { onMetrics: (p) => typeof p.loss === 'number' && logged.push(p.step) },
+      { data },
+    );
+    await run.trainStep();
+    await run.trainStep();
+    const good = await run.snapshot();
+    run.update({ lr: 1e10 }); // absurd: the next update overflows float32
+    let caught: unknown = null;
+    try {
+      while (!run.done) await run.trainStep();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(NonFiniteError);
+    const e = caught as NonFiniteError;
+    expect(e.step).toBeGreaterThan(2);
+    expect(Number.isFinite(e.value)).toBe(false);
+    // The bad step's point was never reported.
+    expect(logged).toEqual(Array.from({ length: e.step - 1 }, (_, i) => i + 1));
+    // Its weights are not checkpointable.
+    await expect(run.snapshot()).rejects.toBeInstanceOf(NonFiniteError);
+
+    await run.restore(good);
+    expect(run.step).toBe(2);
+    const back = await run.snapshot();
+    for (const [name, p] of Object.entries(good.params)) {
+      expect(Array.from(back.params[name]?.data ?? []), name).toEqual(Array.from(p.data));
+    }
+    expect(back.optimizer.map((w) => w.name)).toEqual(good.optimizer.map((w) => w.name));
+    for (const [i, w] of good.optimizer.entries()) {
+      expect(Array.from(back.optimizer[i]?.data ?? []), w.name).toEqual(Array.from(w.data));
+    }
+    run.dispose();
+    sft.dispose();
+  });
+
+  it('assertFiniteSnapshot names the first bad array', () => {
+    const snap = {
+      step: 7,
+      params: { wte: { shape: [2], data: Float32Array.from([1, 2]) } },
+      optimizer: [{ name: 'wte/m', shape: [2], data: Float32Array.from([0, Number.NaN]) }],
+    };
+    expect(() => assertFiniteSnapshot(snap)).toThrow('optimizer slot wte/m became NaN at step 7');
+    snap.optimizer = [];
+    expect(() => assertFiniteSnapshot(snap)).not.toThrow();
   });
 });

@@ -12,9 +12,16 @@ import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
 import type { TokenizedPair } from './collate';
 import { evaluatePolicy } from './evaluate';
-import { type NamedArray, PreferenceTrainer, precomputeReference } from './preferenceTrainer';
+import {
+  type NamedArray,
+  NonFiniteError,
+  type PairReference,
+  PreferenceTrainer,
+  precomputeReference,
+} from './preferenceTrainer';
 import type { DpoRunSettings } from './settings';
 
+export { NonFiniteError } from './preferenceTrainer';
 export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
 
 export interface DpoRunCallbacks {
@@ -57,6 +64,33 @@ export interface RunSnapshot {
   optimizer: NamedArray[];
 }
 
+/**
+ * What a run computed once from π_ref, kept on the CPU so that a rebuilt run (after a lost GPU
+ * device) need not compute it again: the cached log-probs and π_ref's evaluation level.
+ */
+export interface ReferenceCache {
+  refLogps: PairReference[];
+  evalReference: { level: number; samples: { text: string; reward: number }[] } | null;
+}
+
+/** Where prepare starts from: given pairs, a snapshot to resume, π_ref's cached values. */
+export interface PrepareFrom {
+  data?: PreferenceData;
+  resume?: RunSnapshot;
+  cache?: ReferenceCache;
+}
+
+/** Throws NonFiniteError on the first NaN or ±∞ in a snapshot's weights or optimizer slots. */
+export function assertFiniteSnapshot(snap: RunSnapshot): void {
+  const arrays: [string, Float32Array][] = [
+    ...Object.entries(snap.params).map(([n, p]): [string, Float32Array] => [`weight ${n}`, p.data]),
+    ...snap.optimizer.map((w): [string, Float32Array] => [`optimizer slot ${w.name}`, w.data]),
+  ];
+  for (const [quantity, data] of arrays) {
+    for (const v of data) if (!Number.isFinite(v)) throw new NonFiniteError(snap.step, quantity, v);
+  }
+}
+
 export class DpoRun {
   private evalRefLevel = Number.NaN;
   private refSamples: { text: string; reward: number }[] = [];
@@ -65,27 +99,47 @@ export class DpoRun {
     readonly policy: GPT,
     readonly reference: GPT,
     private readonly trainer: PreferenceTrainer,
-    private readonly task: DpoTask,
+    readonly task: DpoTask,
     private settings: DpoRunSettings,
     /** The pairs this run trains on (kept for saving and export). */
     readonly data: PreferenceData,
     private readonly cb: DpoRunCallbacks,
+    private readonly refLogps: PairReference[],
   ) {}
 
   private get texts(): PairText[] {
     return this.data.texts;
   }
 
-  /** π_θ and the optimizer state now, as plain arrays (a GPU read). */
+  /**
+   * π_θ and the optimizer state now, as plain arrays (a GPU read). Throws NonFiniteError
+   * rather than return weights with a NaN or ±∞: a checkpoint is always a good one.
+   */
   async snapshot(): Promise<RunSnapshot> {
     const params: RunSnapshot['params'] = {};
     for (const [name, v] of this.policy.params) {
       params[name] = { shape: v.shape.slice(), data: Float32Array.from(await v.data()) };
     }
-    return { step: this.step, params, optimizer: await this.trainer.optimizerState() };
+    const snap = { step: this.step, params, optimizer: await this.trainer.optimizerState() };
+    assertFiniteSnapshot(snap);
+    return snap;
   }
 
-  private async restore(snap: RunSnapshot): Promise<void> {
+  /** π_ref's values computed once, on the CPU (see ReferenceCache). */
+  referenceCache(): ReferenceCache {
+    return {
+      refLogps: this.refLogps,
+      evalReference: Number.isNaN(this.evalRefLevel)
+        ? null
+        : { level: this.evalRefLevel, samples: this.refSamples },
+    };
+  }
+
+  /**
+   * Sets π_θ, the optimizer and the batch order to a snapshot's: to resume, or to roll back
+   * to the last good checkpoint after a NaN.
+   */
+  async restore(snap: RunSnapshot): Promise<void> {
     for (const [name, v] of this.policy.params) {
       const p = snap.params[name];
       if (!p || p.data.length !== v.size) throw new Error(`the checkpoint lacks ${name}`);
@@ -98,17 +152,18 @@ export class DpoRun {
 
   /**
    * Clones the SFT model into π_ref (frozen) and π_θ, builds the pairs (sampled and labelled,
-   * unless `data` gives them), caches π_ref and evaluates step 0. With `resume`, π_θ and the
-   * optimizer continue from that snapshot instead (no step-0 evaluation).
+   * unless `from.data` gives them), caches π_ref (unless `from.cache` has it) and evaluates
+   * step 0. With `from.resume`, π_θ and the optimizer continue from that snapshot instead (no
+   * step-0 evaluation).
    */
   static async prepare(
     sft: GPT,
     task: DpoTask,
     settings: DpoRunSettings,
     cb: DpoRunCallbacks = {},
-    data?: PreferenceData,
-    resume?: RunSnapshot,
+    from: PrepareFrom = {},
   ): Promise<DpoRun> {
+    const { data, resume, cache } = from;
     const reference = sft.clone(false);
     const policy = sft.clone(true);
     try {
@@ -116,9 +171,12 @@ export class DpoRun {
       cb.onPairs?.(preview.slice(0, 200), preview.length);
       if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
       const collate = { padId: task.tokenizer.eot, maxLength: sft.config.blockSize };
-      const refLogps = await precomputeReference(reference, pairs, collate, 16, (d, t) =>
-        cb.onProgress?.('reference', d, t),
-      );
+      const refLogps =
+        cache?.refLogps.length === pairs.length
+          ? cache.refLogps
+          : await precomputeReference(reference, pairs, collate, 16, (d, t) =>
+              cb.onProgress?.('reference', d, t),
+            );
       const trainer = new PreferenceTrainer(policy, pairs, refLogps, settings, collate);
       const run = new DpoRun(
         policy,
@@ -128,7 +186,12 @@ export class DpoRun {
         settings,
         { pairs, texts, preview },
         cb,
+        refLogps,
       );
+      if (cache?.evalReference) {
+        run.evalRefLevel = cache.evalReference.level;
+        run.refSamples = cache.evalReference.samples;
+      }
       if (resume) await run.restore(resume);
       else await run.evaluate(); // step 0: π_θ = π_ref
       return run;
@@ -223,6 +286,8 @@ export class DpoRun {
       this.refSamples = ref.samples.map((s) => ({ text: s.text, reward: s.reward }));
     }
     const r = await evaluatePolicy(this.policy, this.reference, prompts, opts);
+    // KL is read anyway: a NaN here means π_θ's weights went bad on a step that was not logged.
+    if (!Number.isFinite(r.kl)) throw new NonFiniteError(this.trainer.step, 'eval/kl', r.kl);
     this.cb.onMetrics?.({
       step: this.trainer.step,
       phase: 'dpo',

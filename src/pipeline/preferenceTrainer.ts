@@ -72,9 +72,42 @@ export async function precomputeReference(
   return out;
 }
 
+/**
+ * A NaN or ±∞ found where the run reads values anyway (a log step's metrics, an evaluation, a
+ * checkpoint's weights): the weights after `step` steps cannot be trusted.
+ */
+export class NonFiniteError extends Error {
+  override name = 'NonFiniteError';
+  constructor(
+    readonly step: number,
+    /** What was read: 'loss', 'grad_norm', 'eval/kl', 'weight h.0.mlp.c_fc.w', … */
+    readonly quantity: string,
+    readonly value: number,
+  ) {
+    super(`${quantity} became ${value} at step ${step}`);
+  }
+}
+
+/** The first non-finite value of a step's readout (metrics, then per-pair values), or null. */
+export function firstNonFinite(r: StepReadout): { quantity: string; value: number } | null {
+  for (const [quantity, value] of Object.entries(r.metrics)) {
+    if (!Number.isFinite(value)) return { quantity, value };
+  }
+  const perPair: [string, number[]][] = [
+    ['logps/chosen of a pair', r.policyChosen],
+    ['logps/rejected of a pair', r.policyRejected],
+    ['loss of a pair', r.losses],
+  ];
+  for (const [quantity, values] of perPair) {
+    const value = values.find((v) => !Number.isFinite(v));
+    if (value !== undefined) return { quantity, value };
+  }
+  return null;
+}
+
 export class PreferenceTrainer {
   step = 0;
-  private readonly optimizer: tf.Optimizer;
+  private optimizer: tf.Optimizer;
   private order: number[] = [];
   private cursor = 0;
   private readonly rand: () => number;
@@ -123,7 +156,10 @@ export class PreferenceTrainer {
     return out;
   }
 
-  /** One update; reads the metrics back (a GPU sync) only when `log` is set. */
+  /**
+   * One update; reads the metrics back (a GPU sync) only when `log` is set, and then throws
+   * NonFiniteError if any of them is NaN or ±∞ (no extra read on other steps).
+   */
   async trainStep(log: boolean): Promise<StepLog | null> {
     const indices = this.nextIndices();
     const B = indices.length;
@@ -161,6 +197,8 @@ export class PreferenceTrainer {
     }
     const readout = await readStep(packed, B);
     packed.dispose();
+    const bad = firstNonFinite(readout);
+    if (bad) throw new NonFiniteError(this.step, bad.quantity, bad.value);
     const now = performance.now();
     const pairsPerSecond = (1000 * this.pairsSinceLog) / Math.max(1, now - this.lastLogTime);
     this.lastLogTime = now;
@@ -190,10 +228,14 @@ export class PreferenceTrainer {
   }
 
   /**
-   * Continues from a checkpoint taken after `step` steps: the optimizer's slots are restored
-   * and the seeded batch order is replayed, so the next batches are the ones it would have seen.
+   * Continues from a checkpoint taken after `step` steps: a fresh optimizer takes the saved
+   * slots (none at step 0) and the seeded batch order is replayed, so the next batches are the
+   * ones it would have seen. Also rolls back a trainer that went past `step`.
    */
   async restore(step: number, optimizer: NamedArray[]): Promise<void> {
+    // A fresh optimizer: setWeights would leave the old slots (and a step-0 restore has none).
+    this.optimizer.dispose();
+    this.optimizer = makeOptimizer(this.cfg.optim);
     if (optimizer.length) {
       // setWeights copies each tensor into a new variable and keeps no reference to it.
       const named = optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, w.shape) }));

@@ -26,14 +26,19 @@ interface UrlField {
   decode(text: string, draft: PlaygroundConfig): string | undefined;
 }
 
-const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+// One way to split the digits around the point: `\d+\.?\d*` backtracks quadratically on a
+// long run of digits (100k digits took 70 s).
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;
+
+/** URL text quoted in a warning, cut to a readable length. */
+const shortText = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 const numberCodec: Codec<number> = {
   format: String, // shortest text that reads back as the same double
   // A '+' typed into a URL arrives as a space ("1e 3").
   parse: (text) => {
     const t = text.trim().replace(' ', '+');
-    return NUMBER_TEXT.test(t) ? Number(t) : Number.NaN;
+    return NUMBER_TEXT.test(t) ? Number(t) + 0 : Number.NaN; // + 0: -0 reads as 0
   },
 };
 const textCodec = <T extends string>(): Codec<T> => ({
@@ -172,7 +177,10 @@ export function decodeConfig(search: string): {
   for (const [key, text] of new URLSearchParams(search)) {
     const f = FIELD_BY_KEY.get(key);
     if (!f) {
-      warnings.push({ key, message: `unknown setting "${key}" ignored` });
+      warnings.push({
+        key: shortText(key),
+        message: `unknown setting "${shortText(key)}" ignored`,
+      });
       continue;
     }
     if (seen.has(key))
@@ -183,7 +191,7 @@ export function decodeConfig(search: string): {
       const fallback = f.format(DEFAULT_PLAYGROUND_CONFIG) || '(none)';
       warnings.push({
         key,
-        message: `${key}=${text} is not valid (${problem}); using the default ${fallback}`,
+        message: `${key}=${shortText(text)} is not valid (${problem}); using the default ${fallback}`,
       });
     }
   }

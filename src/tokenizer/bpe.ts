@@ -6,6 +6,7 @@
  * (vocabSize − 1) is <|endoftext|>, as GPT-2's 50256 is. vocabSize counts all of them, so a
  * tokenizer has vocabSize − 257 merges. Any well-formed string round-trips exactly.
  */
+import { previewValue } from '../model/hf/preview';
 import { pretokenize } from './pretokenize';
 import { PairQueue } from './queue';
 import { MAX_VOCAB_SIZE, pairKey, trainMerges, type WordCount } from './train';
@@ -102,8 +103,9 @@ export class BpeTokenizer {
     const o: unknown = j;
     if (typeof o !== 'object' || o === null) throw new Error('tokenizer JSON must be an object');
     const { kind, version, vocabSize, merges, eot } = o as Record<string, unknown>;
-    if (kind !== 'byte-bpe') throw new Error(`tokenizer kind must be 'byte-bpe', got ${kind}`);
-    if (version !== 1) throw new Error(`tokenizer version must be 1, got ${version}`);
+    if (kind !== 'byte-bpe')
+      throw new Error(`tokenizer kind must be 'byte-bpe', got ${previewValue(kind)}`);
+    if (version !== 1) throw new Error(`tokenizer version must be 1, got ${previewValue(version)}`);
     if (!Array.isArray(merges)) throw new Error('tokenizer merges must be an array');
     if (merges.length > MAX_VOCAB_SIZE - 257) throw new Error('tokenizer has too many merges');
     const seen = new Set<number>();
@@ -124,11 +126,11 @@ export class BpeTokenizer {
     const expected = 256 + checked.length + 1;
     if (vocabSize !== expected) {
       throw new Error(
-        `tokenizer vocabSize ${vocabSize} does not match its ${checked.length} merges (expected ${expected})`,
+        `tokenizer vocabSize ${previewValue(vocabSize)} does not match its ${checked.length} merges (expected ${expected})`,
       );
     }
     if (eot !== expected - 1) {
-      throw new Error(`tokenizer eot ${eot} must be the last id, ${expected - 1}`);
+      throw new Error(`tokenizer eot ${previewValue(eot)} must be the last id, ${expected - 1}`);
     }
     return new BpeTokenizer(checked);
   }

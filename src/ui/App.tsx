@@ -17,6 +17,8 @@ import { BackendBadge } from './BackendBadge';
 import { TrainingCharts } from './charts/TrainingCharts';
 import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
+import { FaultBanner } from './FaultBanner';
+import { PrivacyNote } from './PrivacyNote';
 import { DataPanel } from './panels/DataPanel';
 import { ExportBar } from './panels/ExportBar';
 import { FrontierPanel } from './panels/FrontierPanel';
@@ -44,7 +46,12 @@ export function App() {
   const startWhenReady = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const client = useMemo(() => new WorkerClient(), []);
+  // Replaced by a new worker when the old one stops answering (restart from the checkpoint).
+  const [client, setClient] = useState(() => new WorkerClient());
+  const clientRef = useRef(client);
+  clientRef.current = client;
+  /** Set while a new worker resumes the run the stopped one was on. */
+  const restart = useRef<{ runId: string; training: boolean } | null>(null);
   // Charts re-render in an interruptible background pass, so input never waits on them.
   const points = useDeferredValue(state.points);
   const sftPoints = useDeferredValue(state.sftPoints);
@@ -53,8 +60,20 @@ export function App() {
     const off = client.on((e) => {
       dispatch(e);
       if (e.type === 'ready') {
-        client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+        const r = restart.current;
+        if (r) client.send({ type: 'run-resume', id: r.runId });
+        else client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
         client.send({ type: 'runs-list' });
+      }
+      const r = restart.current;
+      if (r && e.type === 'run-state' && e.runId === r.runId && e.state !== 'preparing') {
+        restart.current = null;
+        dispatch({ type: 'worker-restarted', step: e.step });
+        if (r.training && e.state === 'paused') client.send({ type: 'start' });
+      }
+      if (r && e.type === 'error' && e.requestType === 'run-resume') {
+        restart.current = null;
+        client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
       }
       if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
         startWhenReady.current = false;
@@ -66,11 +85,25 @@ export function App() {
       if (e.type === 'export-file') download(e.name, e.bytes, e.mime);
       if (e.type === 'error') startWhenReady.current = false;
     });
+    const offLiveness = client.onLiveness((alive, reason) =>
+      dispatch(alive ? { type: 'worker-alive' } : { type: 'worker-stopped', reason }),
+    );
     client.init();
     return () => {
       off();
+      offLiveness();
     };
   }, [client]);
+
+  /** A new worker; it resumes the saved run from its last checkpoint (as after a reload). */
+  const restartWorker = useCallback(() => {
+    const s = stateRef.current;
+    restart.current = s.runId ? { runId: s.runId, training: s.run === 'training' } : null;
+    clientRef.current.terminate();
+    dispatch({ type: 'worker-restarting' });
+    if (!s.runId) dispatch({ type: 'clear-run' });
+    setClient(new WorkerClient());
+  }, []);
 
   // The whole configuration lives in the URL: a link reproduces the run's settings.
   useEffect(() => {
@@ -123,8 +156,15 @@ export function App() {
           return r.logprob;
         },
         smokeForward,
+        fault: () => {
+          const f = stateRef.current.fault;
+          return f ? { ...f } : null;
+        },
+        loseDevice: () => client.send({ type: 'lose-device' }),
+        killWorker: () => client.send({ type: 'crash' }),
+        restartWorker,
       }),
-    [client, smokeForward],
+    [client, smokeForward, restartWorker],
   );
 
   const prepare = (thenStart: boolean) => {
@@ -160,6 +200,7 @@ export function App() {
               data and runs never leave this machine.
             </p>
           )}
+          {!config.ui.embed && <PrivacyNote />}
         </div>
         <BackendBadge
           status={{
@@ -176,6 +217,13 @@ export function App() {
         <p className="notice" role="status">
           Running on {state.backend}: {state.fallbackReason}.
         </p>
+      )}
+      {state.fault && (
+        <FaultBanner
+          fault={state.fault}
+          onRestart={state.workerStopped ? restartWorker : null}
+          onDismiss={() => dispatch({ type: 'dismiss-fault' })}
+        />
       )}
       {state.error && (
         <div className="error-banner" role="alert" data-testid="error-banner">

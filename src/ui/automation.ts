@@ -5,6 +5,7 @@ import type {
   AdapterInfo,
   BackendName,
   DatasetSummary,
+  FaultReport,
   RunListItem,
   RunState,
   SmokeResult,
@@ -47,6 +48,17 @@ export interface DpoPlaygroundApi {
   logprob(text: string, model: 'policy' | 'sft'): Promise<number>;
   /** Runs one forward pass of a nano model in the worker. */
   smokeForward(): Promise<SmokeResult>;
+  /** The fault banner's report (NaN, lost GPU device, stopped worker), or null. */
+  fault(): FaultReport | null;
+  /** Test hook: the worker destroys its GPUDevice, as a driver reset would. */
+  loseDevice(): void;
+  /**
+   * Test hook: the worker closes itself without a word, as if killed; the UI must notice
+   * through its heartbeat.
+   */
+  killWorker(): void;
+  /** What the banner's restart button does: a new worker resumes the saved run. */
+  restartWorker(): void;
 }
 
 declare global {

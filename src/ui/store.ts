@@ -7,6 +7,7 @@ import type {
   BackendName,
   CheckpointSummary,
   DatasetSummary,
+  FaultReport,
   RunListItem,
   RunState,
   StorageSummary,
@@ -63,6 +64,12 @@ export interface UiState {
   runs: RunListItem[];
   storage: StorageSummary | null;
   sweep: SweepView;
+  /** The fault banner: what went wrong, what was restored, what to do; null: none. */
+  fault: FaultReport | null;
+  /** The last checkpoint saved (what a restarted worker resumes from, if it is this run's). */
+  saved: { runId: string; step: number } | null;
+  /** The worker stopped answering: it can be restarted from the last checkpoint. */
+  workerStopped: boolean;
 }
 
 export const INITIAL_STATE: UiState = {
@@ -88,7 +95,25 @@ export const INITIAL_STATE: UiState = {
   runs: [],
   storage: null,
   sweep: { state: 'idle', name: '', progress: null, index: 0, count: 0, runs: [], points: [] },
+  fault: null,
+  saved: null,
+  workerStopped: false,
 };
+
+/** The banner text for a silent worker, from what the UI knows (it cannot ask the worker). */
+export function workerStoppedFault(s: UiState, reason: string): FaultReport {
+  const savedStep = s.saved && s.saved.runId === s.runId ? s.saved.step : null;
+  const what =
+    savedStep !== null
+      ? `The run is saved up to its last checkpoint (step ${savedStep}): restart the worker to resume from there.`
+      : 'Nothing of a run was saved: restart the worker to load the model again.';
+  return {
+    kind: 'worker-stopped',
+    step: s.step,
+    restoredStep: savedStep,
+    message: `The training worker stopped at step ${s.step} (${reason}). ${what}`,
+  };
+}
 
 export type UiAction =
   | WorkerEvent
@@ -96,6 +121,14 @@ export type UiAction =
   | { type: 'clear-sft' }
   | { type: 'dismiss-error' }
   | { type: 'dismiss-warnings' }
+  | { type: 'dismiss-fault' }
+  /** From the client's heartbeat: the worker went silent, or spoke again. */
+  | { type: 'worker-stopped'; reason: string }
+  | { type: 'worker-alive' }
+  /** A new worker replaces the stopped one; what the old one held is gone. */
+  | { type: 'worker-restarting' }
+  /** The new worker resumed the run at its checkpoint. */
+  | { type: 'worker-restarted'; step: number }
   /** Removes sweep runs (and their points) from the view. */
   | { type: 'remove-sweep-runs'; runIds: string[] };
 
@@ -209,6 +242,53 @@ export function reduce(s: UiState, a: UiAction): UiState {
         },
       };
     }
+    case 'fault':
+      return { ...s, fault: a.fault };
+    case 'rewind':
+      return {
+        ...s,
+        step: a.step,
+        points: s.points.filter((p) => p.step <= a.step),
+        inspector: [],
+      };
+    case 'backend':
+      return { ...s, backend: a.backend, adapter: a.adapter, fallbackReason: a.fallbackReason };
+    case 'saved':
+      return { ...s, saved: { runId: a.runId, step: a.step } };
+    case 'worker-stopped':
+      return { ...s, workerStopped: true, fault: workerStoppedFault(s, a.reason) };
+    case 'worker-alive':
+      // It was only busy: drop the banner that offered a restart.
+      return {
+        ...s,
+        workerStopped: false,
+        fault: s.fault?.kind === 'worker-stopped' ? null : s.fault,
+      };
+    case 'worker-restarting':
+      return {
+        ...s,
+        workerStopped: false,
+        fault: null,
+        backend: null,
+        adapter: null,
+        run: 'preparing',
+        progress: null,
+        dataset: null,
+        corpus: null,
+      };
+    case 'worker-restarted':
+      return {
+        ...s,
+        fault: {
+          kind: 'worker-stopped',
+          step: a.step,
+          restoredStep: a.step,
+          message: `The training worker was restarted; the run resumed from step ${a.step}, its last checkpoint.`,
+        },
+      };
+    case 'dismiss-fault':
+      return { ...s, fault: null };
+    case 'pong':
     case 'smoke-result':
     case 'export-file':
     case 'logprob-result':

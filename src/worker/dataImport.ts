@@ -124,7 +124,13 @@ export function importModel(files: { name: string; bytes: Uint8Array }[]): {
       throw new Error(`${json.name} is not JSON; pick a checkpoint file or a GPT-2 folder's files`);
     }
     const { model, checkpoint } = loadCheckpoint(parsed, false);
-    const tokenizer = BpeTokenizer.fromJSON(checkpoint.tokenizer);
+    let tokenizer: BpeTokenizer;
+    try {
+      tokenizer = BpeTokenizer.fromJSON(checkpoint.tokenizer);
+    } catch (e) {
+      model.dispose(); // a broken tokenizer must not leave π's tensors behind
+      throw e;
+    }
     return { model, tokenizer, origin: json.name, meta: checkpoint.meta, warnings: [] };
   }
   const byName: Record<string, Uint8Array> = {};

@@ -122,8 +122,14 @@ export class RunRecorder {
     void this.write(() => this.store.putSamples(runId, step, samples));
   }
 
-  checkpoint(runId: string, snap: RunSnapshot, config: GPTConfig, status: RunRecord['status']) {
-    return this.write(async () => {
+  /** True once written; false when storage failed (the warning says why). */
+  async checkpoint(
+    runId: string,
+    snap: RunSnapshot,
+    config: GPTConfig,
+    status: RunRecord['status'],
+  ): Promise<boolean> {
+    const done = await this.write(async () => {
       await this.store.putCheckpoint(
         runId,
         snap.step,
@@ -131,7 +137,14 @@ export class RunRecorder {
         { keep: CHECKPOINTS_KEPT },
       );
       await this.store.updateRun(runId, { step: snap.step, status });
+      return true;
     });
+    return done === true;
+  }
+
+  /** Forgets what was logged after `step` (the run went back to its checkpoint there). */
+  rewind(runId: string, step: number) {
+    return this.write(() => this.store.rewindTo(runId, step));
   }
 
   status(runId: string, patch: Partial<Pick<RunRecord, 'status' | 'step' | 'summary' | 'error'>>) {

@@ -69,7 +69,26 @@ export type WorkerRequest =
   | { type: 'logprob'; text: string; model: 'policy' | 'sft' }
   /** Runs a frontier sweep (one run after another) from the current SFT model. */
   | { type: 'sweep-start'; sweep: SweepInput }
-  | { type: 'sweep-stop' };
+  | { type: 'sweep-stop' }
+  /** Heartbeat: answered at once with a pong of the same id, also mid-run. */
+  | { type: 'ping'; id: number }
+  /** Test hook: destroys the WebGPU device (as a driver reset would). */
+  | { type: 'lose-device' }
+  /** Test hook: the worker closes itself and goes silent, as if the browser had killed it. */
+  | { type: 'crash' };
+
+/** The faults a run survives (the UI shows one banner per fault). */
+export type FaultKind = 'non-finite' | 'device-lost' | 'worker-stopped';
+
+export interface FaultReport {
+  kind: FaultKind;
+  /** The step training had reached when the fault was found. */
+  step: number;
+  /** The checkpoint step the run went back to; null when nothing was restored. */
+  restoredStep: number | null;
+  /** For the banner: what happened, at which step, what was restored, what to do. */
+  message: string;
+}
 
 export type ExportKind = 'checkpoint' | 'hf-gpt2' | 'dataset-trl';
 
@@ -197,6 +216,20 @@ export type WorkerEvent =
     }
   | { type: 'frontier-point'; point: FrontierPoint }
   | { type: 'sweep-run-end'; summary: RunSummary }
+  | { type: 'pong'; id: number }
+  /** A fault the worker recovered from (or could not): the banner's text. */
+  | { type: 'fault'; fault: FaultReport }
+  /** The run went back to its checkpoint at `step`: points logged after it are void. */
+  | { type: 'rewind'; step: number }
+  /** The backend changed after a lost GPU device. */
+  | {
+      type: 'backend';
+      backend: BackendName;
+      adapter: AdapterInfo | null;
+      fallbackReason: string | null;
+    }
+  /** A checkpoint of the current run was written (the step a restart resumes from). */
+  | { type: 'saved'; runId: string; step: number }
   /** Something the user should know that did not stop the run (e.g. storage full). */
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' };

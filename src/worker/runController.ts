@@ -1,16 +1,18 @@
 /**
  * The worker's training session: the SFT model, the data the next run trains on, the current
  * DPO run with its play/pause/step loop, and its recording into IndexedDB. Metrics are batched
- * and flushed a few times a second.
+ * and flushed a few times a second. Faults: a NaN rolls back to the last good checkpoint; a
+ * lost GPU device rebuilds everything on a new backend (recovery.ts) and trains on.
  */
-import * as tf from '@tensorflow/tfjs';
 import {
   DpoRun,
   type DpoRunCallbacks,
   type DpoRunSettings,
   type DpoTask,
+  NonFiniteError,
+  type RunSnapshot,
 } from '../pipeline/dpoRun';
-import { SftRun, type SftSettings } from '../pipeline/sftRun';
+import type { SftSettings } from '../pipeline/sftRun';
 import { builtinPrompts, builtinTask } from '../task/builtin';
 import { groundTruthReward } from '../task/reward';
 import {
@@ -21,8 +23,18 @@ import {
 } from './dataImport';
 import { buildExport, sequenceLogprob } from './exports';
 import type { ReferenceSource, RunRecorder } from './persistence';
-import type { ExportKind, RunState, WorkerEvent } from './protocol';
+import type { ExportKind, FaultReport, RunState, WorkerEvent, WorkerRequest } from './protocol';
+import {
+  type BackendControl,
+  type CpuParams,
+  deviceLostMessage,
+  nonFiniteMessage,
+  readParams,
+  rebuildOnNewBackend,
+  waitFor,
+} from './recovery';
 import { fetchCheckpoint, loadReference, type SftModel, storedModel, summarize } from './sftModel';
+import { trainSftModel } from './sftTraining';
 import type { MetricPoint } from './views';
 
 const FLUSH_MS = 250;
@@ -43,10 +55,18 @@ export class RunController {
   private dataFile: { name: string; bytes: Uint8Array } | null = null;
   private imported: ImportedPreferences | null = null;
   private corpus: { name: string; documents: string[] } | null = null;
+  /** The last checkpoint (finite by construction), on the CPU: what a fault rolls back to. */
+  private lastGood: RunSnapshot | null = null;
+  /** The SFT model's weights on the CPU, to rebuild π_ref after a lost GPU device. */
+  private sftParams: Promise<CpuParams | null> = Promise.resolve(null);
+  /** Set from a device loss until recovery is done; steps stop at the next boundary. */
+  private deviceLost: string | null = null;
+  private lastLossAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly post: (e: WorkerEvent) => void,
     private readonly recorder: RunRecorder | null,
+    private readonly backend: BackendControl | null = null,
   ) {}
 
   async loadCheckpoint(url: string): Promise<void> {
@@ -70,41 +90,17 @@ export class RunController {
     this.reset();
     this.setState('sft');
     this.sftStopRequested = false;
-    const t0 = performance.now();
-    const docs = this.corpusDocuments();
-    let run: SftRun | null = null;
     try {
-      run = SftRun.create(docs.train, docs.heldOut, settings, {
+      const corpusName = this.corpus?.name ?? 'built-in reviews';
+      const m = await trainSftModel(this.corpusDocuments(), corpusName, settings, {
         onProgress: (stage, done, total) => this.post({ type: 'progress', stage, done, total }),
         onMetrics: (p) => this.pending.push(p),
+        afterStep: () => performance.now() - this.lastFlush > FLUSH_MS && this.flush(),
+        shouldStop: () => this.sftStopRequested,
       });
-      while (!run.done && !this.sftStopRequested) {
-        await run.trainStep();
-        if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
-        await new Promise((r) => setTimeout(r, 0));
-      }
       this.flush();
-      const heldOutLoss = await run.heldOutLoss(10);
-      const meta = {
-        trainedBy: 'SFT in the browser',
-        label: 'browser-sft',
-        corpus: this.corpus?.name ?? 'built-in reviews',
-        preset: settings.preset,
-        steps: run.step,
-        batch: settings.batchSize,
-        lr: settings.lr,
-        seed: settings.seed,
-        backend: tf.getBackend(),
-        finalTrainLoss: Number(run.lastLoss.toFixed(4)),
-        heldOutLoss: Number(heldOutLoss.toFixed(4)),
-        seconds: Math.round((performance.now() - t0) / 1000),
-      };
-      const { tokenizer } = run;
-      const model = run.release();
-      run = null; // the model now belongs to the session
-      await this.adoptNewModel({ model, tokenizer, source: null, label: 'browser-sft', meta });
+      await this.adoptNewModel(m);
     } finally {
-      run?.dispose();
       if ((this.state as RunState) === 'sft') this.setState('empty');
     }
   }
@@ -159,7 +155,7 @@ export class RunController {
         this.task(settings, imported?.evalPrompts),
         settings,
         this.callbacks(),
-        imported?.data,
+        imported ? { data: imported.data } : {},
       );
     } catch (e) {
       this.setState('empty');
@@ -188,6 +184,7 @@ export class RunController {
         message: 'This run is not saved: its π_ref could not be stored.',
       });
     }
+    await this.saveCheckpoint('paused'); // step 0: what a fault before step 20 goes back to
     this.flush();
     this.setState('ready');
   }
@@ -213,10 +210,11 @@ export class RunController {
         this.task(b.saved.settings, evalPrompts, !b.saved.evalPrompts),
         b.saved.settings,
         this.callbacks(),
-        b.data,
-        b.snapshot ?? undefined,
+        { data: b.data, ...(b.snapshot ? { resume: b.snapshot } : {}) },
       );
       this.runId = id;
+      this.lastGood = b.snapshot ?? (await this.run.snapshot());
+      this.post({ type: 'saved', runId: id, step: this.lastGood.step });
       await this.recorder.status(id, { status: 'paused', step: this.run.step });
     } catch (e) {
       this.setState('empty');
@@ -240,10 +238,14 @@ export class RunController {
   async stepOnce(): Promise<void> {
     const run = this.run;
     if (!run || run.done || this.state === 'training' || this.looping) return;
-    await run.trainStep();
-    this.flush();
-    await this.saveCheckpoint(run.done ? 'done' : 'paused');
-    this.setState(run.done ? 'done' : 'paused');
+    try {
+      await run.trainStep();
+      this.flush();
+      await this.saveCheckpoint(run.done ? 'done' : 'paused');
+      this.setState(run.done ? 'done' : 'paused');
+    } catch (e) {
+      await this.onStepError(e, 'step');
+    }
   }
 
   update(patch: { beta?: number; lr?: number; steps?: number }): void {
@@ -259,6 +261,7 @@ export class RunController {
     this.run?.dispose();
     this.run = null;
     this.runId = null;
+    this.lastGood = null;
     this.pending = [];
     if (this.sft) this.setState('empty');
   }
@@ -368,6 +371,7 @@ export class RunController {
     this.reset();
     if (this.sft?.model !== m.model) this.sft?.model.dispose();
     this.sft = m;
+    this.sftParams = readParams(m.model).catch(() => null);
     this.post({ type: 'checkpoint', ...summarize(m) });
     if (this.dataFile) {
       try {
@@ -380,18 +384,24 @@ export class RunController {
     this.setState('empty');
   }
 
+  /** Keeps the snapshot as the last good one and saves it; NonFiniteError if it is not good. */
   private async saveCheckpoint(status: 'running' | 'paused' | 'done'): Promise<void> {
     const run = this.run;
-    const id = this.runId;
-    if (!run || !id || !this.recorder) return;
+    if (!run) return;
     const snap = await run.snapshot();
-    await this.recorder.checkpoint(id, snap, run.policy.config, status);
+    this.lastGood = snap;
+    const id = this.runId;
+    if (!id || !this.recorder) return;
+    if (await this.recorder.checkpoint(id, snap, run.policy.config, status)) {
+      this.post({ type: 'saved', runId: id, step: snap.step });
+    }
   }
 
   private async loop(): Promise<void> {
     this.looping = true;
     try {
       while (this.state === 'training' && this.run && !this.run.done) {
+        if (this.deviceLost) return; // onDeviceLost takes over
         await this.run.trainStep();
         if (performance.now() - this.lastFlush > FLUSH_MS) this.flush();
         if (this.run.step % CHECKPOINT_EVERY === 0 && !this.run.done) {
@@ -408,9 +418,104 @@ export class RunController {
         await this.saveCheckpoint('paused');
         this.setState('paused'); // again, now that the checkpoint is saved
       }
+    } catch (e) {
+      await this.onStepError(e, 'start');
     } finally {
       this.looping = false;
     }
+  }
+
+  /** A step failed: NaN → roll back; a lost device → its recovery; else a plain error. */
+  private async onStepError(e: unknown, requestType: WorkerRequest['type']): Promise<void> {
+    if (await this.lostDeviceExplains(e)) return;
+    if (e instanceof NonFiniteError && this.run && this.lastGood) {
+      const good = this.lastGood;
+      await this.run.restore(good);
+      await this.rewindTo(good.step);
+      this.setState('paused');
+      if (this.runId)
+        await this.recorder?.status(this.runId, { status: 'paused', step: good.step });
+      const message = nonFiniteMessage(e, good.step, this.run.config.optim.lr);
+      this.post({
+        type: 'fault',
+        fault: { kind: 'non-finite', step: e.step, restoredStep: good.step, message },
+      });
+      return;
+    }
+    this.flush();
+    if (this.state === 'training') this.setState('paused');
+    this.post({ type: 'error', message: e instanceof Error ? e.message : String(e), requestType });
+  }
+
+  /**
+   * True if a lost device explains an error: its recovery then reports it, not as a generic
+   * failure. The loss may be reported a moment after the failed read, hence the wait.
+   */
+  async lostDeviceExplains(e: unknown): Promise<boolean> {
+    if (e instanceof NonFiniteError || !this.backend) return false;
+    return waitFor(() => !!this.deviceLost || performance.now() - this.lastLossAt < 5000, 1500);
+  }
+
+  /** Voids everything after `step`: unsent points, stored rows, the UI's history. */
+  private async rewindTo(step: number): Promise<void> {
+    this.pending = this.pending.filter((p) => p.step <= step);
+    this.flush();
+    if (this.runId) await this.recorder?.rewind(this.runId, step);
+    this.post({ type: 'rewind', step });
+  }
+
+  /**
+   * The GPU device is gone, and every tensor with it: waits for the step in flight, starts a
+   * backend, rebuilds π_ref and π_θ from the CPU copies (the SFT weights, the last good
+   * checkpoint, π_ref's cached log-probs) and trains on from that checkpoint.
+   */
+  async onDeviceLost(reason: string): Promise<void> {
+    if (!this.backend || this.deviceLost) return;
+    this.deviceLost = reason;
+    this.lastLossAt = performance.now();
+    const wasTraining = this.state === 'training';
+    const lostAt = this.run?.step ?? 0;
+    await waitFor(() => !this.looping, 10_000);
+    const { run, sft } = this;
+    const good = run ? this.lastGood : null;
+    this.run = null;
+    this.setState('preparing');
+    let fault: FaultReport;
+    try {
+      const r = await rebuildOnNewBackend({
+        backend: this.backend,
+        recorder: this.recorder,
+        sft: sft ? { model: sft, params: await this.sftParams } : null,
+        run: run && good ? { run, good, callbacks: this.callbacks() } : null,
+      });
+      this.post({ type: 'backend', ...r.backend });
+      this.sft = r.sft?.model ?? null;
+      if (r.sft) this.sftParams = Promise.resolve(r.sft.params);
+      this.run = r.run;
+      if (r.run) await this.rewindTo(r.run.step);
+      const restoredStep = r.run ? r.run.step : null;
+      const resumed = wasTraining && !!r.run;
+      const backend = r.backend.backend;
+      fault = {
+        kind: 'device-lost',
+        step: lostAt,
+        restoredStep,
+        message: deviceLostMessage({ lostAt, reason, backend, restoredStep, resumed }),
+      };
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      fault = {
+        kind: 'device-lost',
+        step: lostAt,
+        restoredStep: null,
+        message: `The GPU device was lost at step ${lostAt} (${reason}) and could not be replaced (${why}). Reload the page: the run resumes from its last checkpoint.`,
+      };
+    }
+    this.deviceLost = null;
+    this.backend.watch((r) => void this.onDeviceLost(r));
+    this.post({ type: 'fault', fault });
+    this.setState(!this.run ? 'empty' : this.run.done ? 'done' : 'paused');
+    if (wasTraining && this.run) this.start();
   }
 
   private flush(): void {

@@ -1,8 +1,15 @@
 /// <reference lib="webworker" />
 /** The worker that owns tfjs: a thin, exhaustive switch over typed requests. */
-import { adapterInfo, selectBackend } from './backend';
+import {
+  adapterInfo,
+  destroyDevice,
+  reinitialiseBackend,
+  selectBackend,
+  watchDeviceLoss,
+} from './backend';
 import { RunRecorder } from './persistence';
 import { PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
+import type { BackendControl } from './recovery';
 import { RunController } from './runController';
 import { smokeForward } from './smoke';
 import { SweepController } from './sweepController';
@@ -15,10 +22,29 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 
 const warn = (message: string) => post({ type: 'warning', message });
 // Storage opens once; requests wait for it (it marks runs left 'running' as interrupted).
-const controllerReady = RunRecorder.open(warn).then((r) => new RunController((e) => post(e), r));
+const backendControl: BackendControl = {
+  reinitialise: reinitialiseBackend,
+  adapter: adapterInfo,
+  watch: watchDeviceLoss,
+};
+const controllerReady = RunRecorder.open(warn).then(
+  (r) => new RunController((e) => post(e), r, backendControl),
+);
 const sweepsReady = controllerReady.then(
   (c) => new SweepController((e) => post(e), { sft: () => c.currentSft(), busy: () => c.busy() }),
 );
+/** Requests whose failure a lost GPU device may explain (they compute on the device). */
+const ON_DEVICE = new Set<WorkerRequest['type']>([
+  'smoke-forward',
+  'load-checkpoint',
+  'sft',
+  'prepare',
+  'step',
+  'run-resume',
+  'logprob',
+  'export',
+  'sweep-start',
+]);
 /** Requests that would train or replace the model while a sweep runs. */
 const BLOCKED_BY_SWEEP = new Set<WorkerRequest['type']>([
   'prepare',
@@ -45,6 +71,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       }
       const { backend, fallbackReason } = await selectBackend(req.preferBackends);
       const adapter = backend === 'webgpu' ? await adapterInfo() : null;
+      watchDeviceLoss((reason) => void controller.onDeviceLost(reason));
       post({ type: 'ready', version: PROTOCOL_VERSION, backend, adapter, fallbackReason });
       return;
     }
@@ -99,6 +126,15 @@ async function handle(req: WorkerRequest): Promise<void> {
       return sweeps.start(req.sweep);
     case 'sweep-stop':
       return sweeps.stop();
+    case 'ping':
+      post({ type: 'pong', id: req.id }); // answered early in onmessage; here for exhaustiveness
+      return;
+    case 'lose-device':
+      if (!destroyDevice()) throw new Error('not on WebGPU: there is no GPU device to lose');
+      return;
+    case 'crash':
+      scope.close(); // silent from here on, as a killed worker would be
+      return;
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);
@@ -108,7 +144,14 @@ async function handle(req: WorkerRequest): Promise<void> {
 
 scope.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   const req = ev.data;
-  handle(req).catch((e: unknown) => {
+  // The heartbeat must not wait behind storage opening or anything else.
+  if (req?.type === 'ping') {
+    post({ type: 'pong', id: req.id });
+    return;
+  }
+  handle(req).catch(async (e: unknown) => {
+    // A lost GPU device's recovery reports it (a fault banner), not as a generic failure.
+    if (ON_DEVICE.has(req.type) && (await (await controllerReady).lostDeviceExplains(e))) return;
     post({
       type: 'error',
       message: e instanceof Error ? e.message : String(e),

@@ -16,8 +16,10 @@ import { GPT, parameterShapes } from '../gpt';
 import { fromHfConfig, toHfConfig } from './hfConfig';
 import {
   decodeTensor,
+  nameText,
   readSafetensorsHeader,
   type SafetensorsEntry,
+  shapeText,
   type TensorToWrite,
   writeSafetensors,
 } from './safetensors';
@@ -147,9 +149,15 @@ export function importHfGpt2(files: HfFiles, opts: ImportHfOptions = {}): Import
     const entry = entries.get(name);
     if (!entry) throw new Error(`model.safetensors has no ${PREFIX}${name}`);
     if (!tf.util.arraysEqual(entry.shape, shape)) {
-      throw new Error(`${entry.name} has shape [${entry.shape}], expected [${shape}]`);
+      throw new Error(`${entry.name} has shape ${shapeText(entry.shape)}, expected [${shape}]`);
     }
     const decoded = decodeTensor(weights, entry);
+    const bad = decoded.data.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      throw new Error(
+        `model.safetensors: ${entry.name} holds ${decoded.data[bad]} at index ${bad}; the file is damaged or the model diverged`,
+      );
+    }
     if (decoded.dtype !== 'F32') widened.add(decoded.dtype);
     data.set(name, decoded.data);
   }
@@ -185,11 +193,16 @@ function fileLookup(files: HfFiles): FileGetter {
   return (name) => byBase.get(name);
 }
 
-const textDecoder = new TextDecoder('utf-8');
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 function readText(get: FileGetter, name: string): string | undefined {
   const f = get(name);
-  return f === undefined || typeof f === 'string' ? f : textDecoder.decode(f);
+  if (f === undefined || typeof f === 'string') return f;
+  try {
+    return textDecoder.decode(f);
+  } catch {
+    throw new Error(`${name} is not valid UTF-8 text`);
+  }
 }
 
 function readJson(get: FileGetter, name: string): unknown {
@@ -250,13 +263,16 @@ function checkpointEntries(weights: Uint8Array, warnings: string[]): Map<string,
       buffers++;
       continue;
     }
-    if (entries.has(name)) throw new Error(`model.safetensors holds ${name} twice`);
+    if (entries.has(name)) throw new Error(`model.safetensors holds ${nameText(name)} twice`);
     entries.set(name, entry);
-    if (!known.has(name.replace(/^h\.\d+\./, 'h.0.'))) unknown.push(entry.name);
+    if (!known.has(name.replace(/^h\.\d+\./, 'h.0.'))) unknown.push(nameText(entry.name));
   }
   if (buffers > 0)
     warnings.push(`ignored ${buffers} attention-mask buffers (attn.bias, masked_bias)`);
-  if (unknown.length > 0) warnings.push(`ignored unknown tensors: ${unknown.join(', ')}`);
+  if (unknown.length > 0) {
+    const more = unknown.length > 5 ? ` and ${unknown.length - 5} more` : '';
+    warnings.push(`ignored unknown tensors: ${unknown.slice(0, 5).join(', ')}${more}`);
+  }
   return entries;
 }
 

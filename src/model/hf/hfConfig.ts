@@ -4,6 +4,7 @@
  */
 import { MAX_VOCAB_SIZE } from '../../tokenizer/train';
 import { type GPTConfig, validateConfig } from '../config';
+import { previewValue } from './preview';
 
 /** Far past any GPT-2 (1024); a bigger n_positions is a broken or hostile file. */
 export const MAX_POSITIONS = 1 << 16;
@@ -55,9 +56,7 @@ export function fromHfConfig(json: unknown): ImportedConfig {
   const get = (key: string, fallback?: unknown): unknown => (key in c ? c[key] : fallback);
   const positiveInt = (key: string, value: unknown, max: number): number => {
     if (!Number.isSafeInteger(value) || (value as number) < 1) {
-      throw new Error(
-        `config.json ${key} must be a positive integer, got ${JSON.stringify(value)}`,
-      );
+      throw new Error(`config.json ${key} must be a positive integer, got ${previewValue(value)}`);
     }
     if ((value as number) > max) {
       throw new Error(`config.json ${key} ${value} is beyond the supported ${max}`);
@@ -67,21 +66,21 @@ export function fromHfConfig(json: unknown): ImportedConfig {
   const probability = (key: string): number => {
     const p = get(key, 0.1); // GPT2Config's default
     if (typeof p !== 'number' || !(p >= 0 && p < 1)) {
-      throw new Error(`config.json ${key} must be in [0, 1), got ${JSON.stringify(p)}`);
+      throw new Error(`config.json ${key} must be in [0, 1), got ${previewValue(p)}`);
     }
     return p;
   };
 
   const modelType = get('model_type', 'gpt2');
   if (modelType !== 'gpt2') {
-    throw new Error(`config.json model_type is ${JSON.stringify(modelType)}, not "gpt2"`);
+    throw new Error(`config.json model_type is ${previewValue(modelType)}, not "gpt2"`);
   }
   const activation = get('activation_function', 'gelu_new');
   if (activation === 'gelu') {
     warnings.push('activation_function "gelu" (erf) runs as the tanh approximation gelu_new');
   } else if (typeof activation !== 'string' || !TANH_GELU.has(activation)) {
     throw new Error(
-      `config.json activation_function ${JSON.stringify(activation)} is not supported (only gelu_new or gelu)`,
+      `config.json activation_function ${previewValue(activation)} is not supported (only gelu_new or gelu)`,
     );
   }
   const refuse = (key: string, ok: (v: unknown) => boolean, why: string) => {
@@ -99,14 +98,12 @@ export function fromHfConfig(json: unknown): ImportedConfig {
   const nEmbd = positiveInt('n_embd', get('n_embd'), 1 << 16);
   const nInner = get('n_inner', null);
   if (nInner !== null && nInner !== 4 * nEmbd) {
-    throw new Error(
-      `config.json n_inner ${JSON.stringify(nInner)} is not 4 × n_embd (${4 * nEmbd})`,
-    );
+    throw new Error(`config.json n_inner ${previewValue(nInner)} is not 4 × n_embd (${4 * nEmbd})`);
   }
   const blockSize = positiveInt('n_positions', get('n_positions', get('n_ctx')), MAX_POSITIONS);
   const eps = get('layer_norm_epsilon', 1e-5);
   if (typeof eps !== 'number' || !(eps > 0)) {
-    throw new Error(`config.json layer_norm_epsilon must be > 0, got ${JSON.stringify(eps)}`);
+    throw new Error(`config.json layer_norm_epsilon must be > 0, got ${previewValue(eps)}`);
   }
   const [resid, embd, attn] = ['resid_pdrop', 'embd_pdrop', 'attn_pdrop'].map(probability);
   const dropout = resid ?? 0;
@@ -128,7 +125,7 @@ export function fromHfConfig(json: unknown): ImportedConfig {
   const eos = get('eos_token_id');
   if (eos !== undefined && eos !== null && !(Number.isInteger(eos) && (eos as number) >= 0)) {
     throw new Error(
-      `config.json eos_token_id must be a non-negative integer, got ${JSON.stringify(eos)}`,
+      `config.json eos_token_id must be a non-negative integer, got ${previewValue(eos)}`,
     );
   }
   return { config, eosTokenId: (eos as number | null | undefined) ?? undefined, warnings };

@@ -5,6 +5,7 @@
  * offsets relative to the start of the data, tensors row-major little-endian.
  * Writes F32; reads F32, F16 and BF16 as float32 and refuses other dtypes.
  */
+import { previewValue } from './preview';
 
 export type SafetensorsDtype =
   | 'BOOL'
@@ -81,6 +82,13 @@ function fail(message: string): never {
   throw new Error(`safetensors: ${message}`);
 }
 
+/** A tensor or metadata name for a message: a hostile header may hold megabyte-long ones. */
+export const nameText = (name: string) => (name.length > 60 ? `${name.slice(0, 60)}…` : name);
+
+/** A shape for a message, its first 8 dimensions at most. */
+export const shapeText = (dims: readonly number[]) =>
+  `[${dims.length > 8 ? `${dims.slice(0, 8)},…` : dims}]`;
+
 const elementCount = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Serialises tensors (in the given order) with optional string metadata. */
@@ -156,7 +164,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
         fail('__metadata__ must be an object of strings');
       }
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`__metadata__.${k} must be a string`);
+        if (typeof v !== 'string') fail(`__metadata__.${nameText(k)} must be a string`);
         metadata.push([k, v as string]);
       }
       continue;
@@ -167,7 +175,8 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
   for (let i = 1; i < byBegin.length; i++) {
     const prev = byBegin[i - 1] as SafetensorsEntry;
     const cur = byBegin[i] as SafetensorsEntry;
-    if (cur.begin < prev.end) fail(`tensors ${prev.name} and ${cur.name} overlap`);
+    if (cur.begin < prev.end)
+      fail(`tensors ${nameText(prev.name)} and ${nameText(cur.name)} overlap`);
   }
   return { entries, metadata: Object.fromEntries(metadata) };
 }
@@ -181,25 +190,27 @@ function parseEntry(
   const e = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const { dtype, shape, data_offsets: offsets } = e;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-    fail(`tensor ${name} has unknown dtype ${JSON.stringify(dtype)}`);
+    fail(`tensor ${nameText(name)} has unknown dtype ${previewValue(dtype)}`);
   }
   const isCount = (d: unknown) => Number.isSafeInteger(d) && (d as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    fail(`tensor ${name} has no valid shape (an array of non-negative integers)`);
+    fail(`tensor ${nameText(name)} has no valid shape (an array of non-negative integers)`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-    fail(`tensor ${name} has no valid data_offsets [begin, end]`);
+    fail(`tensor ${nameText(name)} has no valid data_offsets [begin, end]`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLength) {
-    fail(`tensor ${name} data_offsets [${begin}, ${end}] are outside the ${dataLength}-byte data`);
+    fail(
+      `tensor ${nameText(name)} data_offsets [${begin}, ${end}] are outside the ${dataLength}-byte data`,
+    );
   }
   const typed = dtype as SafetensorsDtype;
   const dims = shape as number[];
   const expected = elementCount(dims) * DTYPE_BYTES[typed];
   if (expected !== end - begin) {
     fail(
-      `tensor ${name} of shape [${dims}] and dtype ${typed} needs ${expected} bytes, data_offsets give ${end - begin}`,
+      `tensor ${nameText(name)} of shape ${shapeText(dims)} and dtype ${typed} needs ${expected} bytes, data_offsets give ${end - begin}`,
     );
   }
   return { name, dtype: typed, shape: dims, begin: dataStart + begin, end: dataStart + end };
@@ -223,7 +234,7 @@ export function decodeTensor(bytes: Uint8Array, entry: SafetensorsEntry): Decode
     }
     return { dtype, shape, data: new Float32Array(bits.buffer) };
   }
-  return fail(`tensor ${name} has dtype ${dtype}; only F32, F16 and BF16 can be read`);
+  return fail(`tensor ${nameText(name)} has dtype ${dtype}; only F32, F16 and BF16 can be read`);
 }
 
 /** Every tensor as float32, by name in header order, with the metadata. */

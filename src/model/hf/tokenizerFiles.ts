@@ -7,6 +7,7 @@
  * same tokens in any order; `hfIds` maps ours to theirs.
  */
 import { BpeTokenizer, EOT_TEXT } from '../../tokenizer/bpe';
+import { previewValue } from './preview';
 
 export const MERGES_HEADER = '#version: 0.2';
 
@@ -78,7 +79,7 @@ export function tokenizerFromHf(
   const vocab = readVocab(vocabJson);
   const hfId = (s: string, what: string): number => {
     const id = vocab.get(s);
-    if (id === undefined) throw new Error(`vocab.json lacks ${what} ${JSON.stringify(s)}`);
+    if (id === undefined) throw new Error(`vocab.json lacks ${what} ${previewValue(s)}`);
     return id;
   };
   const eotId = hfId(eotText, 'the end-of-text token');
@@ -100,13 +101,11 @@ export function tokenizerFromHf(
     const r = ourIds.get(right);
     if (l === undefined || r === undefined) {
       const missing = l === undefined ? left : right;
-      throw new Error(
-        `${where}: ${JSON.stringify(missing)} is neither a byte nor an earlier merge`,
-      );
+      throw new Error(`${where}: ${previewValue(missing)} is neither a byte nor an earlier merge`);
     }
     const merged = left + right;
     if (ourIds.has(merged)) {
-      throw new Error(`${where}: ${JSON.stringify(merged)} is already a token (byte or merge)`);
+      throw new Error(`${where}: ${previewValue(merged)} is already a token (byte or merge)`);
     }
     ourIds.set(merged, 256 + merges.length);
     hfIds.push(hfId(merged, `the merged token of ${where}`));
@@ -117,7 +116,7 @@ export function tokenizerFromHf(
   for (const [s, id] of vocab) {
     if (s !== eotText && !ourIds.has(s)) {
       throw new Error(
-        `vocab.json token ${JSON.stringify(s)} (id ${id}) is neither a byte, a merge nor ${eotText}`,
+        `vocab.json token ${previewValue(s)} (id ${id}) is neither a byte, a merge nor ${eotText}`,
       );
     }
   }
@@ -139,12 +138,12 @@ function readVocab(json: unknown): Map<string, number> {
   const seen = new Map<number, string>();
   for (const [s, id] of Object.entries(json as Record<string, unknown>)) {
     if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new Error(`vocab.json id of ${JSON.stringify(s)} must be a non-negative integer`);
+      throw new Error(`vocab.json id of ${previewValue(s)} must be a non-negative integer`);
     }
     const other = seen.get(id as number);
     if (other !== undefined) {
       throw new Error(
-        `vocab.json gives id ${id} to both ${JSON.stringify(other)} and ${JSON.stringify(s)}`,
+        `vocab.json gives id ${id} to both ${previewValue(other)} and ${previewValue(s)}`,
       );
     }
     seen.set(id as number, s);
