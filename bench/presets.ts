@@ -1,0 +1,13 @@
+/** The bench's model sizes: src/model/config.ts presets at block 64. No tfjs here (the peer's
+ * page and process import it and must not load a second tfjs). */
+import type { PresetName } from '../src/model/config';
+
+export const BLOCK_SIZE = 64;
+/** Vocabulary per preset (the sizes src/model/config.ts quotes for each). */
+export const PRESET_VOCAB: Record<Exclude<PresetName, 'small'>, number> = {
+  nano: 1024,
+  micro: 2048,
+  mini: 4096,
+};
+export type BenchPreset = keyof typeof PRESET_VOCAB;
+export const BENCH_PRESETS: BenchPreset[] = ['nano', 'micro', 'mini'];

@@ -1,0 +1,94 @@
+/** The bench's table (text and Markdown) from its per-configuration results. */
+import { type Cell, fmt, markdownTable, textTable } from '../src/bench/table';
+import type { HarnessResult } from './harness';
+import type { PeerResult } from './peer';
+
+export interface ConfigResult {
+  runtime: string;
+  backend: string;
+  preset: string;
+  ours?: HarnessResult;
+  /** Why this configuration has no result. */
+  skipped?: string;
+  peer?: PeerResult;
+  peerSkipped?: string;
+}
+
+const HEADERS = [
+  'runtime',
+  'backend',
+  'preset',
+  'params',
+  'first ms',
+  'step ms (p10–p90)',
+  'tok/s',
+  'GFLOP/s',
+  'matMul GFLOP/s',
+  'eff %',
+  'sample tok/s',
+  'tensors @10→@N (N)',
+  'peer step ms',
+  'peer tok/s',
+  'ours/peer',
+];
+
+function row(r: ConfigResult): Cell[] {
+  const o = r.ours;
+  if (!o) return [r.runtime, r.backend, r.preset, null, r.skipped ?? 'no result'];
+  const m10 = o.memory[0];
+  const mN = o.memory[o.memory.length - 1];
+  // Same rows × T per step for both: the ratio of step times is the ratio of tokens/s.
+  const ratio = r.peer ? r.peer.stepMs.median / o.stepMs.median : null;
+  return [
+    r.runtime,
+    r.backend,
+    r.preset,
+    o.params,
+    o.firstStepMs,
+    `${fmt(o.stepMs.median)} (${fmt(o.stepMs.p10)}–${fmt(o.stepMs.p90)})`,
+    o.tokensPerSecond,
+    o.achievedGflops,
+    o.matmulGflops,
+    100 * o.efficiency,
+    o.sampling.tokensPerSecond,
+    `${m10?.numTensors}→${mN?.numTensors} (${mN?.step})`,
+    r.peer ? r.peer.stepMs.median : (r.peerSkipped ?? null),
+    r.peer ? r.peer.tokensPerSecond : null,
+    ratio,
+  ];
+}
+
+function notes(meta: Record<string, unknown>): string[] {
+  const m = meta.machine as Record<string, unknown> | undefined;
+  const ui = meta.responsiveness as Record<string, unknown> | undefined;
+  return [
+    `Machine: ${m?.cpuModel}, ${m?.cores} cores, ${m?.ramGiB} GiB RAM; Node ${m?.node}; ` +
+      `Chromium ${meta.browser ?? '–'}; WebGPU adapter ${JSON.stringify(meta.adapter ?? null)}; ` +
+      `commit ${String(m?.gitCommit).slice(0, 10)}${m?.gitDirty ? ' (uncommitted changes)' : ''}; ${m?.date}.`,
+    'Step: PreferenceTrainer, 8 pairs (16 rows) of synthetic pairs (prompt 4–16, completions ' +
+      '4–16 tokens), block 64, π_ref cached; median after 3 warm-up steps, synced each step.',
+    'tok/s: non-pad tokens per step / median step. GFLOP/s: rows·T·(6·N_mm + 12·L·T·C) / step ' +
+      '(N_mm: matMul weights incl. tied head). matMul: best of [rows·T, C]×[C, 4C] and ' +
+      '[rows·T, C]×[C, V], median of repeats. eff = GFLOP/s / matMul GFLOP/s.',
+    'Peer: @genai-fi/nanogpt 1.3.0 NanoGPTV1 (same L, heads, C, V, block; no RoPE), its ' +
+      'BasicTrainer step on the same rows × T; ours/peer = peer step ms / our step ms.',
+    ui
+      ? `App main thread while training the default demo (${ui.backend ?? '?'}): ` +
+        (ui.error
+          ? `error: ${ui.error}`
+          : `${ui.seconds} s, ${ui.stepsTrained} steps, ${ui.over50ms} tasks > 50 ms, ` +
+            `longest ${fmt(ui.longestMs as number)} ms.`)
+      : 'App main thread: not measured.',
+  ];
+}
+
+export function textReport(meta: Record<string, unknown>, results: ConfigResult[]): string {
+  return `${textTable(HEADERS, results.map(row))}\n\n${notes(meta).join('\n')}`;
+}
+
+export function markdownReport(meta: Record<string, unknown>, results: ConfigResult[]): string {
+  const list = notes(meta)
+    .map((n) => `- ${n}`)
+    .join('\n');
+  return `${markdownTable(HEADERS, results.map(row))}\n\n${list}\n`;
+}

@@ -1,0 +1,184 @@
+/**
+ * `npm run bench`: the DPO step, matMul, sampling and leak figures for every runtime × preset ×
+ * backend, the peer (@genai-fi/nanogpt) beside each, and the app's main-thread long tasks
+ * while training. Prints a table; writes bench/results/<date>.json and <date>.md.
+ * Flags: --quick (nano only, few steps) --runtime node|chromium --presets nano,micro,mini
+ * --backends webgpu,cpu,... --leak-steps N (nano; micro 1/4, mini 1/10 of it)
+ * --step-budget-s S (stepping time per configuration before leak steps stop; default 40)
+ * --ui-seconds S (default 60; 0 skips) --no-peer --port 4180
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isoDate, machineInfo } from './machine';
+import { nodeAdapterInfo } from './nodeBackend';
+import { BENCH_PRESETS, type BenchPreset } from './presets';
+import { type ConfigResult, markdownReport, textReport } from './report';
+
+const CHROMIUM_BACKENDS = ['webgpu', 'webgl', 'cpu'];
+const NODE_BACKENDS = ['webgpu', 'cpu', 'wasm'];
+
+function runNodeConfig(kind: 'ours' | 'peer', backend: string, options: object, timeoutMs: number) {
+  return new Promise<{ ok: boolean; result?: unknown; error?: string }>((done) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/nodeConfig.ts', kind, backend, JSON.stringify(options)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', () => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_OUTCOME '));
+      if (line) done(JSON.parse(line.slice('BENCH_OUTCOME '.length)));
+      else done({ ok: false, error: `too slow here: no result within ${timeoutMs / 1000} s` });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const { values: a } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      runtime: { type: 'string' },
+      presets: { type: 'string' },
+      backends: { type: 'string' },
+      'leak-steps': { type: 'string' },
+      'step-budget-s': { type: 'string' },
+      'ui-seconds': { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
+      port: { type: 'string', default: '4180' },
+      out: { type: 'string', default: join('bench', 'results') },
+    },
+  });
+  const quick = a.quick ?? false;
+  const runtimes = a.runtime ? [a.runtime] : ['chromium', 'node'];
+  const presets = (a.presets?.split(',') ?? (quick ? ['nano'] : BENCH_PRESETS)) as BenchPreset[];
+  const leakSteps = Number(a['leak-steps'] ?? (quick ? 30 : 1000));
+  const stepBudgetMs = 1000 * Number(a['step-budget-s'] ?? (quick ? 20 : 40));
+  const uiSeconds = Number(a['ui-seconds'] ?? (quick ? 15 : 60));
+  const leakFor: Record<BenchPreset, number> = {
+    nano: leakSteps,
+    micro: Math.ceil(leakSteps / 4),
+    mini: Math.ceil(leakSteps / 10),
+  };
+  const harness = (preset: BenchPreset) => ({
+    preset,
+    warmupSteps: 3,
+    totalSteps: Math.max(23, leakFor[preset]),
+    stepBudgetMs,
+    maxStepMs: 10_000,
+    sampling: { prompts: 16, newTokens: quick ? 8 : 32 },
+    matmulRepeats: quick ? 3 : 10,
+  });
+  const peerOptions = (preset: BenchPreset, rows: number, T: number) => ({
+    preset,
+    rows,
+    T,
+    warmupSteps: 3,
+    timedSteps: quick ? 5 : 20,
+    maxStepMs: 10_000,
+  });
+  const configTimeoutMs = 4 * 60_000;
+
+  const t0 = performance.now();
+  const results: ConfigResult[] = [];
+  const meta: Record<string, unknown> = { machine: machineInfo(), quick, leakFor, stepBudgetMs };
+  const note = (r: ConfigResult) => {
+    results.push(r);
+    const what = r.ours ? `${r.ours.stepMs.median.toFixed(0)} ms/step` : r.skipped;
+    console.log(
+      `${r.runtime} ${r.backend} ${r.preset}: ${what}; peer ${r.peer ? `${r.peer.stepMs.median.toFixed(0)} ms/step` : r.peerSkipped} (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+    );
+  };
+
+  for (const runtime of runtimes) {
+    const backends =
+      a.backends?.split(',') ?? (runtime === 'node' ? NODE_BACKENDS : CHROMIUM_BACKENDS);
+    if (runtime === 'chromium') {
+      const { ChromiumBench } = await import('./chromium');
+      const bench = await ChromiumBench.start({ port: Number(a.port), withApp: uiSeconds > 0 });
+      meta.browser = bench.version;
+      try {
+        for (const backend of backends) {
+          let tooSlow: string | null = null;
+          for (const preset of presets) {
+            const r: ConfigResult = { runtime, backend, preset };
+            if (tooSlow) r.skipped = `skipped: a smaller preset was ${tooSlow}`;
+            else {
+              const o = await bench.run('ours', backend, harness(preset), configTimeoutMs);
+              if (o.ok) {
+                r.ours = o.result as ConfigResult['ours'];
+                meta.adapter ??= o.adapter;
+              } else r.skipped = o.error;
+            }
+            if (r.skipped?.startsWith('too slow')) tooSlow = r.skipped;
+            if (r.ours && !a['no-peer']) {
+              const p = await bench.run(
+                'peer',
+                backend,
+                peerOptions(preset, r.ours.rows, r.ours.paddedT),
+                configTimeoutMs,
+              );
+              if (p.ok) r.peer = p.result as ConfigResult['peer'];
+              else r.peerSkipped = p.error;
+            }
+            note(r);
+          }
+        }
+        if (uiSeconds > 0) {
+          console.log(`app: training the default demo for ${uiSeconds} s…`);
+          try {
+            meta.responsiveness = await bench.responsiveness(uiSeconds);
+          } catch (e) {
+            meta.responsiveness = { error: e instanceof Error ? e.message.split('\n')[0] : e };
+          }
+          console.log('responsiveness', JSON.stringify(meta.responsiveness));
+        }
+      } finally {
+        await bench.close();
+      }
+    } else {
+      meta.nodeAdapter = await nodeAdapterInfo();
+      for (const backend of backends) {
+        let tooSlow: string | null = null;
+        for (const preset of presets) {
+          const r: ConfigResult = { runtime, backend, preset };
+          if (tooSlow) r.skipped = `skipped: a smaller preset was ${tooSlow}`;
+          else {
+            const o = await runNodeConfig('ours', backend, harness(preset), configTimeoutMs);
+            if (o.ok) r.ours = o.result as ConfigResult['ours'];
+            else r.skipped = o.error;
+          }
+          if (r.skipped?.startsWith('too slow')) tooSlow = r.skipped;
+          if (r.ours && !a['no-peer']) {
+            const p = await runNodeConfig(
+              'peer',
+              backend,
+              peerOptions(preset, r.ours.rows, r.ours.paddedT),
+              configTimeoutMs,
+            );
+            if (p.ok) r.peer = p.result as ConfigResult['peer'];
+            else r.peerSkipped = p.error;
+          }
+          note(r);
+        }
+      }
+    }
+  }
+  meta.seconds = Math.round((performance.now() - t0) / 1000);
+  mkdirSync(a.out ?? 'bench/results', { recursive: true });
+  const base = join(a.out ?? 'bench/results', `${isoDate()}${quick ? '-quick' : ''}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdownReport(meta, results));
+  console.log(`\n${textReport(meta, results)}\nwrote ${base}.json and ${base}.md`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
