@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type GPTConfig, validateConfig } from './config';
+import { gelu as fusedGelu } from './kernels/gelu';
+import { rowMoments, softmaxLastAxis } from './kernels/rowOps';
 
 /** Additive bias for masked attention logits; finite so fully-masked rows stay NaN-free. */
 const MASKED = -1e9;
@@ -242,11 +244,11 @@ export class GPT {
   }
 
   private layerNorm(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
-    const { mean, variance } = tf.moments(x, -1, true); // [B, T, 1]
+    const { mean, variance } = rowMoments(x); // [B, T, 1]
     const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.layerNormEps)));
     return tf.add(
-      tf.mul(xhat, this.param(`${prefix}.weight`)),
-      this.param(`${prefix}.bias`),
+      tf.mul(xhat, rowVector(this.param(`${prefix}.weight`))),
+      rowVector(this.param(`${prefix}.bias`)),
     ) as tf.Tensor3D;
   }
 
@@ -254,7 +256,10 @@ export class GPT {
   private conv1d(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
     const [B, T, Cin] = x.shape;
     const w = this.param(`${prefix}.weight`);
-    const y = tf.add(tf.matMul(tf.reshape(x, [B * T, Cin]), w), this.param(`${prefix}.bias`));
+    const y = tf.add(
+      tf.matMul(tf.reshape(x, [B * T, Cin]), w),
+      rowVector(this.param(`${prefix}.bias`)),
+    );
     return tf.reshape(y, [B, T, w.shape[1] ?? 0]);
   }
 
@@ -277,7 +282,7 @@ export class GPT {
     const flat = tf.reshape(x, [B * T, C]); // [B·T, C]
     const heads = (i: number) =>
       tf.transpose(
-        tf.reshape(tf.add(tf.matMul(flat, ws[i] as tf.Tensor2D), bs[i] as tf.Tensor1D), [
+        tf.reshape(tf.add(tf.matMul(flat, ws[i] as tf.Tensor2D), rowVector(bs[i] as tf.Tensor)), [
           B,
           T,
           nh,
@@ -295,7 +300,7 @@ export class GPT {
     next.k.push(k);
     next.v.push(v);
     const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), bias); // [B, nh, T, Tk]
-    let att = tf.softmax(scores, -1);
+    let att = softmaxLastAxis(scores); // [B, nh, T, Tk]
     if (training && dropout > 0) att = tf.dropout(att, dropout);
     const y = tf.matMul(att, v); // [B, nh, T, hs]
     const merged = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]) as tf.Tensor3D; // [B, T, C]
@@ -319,15 +324,17 @@ function embed(table: tf.Tensor, ids: tf.Tensor2D): tf.Tensor3D {
   return tf.reshape(tf.matMul(oneHot, table as tf.Tensor2D), [B, T, C]);
 }
 
-/** GELU, tanh approximation (GPT-2's gelu_new). */
+/** GELU, tanh approximation (GPT-2's gelu_new); a fused kernel on WebGPU. */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => {
-    const inner = tf.mul(
-      Math.sqrt(2 / Math.PI),
-      tf.add(x, tf.mul(0.044715, tf.mul(x, tf.square(x)))),
-    );
-    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner))) as T;
-  });
+  return fusedGelu(x);
+}
+
+/**
+ * A bias or gain [C] as [1, C]: the same broadcast, but tfjs-webgpu sends a rank-1 operand
+ * of < 128 elements through a workgroup-memory kernel that SwiftShader runs ≈ 60× slower.
+ */
+function rowVector(v: tf.Tensor): tf.Tensor2D {
+  return tf.reshape(v, [1, v.size]);
 }
 
 /**

@@ -3,6 +3,7 @@
  * the sum over completion tokens of log-softmax(logits)[next token], prompt and padding masked.
  */
 import * as tf from '@tensorflow/tfjs';
+import { targetLogProbs } from '../model/kernels/targetLogProb';
 
 /** Summed log-prob of each sequence's completion and its token count: both [N]. */
 export type SequenceLogps = {
@@ -27,9 +28,10 @@ export function tokenLogProbs(logits: tf.Tensor3D, ids: tf.Tensor2D): tf.Tensor2
       [tf.slice(ids.toInt(), [0, 1], [N, T - 1]), tf.zeros([N, 1], 'int32')],
       1,
     );
-    // One-hot · logits, not tf.gather: gather's gradient is slow on the CPU backend.
-    const picked = tf.sum(tf.mul(logits, tf.oneHot(next, V)), -1); // [N, T]
-    const logp = tf.sub(picked, tf.logSumExp(logits, -1)); // [N, T]
+    // Fused on WebGPU (no [N, T, V] one-hot); one-hot · logits − logSumExp elsewhere (not
+    // tf.gather: its gradient is slow on the CPU backend).
+    const flat = tf.reshape(logits, [N * T, V]) as tf.Tensor2D; // [N·T, V]
+    const logp = tf.reshape(targetLogProbs(flat, tf.reshape(next, [N * T])), [N, T]); // [N, T]
     return tf.slice(logp, [0, 0], [N, T - 1]) as tf.Tensor2D; // [N, T−1]
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collatePairs, fitToLength } from './collate';
+import { bucketLength, collatePairs, collateSequences, fitToLength } from './collate';
 
 describe('collatePairs', () => {
   it('stacks chosen rows then rejected rows, right-padded, completion masked', () => {
@@ -35,6 +35,24 @@ describe('collatePairs', () => {
     });
     expect(b.truncated).toBe(1);
     expect(b.length).toBe(4);
+  });
+
+  it('pads to the next multiple of the length bucket, capped at maxLength', () => {
+    expect(bucketLength(4, 16, 64)).toBe(16);
+    expect(bucketLength(16, 16, 64)).toBe(16);
+    expect(bucketLength(17, 16, 64)).toBe(32);
+    expect(bucketLength(50, 16, 56)).toBe(56);
+    expect(bucketLength(5, 1, 64)).toBe(5);
+    expect(() => bucketLength(5, 0, 64)).toThrow('lengthBucket must be ≥ 1');
+    const pairs = [{ prompt: [9, 1], chosen: [2, 3], rejected: [4] }];
+    expect(collatePairs(pairs, { padId: 0, maxLength: 64 }).length).toBe(4); // default: tight
+    const b = collatePairs(pairs, { padId: 0, maxLength: 64, lengthBucket: 16 });
+    expect(b.length).toBe(16);
+    expect(Array.from(b.ids.subarray(0, 6))).toEqual([9, 1, 2, 3, 0, 0]);
+    expect(Array.from(b.attentionMask).reduce((a, x) => a + x, 0)).toBe(4 + 3);
+    expect(collatePairs(pairs, { padId: 0, maxLength: 6, lengthBucket: 16 }).length).toBe(6);
+    expect(collateSequences([{ prompt: [1], completion: [2] }], 0).length).toBe(2);
+    expect(collateSequences([{ prompt: [1], completion: [2] }], 0, 8).length).toBe(8);
   });
 
   it('rejects an empty prompt or batch', () => {

@@ -214,3 +214,42 @@ describe('preference step through the model', () => {
     s.dispose();
   });
 });
+
+describe('length buckets', () => {
+  it('extra right padding changes no log-prob, loss or gradient', async () => {
+    const pairs = testPairs(3);
+    const policy = testModel(5);
+    const run = async (lengthBucket: number) => {
+      const batch = collatePairs(pairs, { ...COLLATE, lengthBucket });
+      const t = batchTensors(batch);
+      const s = batchLogps(policy, t);
+      const { value, grads } = tf.variableGrads(() => {
+        const o = preferenceObjective(policy, t, null, { ...DEFAULT_LOSS, type: 'simpo' }, 3);
+        tf.dispose([o.metrics, o.perPair]);
+        return o.loss;
+      }, policy.variables());
+      const wte = grads[policy.params.get('wte.weight')?.name ?? ''] as tf.Tensor;
+      const out = {
+        length: batch.length,
+        sum: await values(s.sum),
+        loss: await values(value),
+        wteGrad: await values(wte),
+      };
+      tf.dispose([t.ids, t.attentionMask, t.completionMask, s.sum, s.count, value]);
+      tf.dispose(Object.values(grads));
+      return out;
+    };
+    const tight = await run(1);
+    const bucketed = await run(16);
+    expect(tight.length).toBeLessThan(16);
+    expect(bucketed.length).toBe(16);
+    tight.sum.forEach((v, i) => {
+      expect(bucketed.sum[i]).toBeCloseTo(v, 4);
+    });
+    expect(bucketed.loss[0]).toBeCloseTo(tight.loss[0] ?? Number.NaN, 5);
+    tight.wteGrad.forEach((v, i) => {
+      expect(bucketed.wteGrad[i]).toBeCloseTo(v, 5);
+    });
+    policy.dispose();
+  });
+});
