@@ -8,14 +8,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { gflops, matmulFlops, trainStepFlops } from '../src/bench/flops';
 import { type Spread, spread } from '../src/bench/stats';
-import { makeConfig, parameterCount } from '../src/model/config';
+import { makeConfig, type PresetName, parameterCount } from '../src/model/config';
 import { generate } from '../src/model/generate';
 import { GPT } from '../src/model/gpt';
 import { mulberry32 } from '../src/model/rng';
 import { collatePairs, type TokenizedPair } from '../src/pipeline/collate';
 import { DEFAULT_DPO_SETTINGS } from '../src/pipeline/dpoRun';
 import { PreferenceTrainer, precomputeReference } from '../src/pipeline/preferenceTrainer';
-import { type BenchPreset, BLOCK_SIZE, PRESET_VOCAB } from './presets';
+import { BLOCK_SIZE, PRESET_VOCAB } from './presets';
 
 /** The first step took longer than the run allows: the configuration is skipped. */
 export class TooSlowError extends Error {
@@ -29,13 +29,15 @@ export class TooSlowError extends Error {
 }
 
 export interface HarnessOptions {
-  preset: BenchPreset;
+  preset: PresetName;
   /** Steps before the timed ones (the first is reported alone). */
   warmupSteps: number;
   /** Steps in all (≥ warmupSteps + 20); tf.memory() is read after 10 and after this many. */
   totalSteps: number;
   sampling: { prompts: number; newTokens: number };
   matmulRepeats: number;
+  /** Synthetic pairs to draw batches from (default 256); π_ref's log-probs are cached for all. */
+  pairs?: number;
   /** Stop adding steps past this many ms of stepping (the budget); at least 10 + 20 run. */
   stepBudgetMs?: number;
   /** Give up when the second step (shaders compiled) takes longer (SwiftShader is slow). */
@@ -47,7 +49,7 @@ export interface HarnessOptions {
 export type MemoryReading = { step: number; numTensors: number; numBytes: number };
 
 export interface HarnessResult {
-  preset: BenchPreset;
+  preset: PresetName;
   backend: string;
   config: { nLayer: number; nHead: number; nEmbd: number; vocabSize: number; blockSize: number };
   params: number;
@@ -116,7 +118,7 @@ export async function runHarness(o: HarnessOptions): Promise<HarnessResult> {
   const reference = sft.clone(false);
   const policy = sft.clone(true);
   sft.dispose();
-  const pairs = syntheticPairs(256, vocab, 7);
+  const pairs = syntheticPairs(o.pairs ?? 256, vocab, 7);
   const collate = { padId: vocab - 1, maxLength: BLOCK_SIZE };
   const t0 = performance.now();
   const log = (stage: string) => o.log?.(`${stage} (${(performance.now() - t0).toFixed(0)} ms)`);
