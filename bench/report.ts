@@ -2,6 +2,7 @@
 import { type Cell, fmt, markdownTable, textTable } from '../src/bench/table';
 import type { HarnessResult } from './harness';
 import type { PeerResult } from './peer';
+import type { TorchResult } from './torchRow';
 
 export interface ConfigResult {
   runtime: string;
@@ -12,6 +13,8 @@ export interface ConfigResult {
   skipped?: string;
   peer?: PeerResult;
   peerSkipped?: string;
+  /** The PyTorch CPU row's result (runtime python, backend torch-cpu; bench/torchRow.ts). */
+  torch?: TorchResult;
 }
 
 const HEADERS = [
@@ -33,6 +36,23 @@ const HEADERS = [
 ];
 
 function row(r: ConfigResult): Cell[] {
+  const t = r.torch;
+  if (t) {
+    const step = `${fmt(t.stepMs.median)} (${fmt(t.stepMs.p10)}–${fmt(t.stepMs.p90)})`;
+    const [gf, mm, eff] = [t.achievedGflops, t.matmulGflops, 100 * t.efficiency];
+    return [
+      r.runtime,
+      r.backend,
+      r.preset,
+      t.params,
+      t.firstStepMs,
+      step,
+      t.tokensPerSecond,
+      gf,
+      mm,
+      eff,
+    ];
+  }
   const o = r.ours;
   if (!o) return [r.runtime, r.backend, r.preset, null, r.skipped ?? 'no result'];
   const m10 = o.memory[0];
@@ -70,6 +90,8 @@ function notes(meta: Record<string, unknown>): string[] {
     'tok/s: non-pad tokens per step / median step. GFLOP/s: rows·T·(6·N_mm + 12·L·T·C) / step ' +
       '(N_mm: matMul weights incl. tied head). matMul: best of [rows·T, C]×[C, 4C] and ' +
       '[rows·T, C]×[C, V], median of repeats. eff = GFLOP/s / matMul GFLOP/s.',
+    'torch-cpu: python/bench_step.py, the same step in PyTorch (same model, rows × T, DPO ' +
+      'sigmoid, π_ref cached, clip 10, Adam) with torch threads = cores; matMul = torch.mm.',
     'Peer: @genai-fi/nanogpt 1.3.0 NanoGPTV1 (same L, heads, C, V, block; no RoPE), its ' +
       'BasicTrainer step on the same rows × T; ours/peer = peer step ms / our step ms.',
     ui

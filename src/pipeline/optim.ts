@@ -1,5 +1,6 @@
 /** Optimisers and the learning-rate schedule of the reference DPO code. */
 import * as tf from '@tensorflow/tfjs';
+import { FusedAdam } from './fusedAdam';
 
 export type OptimizerKind = 'adam' | 'rmsprop';
 
@@ -21,7 +22,8 @@ export const DEFAULT_OPTIM: OptimConfig = {
 };
 
 export function makeOptimizer(cfg: OptimConfig): tf.Optimizer {
-  return cfg.kind === 'adam' ? tf.train.adam(cfg.lr) : tf.train.rmsprop(cfg.lr);
+  // FusedAdam is tf.train.adam(lr), with a one-kernel update on the WASM backend.
+  return cfg.kind === 'adam' ? new FusedAdam(cfg.lr) : tf.train.rmsprop(cfg.lr);
 }
 
 /** Linear warm-up, then constant (the reference code's LambdaLR). step counts from 0. */

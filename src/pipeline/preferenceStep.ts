@@ -4,6 +4,8 @@
  * Model-agnostic beyond `forward`; runs alike in Node tests and in the worker.
  */
 import * as tf from '@tensorflow/tfjs';
+import { wasmKernelActive } from '../model/kernels/program';
+import { CLIP_KERNEL, clipByGlobalNormFused } from '../model/kernels/wasmOptim';
 import {
   type SequenceLogps,
   sequenceLogProbs,
@@ -120,6 +122,8 @@ export function clipByGlobalNorm(
   grads: tf.NamedTensorMap,
   maxNorm: number,
 ): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  // WASM: one JS kernel for all of it (kernels/wasmOptim.ts) instead of ≈ 4 per gradient.
+  if (wasmKernelActive(CLIP_KERNEL)) return clipByGlobalNormFused(grads, maxNorm);
   // A chain of adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past
   // the device's storage-buffer limit (8 by default) — a model has dozens of tensors.
   const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));

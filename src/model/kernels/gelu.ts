@@ -90,7 +90,7 @@ function fused<T extends tf.Tensor>(x: T): T {
   return op(x) as T;
 }
 
-/** GELU (tanh approximation) of any float32 tensor: fused on WebGPU, stock elsewhere. */
+/** GELU (tanh approximation) of any float32 tensor: fused on WebGPU and WASM, stock elsewhere. */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  return fusedKernelsActive() ? fused(x) : geluStock(x);
+  return fusedKernelsActive(GELU_KERNEL) ? fused(x) : geluStock(x);
 }

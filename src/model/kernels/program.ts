@@ -63,7 +63,16 @@ export function runFlat(
   return (backend as unknown as WebGPUBackendLike).runWebGPUProgram(program, inputs, 'float32');
 }
 
-/** Whether the fused WebGPU kernels run: the active backend is tfjs-backend-webgpu. */
-export function fusedKernelsActive(): boolean {
-  return tf.getBackend() === 'webgpu';
+/**
+ * Whether a fused kernel runs: on tfjs-backend-webgpu always; on tfjs-backend-wasm when
+ * `kernel` has a JS implementation registered there (kernels/wasm.ts, prepareWasm).
+ */
+export function fusedKernelsActive(kernel?: string): boolean {
+  if (tf.getBackend() === 'webgpu') return true;
+  return kernel !== undefined && wasmKernelActive(kernel);
+}
+
+/** Whether a WASM-only JS kernel runs: the WASM backend, with `kernel` registered there. */
+export function wasmKernelActive(kernel: string): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(kernel, 'wasm') !== undefined;
 }

@@ -120,9 +120,9 @@ function fused(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
 
 /**
  * log p(target) per row: logits [M, V] float32, targets [M] int32 in [0, V) → [M].
- * Differentiable in logits. Fused on WebGPU, the stock composition elsewhere.
+ * Differentiable in logits. Fused on WebGPU and WASM, the stock composition elsewhere.
  */
 export function targetLogProbs(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
-  if (!fusedKernelsActive()) return targetLogProbsStock(logits, targets);
+  if (!fusedKernelsActive(TARGET_LOGP_KERNEL)) return targetLogProbsStock(logits, targets);
   return fused(logits, targets);
 }

@@ -1,0 +1,178 @@
+/**
+ * The tfjs WASM backend's slow spots in a training step, and their fixes (each measured in
+ * bench/profileStep.ts; the stock kernels stay in place off the WASM backend):
+ *
+ * - BatchMatMul with transposeA or transposeB leaves XNNPACK for a naive loop: on nano's
+ *   shapes [480, 1024]ᵀ·[480, 32] takes ≈ 44 ms against ≈ 2 ms for an explicit Transpose and
+ *   a plain matMul. Every backward matMul (dA = dC·Bᵀ, dB = Aᵀ·dC) transposes, so the
+ *   override below transposes explicitly and calls the stock kernel without transposes.
+ * - Elementwise chains run as one tfjs kernel per op (≈ 20–50 µs of engine overhead each,
+ *   and a pass over memory each). The fused custom ops of the WebGPU path (target log-prob,
+ *   GELU) get WASM implementations here: plain JS loops over the WASM heap, one kernel per
+ *   direction, under the same kernel names, so gelu.ts and targetLogProb.ts run their fused
+ *   branch unchanged. They compute in float64 and store float32 (within float32 rounding of
+ *   the stock chain; the tests hold them to 1e-5 relative).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerEmbeddingKernels } from './embedding';
+import { GELU_GRAD_KERNEL, GELU_KERNEL } from './gelu';
+import { registerLayerNormKernels } from './layerNorm';
+import { TARGET_LOGP_GRAD_KERNEL, TARGET_LOGP_KERNEL } from './targetLogProb';
+import { f32, type WasmBackendLike } from './wasmHeap';
+import { registerWasmOptimKernels } from './wasmOptim';
+
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+type Info = tf.TensorInfo;
+let matMulInstalled = false;
+let prepared = false;
+
+/** Swaps the last two axes of x through the backend's own Transpose kernel. */
+function swapLast(x: Info, backend: KernelArgs['backend']): Info {
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!transpose) throw new Error('the wasm backend has no Transpose kernel');
+  const r = x.shape.length;
+  const perm = [...Array(r).keys()];
+  perm[r - 2] = r - 1;
+  perm[r - 1] = r - 2;
+  return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as Info;
+}
+
+/**
+ * Replaces the WASM BatchMatMul with one that never passes a transpose flag to the WASM code
+ * (idempotent; a no-op where the WASM backend is not registered). Same values: the same
+ * products and sums, only the operands' layout differs.
+ */
+export function installWasmMatMul(): void {
+  if (matMulInstalled) return;
+  const stock = tf.getKernel('BatchMatMul', 'wasm');
+  if (!stock) return;
+  matMulInstalled = true;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  tf.registerKernel({
+    ...stock,
+    kernelFunc: (args: KernelArgs) => {
+      const { inputs, backend, attrs } = args;
+      const { a, b } = inputs as { a: Info; b: Info };
+      const { transposeA, transposeB } = (attrs ?? {}) as {
+        transposeA?: boolean;
+        transposeB?: boolean;
+      };
+      if (!transposeA && !transposeB) return stock.kernelFunc(args);
+      const a2 = transposeA ? swapLast(a, backend) : a;
+      const b2 = transposeB ? swapLast(b, backend) : b;
+      const out = stock.kernelFunc({
+        inputs: { a: a2, b: b2 },
+        backend,
+        attrs: { ...attrs, transposeA: false, transposeB: false },
+      });
+      const wasm = backend as unknown as WasmBackendLike;
+      if (a2 !== a) wasm.disposeData(a2.dataId);
+      if (b2 !== b) wasm.disposeData(b2.dataId);
+      return out;
+    },
+  });
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * Registers a JS kernel on 'wasm' (idempotent: the engine refuses a second registration).
+ * `run` gets the backend and the inputs and returns the outputs it allocated.
+ */
+function registerJs(
+  name: string,
+  run: (be: WasmBackendLike, inputs: Record<string, Info>) => Info | Info[],
+): void {
+  if (tf.getKernel(name, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) =>
+      run(backend as unknown as WasmBackendLike, inputs as Record<string, Info>),
+  });
+}
+
+/** GELU (tanh) forward and backward as in gelu.ts: inputs flat [n]. */
+function registerGelu(): void {
+  registerJs(GELU_KERNEL, (be, { x }) => {
+    if (!x) throw new Error(`${GELU_KERNEL}: missing input`);
+    const out = be.makeOutput(x.shape, 'float32');
+    const [X, Y] = [f32(be, x), f32(be, out)];
+    for (let i = 0; i < X.length; i++) {
+      const v = X[i] as number;
+      Y[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
+    }
+    return out;
+  });
+  // dy/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)
+  registerJs(GELU_GRAD_KERNEL, (be, { x, dy }) => {
+    if (!x || !dy) throw new Error(`${GELU_GRAD_KERNEL}: missing input`);
+    const out = be.makeOutput(x.shape, 'float32');
+    const [X, D, R] = [f32(be, x), f32(be, dy), f32(be, out)];
+    for (let i = 0; i < X.length; i++) {
+      const v = X[i] as number;
+      const th = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
+      const du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
+      R[i] = (D[i] as number) * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du);
+    }
+    return out;
+  });
+}
+
+/**
+ * Target log-prob as in targetLogProb.ts: logits [M, V], targets [M] → stats [M, 2] =
+ * (logp, logsumexp); backward dlogits = dy·(1[v = t] − exp(logit − lse)).
+ */
+function registerTargetLogProb(): void {
+  registerJs(TARGET_LOGP_KERNEL, (be, { logits, targets }) => {
+    if (!logits || !targets) throw new Error(`${TARGET_LOGP_KERNEL}: missing input`);
+    const [M = 0, V = 0] = logits.shape;
+    const out = be.makeOutput([M, 2], 'float32');
+    const [X, S] = [f32(be, logits), f32(be, out)];
+    const T = be.typedArrayFromHeap(targets) as Int32Array;
+    for (let m = 0; m < M; m++) {
+      const base = m * V;
+      let mx = -Infinity;
+      for (let v = 0; v < V; v++) mx = Math.max(mx, X[base + v] as number);
+      let s = 0;
+      for (let v = 0; v < V; v++) s += Math.exp((X[base + v] as number) - mx);
+      const lse = mx + Math.log(s);
+      S[2 * m] = (X[base + (T[m] as number)] as number) - lse;
+      S[2 * m + 1] = lse;
+    }
+    return out;
+  });
+  registerJs(TARGET_LOGP_GRAD_KERNEL, (be, { logits, stats, targets, dy }) => {
+    if (!logits || !stats || !targets || !dy) throw new Error('missing input');
+    const [M = 0, V = 0] = logits.shape;
+    const out = be.makeOutput([M, V], 'float32');
+    const [X, S, D, R] = [f32(be, logits), f32(be, stats), f32(be, dy), f32(be, out)];
+    const T = be.typedArrayFromHeap(targets) as Int32Array;
+    for (let m = 0; m < M; m++) {
+      const base = m * V;
+      const lse = S[2 * m + 1] as number;
+      const d = D[m] as number;
+      for (let v = 0; v < V; v++) R[base + v] = -d * Math.exp((X[base + v] as number) - lse);
+      const t = base + (T[m] as number);
+      R[t] = (R[t] as number) + d;
+    }
+    return out;
+  });
+}
+
+/** Whether the WASM fast paths run: the active backend is tfjs-backend-wasm. */
+export function wasmFastActive(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
+/** Installs every WASM override when the WASM backend is active (cheap after the first call). */
+export function prepareWasm(): void {
+  if (!wasmFastActive() || prepared) return;
+  prepared = true;
+  installWasmMatMul();
+  registerGelu();
+  registerTargetLogProb();
+  registerWasmOptimKernels();
+  registerLayerNormKernels();
+  registerEmbeddingKernels();
+}
