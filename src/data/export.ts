@@ -11,6 +11,23 @@ export function toTrlJsonl(pairs: readonly PreferencePair[]): string {
   return out;
 }
 
+/**
+ * Pairs as the text of the token ids trained on: end-of-text ids become "<|endoftext|>", which
+ * a GPT-2 tokenizer (and TRL) reads back as that one token, and TRL appends no second EOS to a
+ * completion already ending with it. So a built-in pair keeps the end-of-text π_ref sampled and
+ * the one before its prompt; an imported pair keeps the app's truncation to the context.
+ */
+export function trlPairsFromTokens(
+  pairs: readonly { prompt: number[]; chosen: number[]; rejected: number[] }[],
+  decode: (ids: number[]) => string,
+): PreferencePair[] {
+  return pairs.map((p) => ({
+    prompt: decode(p.prompt),
+    chosen: decode(p.chosen),
+    rejected: decode(p.rejected),
+  }));
+}
+
 export type MetricsPoint = Record<string, number | string | undefined>;
 
 /** Column order: `step` first (when present), then the other keys in order of first appearance. */

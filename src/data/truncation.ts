@@ -3,9 +3,10 @@
  *
  * Policy, per pair, with P prompt tokens, C = max(chosen, rejected) tokens, B = blockSize:
  *   - P + C ≤ B: kept whole.
- *   - else the prompt keeps its last min(P, max(B − C, ⌊B/2⌋)) tokens (TRL truncation_mode
- *     "keep_end": the turns nearest the reply matter most), so a long prompt gives way to the
- *     completion but never below half the block while the completion is long too;
+ *   - else the prompt keeps its last min(P, max(B − C, ⌊B/2⌋)) tokens (the turns nearest the
+ *     reply matter most), so a long prompt gives way to the completion but never below half
+ *     the block while the completion is long too. TRL 1.13 differs: it cuts prompt +
+ *     completion from the right at max_length and drops pairs whose prompt fills it;
  *   - each completion keeps its first B − keptPrompt tokens.
  * One prompt length serves both completions, so chosen and rejected see the same context.
  * Because the prompt is always cut to leave room, a pair is dropped only when a completion
@@ -110,12 +111,31 @@ export function fitPairsToBlock(
   encode: (s: string) => number[],
   blockSize: number,
 ): { pairs: TokenPair[]; report: TruncationReport } {
+  return fitTokenPairs(
+    pairs.map((p) => ({
+      prompt: encode(p.prompt),
+      chosen: encode(p.chosen),
+      rejected: encode(p.rejected),
+    })),
+    blockSize,
+  );
+}
+
+/** Fits pairs already tokenised (e.g. TRL's way, see trlTokenize.ts), with the same report. */
+export function fitTokenPairs(
+  pairs: readonly TokenPair[],
+  blockSize: number,
+): { pairs: TokenPair[]; report: TruncationReport } {
   const report = emptyReport();
   const fitted: TokenPair[] = [];
-  for (const pair of pairs) {
-    const encoded = encodePair(pair, encode, blockSize);
-    count(report, encoded);
-    const { tokens, kept } = encoded;
+  for (const tokens of pairs) {
+    const kept = keptLengths(
+      tokens.prompt.length,
+      tokens.chosen.length,
+      tokens.rejected.length,
+      blockSize,
+    );
+    count(report, { tokens, kept });
     if (kept === undefined) continue;
     fitted.push({
       prompt: tokens.prompt.slice(tokens.prompt.length - kept.prompt),

@@ -14,7 +14,14 @@ export interface GPTConfig {
   dropout: number;
   /** LayerNorm epsilon (GPT-2: 1e-5). */
   layerNormEps: number;
+  /**
+   * MLP activation, as transformers names it: 'gelu_new' (tanh approximation, GPT-2's; the
+   * default when absent) or 'gelu' (exact, erf).
+   */
+  activation?: Activation;
 }
+
+export type Activation = 'gelu_new' | 'gelu';
 
 export type PresetName = 'nano' | 'micro' | 'mini' | 'small';
 
@@ -49,7 +56,7 @@ export function makeConfig(
 }
 
 export function validateConfig(cfg: GPTConfig): void {
-  const ints: (keyof GPTConfig)[] = ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'vocabSize'];
+  const ints = ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'vocabSize'] as const;
   for (const k of ints) {
     const v = cfg[k];
     if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${k} must be a positive integer`);
@@ -59,6 +66,12 @@ export function validateConfig(cfg: GPTConfig): void {
   }
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new ConfigError('dropout must be in [0, 1)');
   if (!(cfg.layerNormEps > 0)) throw new ConfigError('layerNormEps must be > 0');
+  const act: unknown = cfg.activation;
+  if (act !== undefined && act !== 'gelu_new' && act !== 'gelu') {
+    throw new ConfigError(
+      `activation must be 'gelu_new' or 'gelu', got ${String(act).slice(0, 40)}`,
+    );
+  }
 }
 
 /** Parameter count (tied LM head counted once), as GPT-2 reports it. */

@@ -5,7 +5,8 @@
  */
 import { parseTextCorpus } from '../data/corpus';
 import { describeSkipped, parsePreferenceFile } from '../data/preferences';
-import { fitPairsToBlock, type TruncationReport } from '../data/truncation';
+import { type PairConvention, tokenizePair } from '../data/trlTokenize';
+import { fitTokenPairs, type TruncationReport } from '../data/truncation';
 import { loadCheckpoint } from '../model/checkpoint';
 import type { GPT } from '../model/gpt';
 import { importHfGpt2 } from '../model/hf/gpt2';
@@ -28,18 +29,19 @@ export interface ImportedPreferences {
 
 /**
  * Parses, validates and tokenises a preference file for a model with `blockSize` positions.
- * Prompts start with end-of-text, as the built-in task's do. Throws with a clear message when
- * nothing usable is left.
+ * By default pairs are tokenised as TRL 1.13 does (trlTokenize.ts: no BOS, EOS after each
+ * completion); 'eot-prompt' is the built-in task's convention (end-of-text before the
+ * prompt, no EOS). Throws with a clear message when nothing usable is left.
  */
 export function importPreferences(
   name: string,
   bytes: Uint8Array,
   tokenizer: BpeTokenizer,
   blockSize: number,
+  convention: PairConvention = 'trl',
 ): ImportedPreferences {
   const parsed = parsePreferenceFile(name, bytes);
   if (!parsed.ok) throw new Error(`${name}: ${parsed.error}`);
-  const encode = (s: string) => tokenizer.encode(s);
   const report: TruncationReport = {
     total: 0,
     fit: 0,
@@ -50,18 +52,27 @@ export function importPreferences(
   const nEval = Math.min(64, Math.max(1, Math.round(parsed.pairs.length * EVAL_SHARE)));
   const evalPrompts: string[] = [];
   const data: PreferenceData = { pairs: [], texts: [], preview: [] };
+  let emptyPrompts = 0;
   parsed.pairs.forEach((pair, i) => {
-    // One slot of the block goes to the leading end-of-text.
-    const fit = fitPairsToBlock([pair], encode, blockSize - 1);
+    const ids = tokenizePair(tokenizer, pair, convention);
+    // The model scores a completion's first token given something: an empty prompt gets a
+    // lone end-of-text (TRL, with nothing before it, scores the completion from its 2nd token).
+    if (ids.prompt.length === 0) {
+      ids.prompt = [tokenizer.eot];
+      emptyPrompts++;
+    }
+    // The leading end-of-text of 'eot-prompt' is never cut: fit the rest into blockSize − 1.
+    const lead = convention === 'eot-prompt' ? 1 : 0;
+    const fit = fitTokenPairs([{ ...ids, prompt: ids.prompt.slice(lead) }], blockSize - lead);
     for (const k of Object.keys(report) as (keyof TruncationReport)[]) report[k] += fit.report[k];
     const t = fit.pairs[0];
     if (!t) return;
     if (parsed.pairs.length > 1 && i >= parsed.pairs.length - nEval) {
-      evalPrompts.push(tokenizer.decode(t.prompt));
+      evalPrompts.push(tokenizer.decode(t.prompt.filter((id) => id !== tokenizer.eot)));
       return;
     }
     data.pairs.push({
-      prompt: [tokenizer.eot, ...t.prompt],
+      prompt: [...ids.prompt.slice(0, lead), ...t.prompt],
       chosen: t.chosen,
       rejected: t.rejected,
     });
@@ -77,6 +88,12 @@ export function importPreferences(
     }
   });
   if (data.pairs.length === 0) throw new Error(`${name}: no pair fits the model's context`);
+  const warnings = [...parsed.warnings];
+  if (convention === 'trl' && emptyPrompts > 0) {
+    warnings.push(
+      `${emptyPrompts} pairs with an empty prompt start with end-of-text here; TRL puts nothing there and skips their first completion token`,
+    );
+  }
   return {
     data,
     evalPrompts,
@@ -88,8 +105,9 @@ export function importPreferences(
       heldOut: evalPrompts.length,
       skippedCount: parsed.skippedCount,
       skipped: parsed.skipped.slice(0, LISTED_SKIPS).map(describeSkipped),
-      warnings: parsed.warnings,
+      warnings,
       truncation: report,
+      convention,
       blockSize,
     },
   };

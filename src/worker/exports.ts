@@ -1,12 +1,13 @@
 /** Files the user takes away: this app's checkpoint, a Hugging Face GPT-2 folder, TRL data. */
 import * as tf from '@tensorflow/tfjs';
 import { strToU8, zipSync } from 'fflate';
-import { toTrlJsonl } from '../data/export';
+import { toTrlJsonl, trlPairsFromTokens } from '../data/export';
 import type { PreferencePair } from '../data/layouts';
 import { saveCheckpoint } from '../model/checkpoint';
 import type { GPT } from '../model/gpt';
 import { exportHfGpt2 } from '../model/hf/gpt2';
 import { tokenLogProbs } from '../objectives/logprobs';
+import type { TokenizedPair } from '../pipeline/collate';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { ExportKind } from './protocol';
 
@@ -15,6 +16,8 @@ export interface ExportSource {
   tokenizer: BpeTokenizer;
   meta: Record<string, string | number>;
   pairs: PreferencePair[];
+  /** The token ids trained on, one per pair of `pairs`. */
+  tokenPairs?: TokenizedPair[];
 }
 
 export interface ExportedFile {
@@ -46,13 +49,22 @@ export async function buildExport(what: ExportKind, src: ExportSource): Promise<
       const zip = zipSync(entries, { level: 6 });
       return { name: 'dpo-playground-gpt2.zip', mime: 'application/zip', bytes: buffer(zip) };
     }
-    case 'dataset-trl': {
+    case 'dataset-trl':
+    case 'dataset-trl-trained': {
       if (src.pairs.length === 0)
         throw new Error('no preference pairs yet: prepare or import a dataset first');
+      const tokens = src.tokenPairs ?? [];
+      // Built-in pairs (prompt starts with end-of-text) are sampled ids: their text is the ids'.
+      const fromTokens =
+        tokens.length === src.pairs.length &&
+        (what === 'dataset-trl-trained' || tokens[0]?.prompt[0] === src.tokenizer.eot);
+      const pairs = fromTokens
+        ? trlPairsFromTokens(tokens, (ids) => src.tokenizer.decode(ids))
+        : src.pairs;
       return {
-        name: 'preferences.trl.jsonl',
+        name: what === 'dataset-trl' ? 'preferences.trl.jsonl' : 'preferences.trained.trl.jsonl',
         mime: 'application/jsonl',
-        bytes: buffer(strToU8(toTrlJsonl(src.pairs))),
+        bytes: buffer(strToU8(toTrlJsonl(pairs))),
       };
     }
     default: {

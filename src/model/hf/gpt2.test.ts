@@ -110,7 +110,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     const { model, tokenizer } = setup(5);
     const { files } = await exportHfGpt2(model, tokenizer);
     const V = tokenizer.vocabSize;
-    const Vhf = V + 2; // padded embedding: two rows no token uses
+    const Vhf = V; // same size, GPT-2's own numbering (a padded one is refused, below)
     const C = model.config.nEmbd;
     const T = model.config.blockSize;
     // hf id of our id j: a fixed shuffle.
@@ -155,10 +155,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     delete hfFiles['config.json'];
 
     const back = importHfGpt2(hfFiles);
-    expect(back.warnings).toEqual([
-      'dropped 2 wte rows that no token uses',
-      'ignored 4 attention-mask buffers (attn.bias, masked_bias)',
-    ]);
+    expect(back.warnings).toEqual(['ignored 4 attention-mask buffers (attn.bias, masked_bias)']);
     expect(back.tokenizer.toJSON()).toEqual(tokenizer.toJSON());
     expect(await paramBits(back.model)).toEqual(await paramBits(model));
 
@@ -184,6 +181,34 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     }
     expect(maxDiff).toBeLessThan(1e-5);
     for (const m of [back.model, hfModel, model]) m.dispose();
+  });
+
+  it('refuses a padded vocabulary (config vocab_size > tokenizer ids) instead of dropping rows', async () => {
+    const { model, tokenizer } = setup(5);
+    const { files } = await exportHfGpt2(model, tokenizer);
+    const V = tokenizer.vocabSize;
+    const C = model.config.nEmbd;
+    const { tensors } = readSafetensors(bytes(files['model.safetensors']));
+    const wte = tensors.get('transformer.wte.weight')?.data ?? new Float32Array();
+    const padded = new Float32Array((V + 2) * C);
+    padded.set(wte);
+    const hfTensors = [...tensors].map(([name, t]) => ({
+      name,
+      dtype: 'F32' as const,
+      shape: name.endsWith('wte.weight') ? [V + 2, C] : t.shape,
+      data: name.endsWith('wte.weight') ? padded : t.data,
+    }));
+    const config = JSON.parse(text(files['config.json']));
+    const before = tf.memory().numTensors;
+    expect(() =>
+      importHfGpt2({
+        ...files,
+        'config.json': JSON.stringify({ ...config, vocab_size: V + 2 }),
+        'model.safetensors': writeSafetensors(hfTensors),
+      }),
+    ).toThrow(`config.json vocab_size ${V + 2} is larger than the tokenizer's ${V} ids`);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 
   it('widens BF16 weights and imports with a tokenizer passed separately', async () => {
@@ -243,10 +268,13 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     ];
     const before = tf.memory().numTensors;
     const cases: [HfFiles, string][] = [
-      [noTokenizer, 'no tokenizer: vocab.json and merges.txt are missing and none was passed'],
+      [
+        noTokenizer,
+        'no tokenizer: tokenizer.json, vocab.json and merges.txt are missing and none was passed',
+      ],
       [
         { ...noTokenizer, 'vocab.json': files['vocab.json'] ?? '' },
-        'merges.txt is missing (the tokenizer needs both)',
+        'merges.txt is missing (the tokenizer needs both, or tokenizer.json)',
       ],
       [noWeights, 'no model.safetensors among the files'],
       [

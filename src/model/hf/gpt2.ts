@@ -2,7 +2,7 @@
  * Hugging Face GPT-2 checkpoints, both ways: model.safetensors (`transformer.`-prefixed GPT-2
  * names, Conv1D weights [in, out], tied lm_head left out), config.json, generation_config.json,
  * and the slow-tokenizer files vocab.json + merges.txt + tokenizer_config.json +
- * special_tokens_map.json.
+ * special_tokens_map.json; import also reads tokenizer.json (what transformers 5 writes).
  *
  * Import also takes checkpoints saved by transformers itself: names with or without the
  * `transformer.` prefix, an explicit lm_head.weight equal to wte, the attn.bias / masked_bias
@@ -24,6 +24,7 @@ import {
   writeSafetensors,
 } from './safetensors';
 import { tokenizerFromHf, tokenizerToHf } from './tokenizerFiles';
+import { tokenizerFromTokenizerJson } from './tokenizerJson';
 
 /** Default cap on the float32 weights an import may allocate (GPT-2 small is ~500 MB). */
 export const DEFAULT_MAX_IMPORT_BYTES = 600_000_000;
@@ -138,7 +139,10 @@ export function importHfGpt2(files: HfFiles, opts: ImportHfOptions = {}): Import
     throw new Error(`tokenizer id ${maxId} is beyond config.json vocab_size ${hfConfig.vocabSize}`);
   }
   if (V < hfConfig.vocabSize) {
-    warnings.push(`dropped ${hfConfig.vocabSize - V} wte rows that no token uses`);
+    // Dropping the rows would shrink the softmax (log-probs off by log of the mass they hold).
+    throw new Error(
+      `config.json vocab_size ${hfConfig.vocabSize} is larger than the tokenizer's ${V} ids (a padded vocabulary): its ${hfConfig.vocabSize - V} extra wte rows take probability mass that this app cannot represent; resize the embeddings to ${V} rows (model.resize_token_embeddings(${V})) and export again`,
+    );
   }
   const config: GPTConfig = { ...hfConfig, vocabSize: V };
 
@@ -225,13 +229,19 @@ function readTokenizer(
   if (merges !== undefined && hasVocab) {
     return tokenizerFromHf(readJson(get, 'vocab.json'), merges, eosText(get));
   }
+  // transformers 5 writes tokenizer.json alone; it is what its fast tokenizer reads.
+  if (get('tokenizer.json') !== undefined) {
+    return tokenizerFromTokenizerJson(readJson(get, 'tokenizer.json'), eosText(get));
+  }
   if (merges !== undefined || hasVocab) {
     throw new Error(
-      `${hasVocab ? 'merges.txt' : 'vocab.json'} is missing (the tokenizer needs both)`,
+      `${hasVocab ? 'merges.txt' : 'vocab.json'} is missing (the tokenizer needs both, or tokenizer.json)`,
     );
   }
   if (!fallback) {
-    throw new Error('no tokenizer: vocab.json and merges.txt are missing and none was passed');
+    throw new Error(
+      'no tokenizer: tokenizer.json, vocab.json and merges.txt are missing and none was passed',
+    );
   }
   return {
     tokenizer: fallback,

@@ -47,10 +47,16 @@ describe('hfConfig', () => {
     const r = fromHfConfig({ ...noPositions, activation_function: 'gelu', attn_pdrop: 0 });
     expect(r.config.blockSize).toBe(1024);
     expect(r.config.dropout).toBe(0.1);
+    // Exact erf GELU is computed as such now: no warning, and it round-trips.
+    expect(r.config.activation).toBe('gelu');
     expect(r.warnings).toEqual([
-      'activation_function "gelu" (erf) runs as the tanh approximation gelu_new',
       'one dropout for all: resid_pdrop 0.1 (embd_pdrop 0.1, attn_pdrop 0)',
     ]);
+    expect(toHfConfig(r.config, 50256).activation_function).toBe('gelu');
+    expect(fromHfConfig(GPT2_SMALL).config.activation).toBeUndefined();
+    expect(
+      fromHfConfig({ ...GPT2_SMALL, activation_function: 'gelu_fast' }).config.activation,
+    ).toBe(undefined);
   });
 
   it('refuses what the GPT cannot run', () => {

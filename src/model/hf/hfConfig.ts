@@ -9,13 +9,13 @@ import { previewValue } from './preview';
 /** Far past any GPT-2 (1024); a bigger n_positions is a broken or hostile file. */
 export const MAX_POSITIONS = 1 << 16;
 
-/** GELU variants: the tanh approximation we compute, and exact erf GELU (close to it). */
+/** GELU variants computed as the tanh approximation gelu_new (exact "gelu" has its own kernel). */
 const TANH_GELU = new Set(['gelu_new', 'gelu_pytorch_tanh', 'gelu_fast']);
 
 /** config.json as transformers' save_pretrained writes it for GPT2LMHeadModel. */
 export function toHfConfig(cfg: GPTConfig, eot: number): Record<string, unknown> {
   return {
-    activation_function: 'gelu_new',
+    activation_function: cfg.activation ?? 'gelu_new',
     architectures: ['GPT2LMHeadModel'],
     attn_pdrop: cfg.dropout,
     bos_token_id: eot,
@@ -76,9 +76,7 @@ export function fromHfConfig(json: unknown): ImportedConfig {
     throw new Error(`config.json model_type is ${previewValue(modelType)}, not "gpt2"`);
   }
   const activation = get('activation_function', 'gelu_new');
-  if (activation === 'gelu') {
-    warnings.push('activation_function "gelu" (erf) runs as the tanh approximation gelu_new');
-  } else if (typeof activation !== 'string' || !TANH_GELU.has(activation)) {
+  if (activation !== 'gelu' && (typeof activation !== 'string' || !TANH_GELU.has(activation))) {
     throw new Error(
       `config.json activation_function ${previewValue(activation)} is not supported (only gelu_new or gelu)`,
     );
@@ -120,6 +118,8 @@ export function fromHfConfig(json: unknown): ImportedConfig {
     vocabSize: positiveInt('vocab_size', get('vocab_size'), MAX_VOCAB_SIZE),
     dropout,
     layerNormEps: eps,
+    // Exact erf GELU is its own kernel; every tanh variant is the same function as gelu_new.
+    ...(activation === 'gelu' ? { activation: 'gelu' as const } : {}),
   };
   validateConfig(config);
   const eos = get('eos_token_id');

@@ -53,6 +53,17 @@ describe('writeSafetensors', () => {
 });
 
 describe('readSafetensors', () => {
+  it('reads a Node Buffer that is a view into a larger pool (byteOffset ≠ 0)', () => {
+    const data = Float32Array.of(1.5, -2.25, 3);
+    const file = writeSafetensors([{ name: 'w', dtype: 'F32', shape: [3], data }]);
+    // Buffer#slice is a view, not a copy: decoding must not read the pool from its start.
+    const pool = Buffer.alloc(file.length + 13, 0xff);
+    pool.set(file, 13);
+    const view = pool.subarray(13);
+    expect(view.byteOffset).toBe(13);
+    expect(Array.from(readSafetensors(view).tensors.get('w')?.data ?? [])).toEqual([1.5, -2.25, 3]);
+  });
+
   it('round-trips bit-exactly: NaN payloads, −0, denormals, ±Inf, extremes', () => {
     const bits = [
       0x7fc00000, // quiet NaN

@@ -221,7 +221,9 @@ export function decodeTensor(bytes: Uint8Array, entry: SafetensorsEntry): Decode
   const { name, dtype, shape, begin, end } = entry;
   const raw = bytes.subarray(begin, end);
   if (dtype === 'F32') {
-    const copy = raw.slice(); // byte copy: NaN payloads and -0 survive
+    // A byte copy (NaN payloads and -0 survive); not raw.slice(): on a Node Buffer that is a
+    // view into Node's shared pool, whose .buffer starts elsewhere.
+    const copy = new Uint8Array(raw);
     if (!LITTLE_ENDIAN) swapBytes(copy, 4);
     return { dtype, shape, data: new Float32Array(copy.buffer, 0, copy.length / 4) };
   }
