@@ -10,6 +10,8 @@ import { type Browser, chromium } from '@playwright/test';
 import { build } from 'vite';
 // Brings in the app's `window.dpoPlayground` declaration.
 import type { DpoPlaygroundApi } from '../src/ui/automation';
+import { ISOLATION_HEADERS, securityHeaders, wasmThreadsGlue } from '../vite.config';
+import { type RewardGainResult, timeToRewardGain } from './rewardGain';
 import { serveFolder } from './serve';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
@@ -51,14 +53,15 @@ export class ChromiumBench {
       logLevel,
       build: { outDir: pageOut, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192 },
       worker: { format: 'es' },
-      plugins: [],
+      plugins: [wasmThreadsGlue()],
     });
-    const servers = [await serveFolder(pageOut, opts.port)];
+    // Cross-origin isolated (SharedArrayBuffer), so that the wasm row can run threads.
+    const servers = [await serveFolder(pageOut, opts.port, () => ({ ...ISOLATION_HEADERS }))];
     let appUrl: string | null = null;
     if (opts.withApp) {
       const appOut = resolve('bench/tmp/app');
       await build({ root, logLevel, build: { outDir: appOut, emptyOutDir: true } });
-      servers.push(await serveFolder(appOut, opts.port + 1));
+      servers.push(await serveFolder(appOut, opts.port + 1, securityHeaders));
       appUrl = `http://127.0.0.1:${opts.port + 1}/`;
     }
     const browser = await chromium.launch({
@@ -150,6 +153,24 @@ export class ChromiumBench {
     } finally {
       await page.close();
     }
+  }
+
+  /** Per backend, the default demo's time from page load to a reward gain of `target`. */
+  async rewardGain(
+    backends: readonly string[],
+    target: number,
+    budgetS: number,
+  ): Promise<RewardGainResult[]> {
+    if (!this.appUrl) throw new Error('the app was not built');
+    const out: RewardGainResult[] = [];
+    for (const b of backends) {
+      out.push(await timeToRewardGain(this.browser, this.appUrl, b, target, budgetS));
+      const r = out[out.length - 1];
+      console.log(
+        `reward gain ${target} on ${b}: ${r?.seconds != null ? `${r.seconds.toFixed(0)} s` : r?.note}`,
+      );
+    }
+    return out;
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,15 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-export function serveFolder(root: string, port: number): Promise<Server> {
+/**
+ * `headers(path)`: extra response headers, e.g. the app's (vite.config.ts securityHeaders:
+ * CSP, COOP/COEP), so that it runs cross-origin isolated with threaded WASM as under preview.
+ */
+export function serveFolder(
+  root: string,
+  port: number,
+  headers: (path: string) => Record<string, string> = () => ({}),
+): Promise<Server> {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -23,7 +31,10 @@ export function serveFolder(root: string, port: number): Promise<Server> {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        ...headers(path),
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');

@@ -1,5 +1,13 @@
 import { expect, type Page } from '@playwright/test';
 
+/** SwiftShader unless DPO_E2E_ADAPTER names another adapter (see playwright.config.ts). */
+export const ON_SWIFTSHADER = (process.env.DPO_E2E_ADAPTER ?? 'swiftshader') === 'swiftshader';
+/**
+ * What the automatic choice must pick: WASM where WebGPU is SwiftShader (a software adapter),
+ * WebGPU on a machine's real GPU.
+ */
+export const AUTO_BACKEND = ON_SWIFTSHADER ? 'wasm' : 'webgpu';
+
 /** Page object: the playground, plus the console/page errors seen while it ran. */
 export class Playground {
   readonly errors: string[] = [];
@@ -11,8 +19,9 @@ export class Playground {
     });
   }
 
-  async open(): Promise<void> {
-    await this.page.goto('/');
+  /** Opens the page; `query` e.g. 'backend=webgpu' to force a backend. */
+  async open(query = ''): Promise<void> {
+    await this.page.goto(query ? `/?${query}` : '/');
     await expect(this.page.getByRole('heading', { name: 'DPO Playground' })).toBeVisible();
   }
 
@@ -42,18 +51,17 @@ export function smallPreferenceFile(n: number): Buffer {
 }
 
 /**
- * Opens the page with `query`, checks WebGPU on SwiftShader (unless DPO_E2E_ADAPTER names
+ * Opens the page with `query` on WebGPU, forced (`backend=webgpu`: the automatic choice would
+ * take WASM on SwiftShader), checks the adapter is SwiftShader (unless DPO_E2E_ADAPTER names
  * another adapter), imports a small preference file and starts training.
  */
 export async function startSmallRun(page: Page, query: string): Promise<Playground> {
   const app = new Playground(page);
-  await page.goto(`/?${query}`);
+  await page.goto(`/?${query}&backend=webgpu`);
   await app.waitForBackend();
   const status = await app.status();
   expect(status?.backend).toBe('webgpu');
-  if ((process.env.DPO_E2E_ADAPTER ?? 'swiftshader') === 'swiftshader') {
-    expect(status?.adapter?.architecture).toBe('swiftshader');
-  }
+  if (ON_SWIFTSHADER) expect(status?.adapter?.architecture).toBe('swiftshader');
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
   await page.getByTestId('data-file').setInputFiles({
     name: 'films.jsonl',

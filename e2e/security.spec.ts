@@ -1,5 +1,5 @@
 import { expect, type Page, test, type Worker } from '@playwright/test';
-import { Playground } from './playground';
+import { AUTO_BACKEND, Playground } from './playground';
 
 // A locked-down page: no request leaves the served origin, the Content-Security-Policy is
 // sent and obeyed (not one violation while the app loads, imports, trains and exports), and
@@ -46,8 +46,11 @@ async function watchViolations(page: Page): Promise<() => Promise<Violation[]>> 
     const response = await route.fetch();
     await route.fulfill({ response, body: LISTEN + (await response.text()) });
   });
+  // The training worker; WASM's pthread workers (blob: URLs, its policy) report in the console.
   const workers: Worker[] = [];
-  page.on('worker', (w) => workers.push(w));
+  page.on('worker', (w) => {
+    if (/\/assets\/worker-[^/]+\.js$/.test(w.url())) workers.push(w);
+  });
   return async () => {
     const seen = await page.evaluate(() => (window as ViolationLog).cspViolations ?? []);
     expect(workers.length).toBeGreaterThan(0);
@@ -77,7 +80,7 @@ test('no request leaves the origin and the CSP holds while the app imports, trai
   const app = new Playground(page);
 
   const response = await page.goto(
-    '/?steps=2&batch=2&log=1&evalEvery=100&evalPrompts=1&evalTokens=4',
+    '/?steps=2&rounds=1&prompts=64&batch=2&log=1&evalEvery=100&evalPrompts=1&evalTokens=4',
   );
   const header = response?.headers()['content-security-policy'] ?? '';
   for (const directive of [
@@ -92,6 +95,11 @@ test('no request leaves the origin and the CSP holds while the app imports, trai
     expect(header).toContain(directive);
   }
   expect(header).not.toMatch(/unsafe-inline|'unsafe-eval'/);
+  // No blob: scripts or workers in the page (the training worker's own policy has them).
+  expect(header).toMatch(/script-src 'self' 'wasm-unsafe-eval'; worker-src 'self';/);
+  // Cross-origin isolation, so the WASM backend may run threads (SharedArrayBuffer).
+  expect(response?.headers()['cross-origin-opener-policy']).toBe('same-origin');
+  expect(response?.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   // The same policy, less frame-ancestors, travels in the page for hosts that send no headers.
   const meta = await page
     .locator('meta[http-equiv="Content-Security-Policy"]')
@@ -100,7 +108,19 @@ test('no request leaves the origin and the CSP holds while the app imports, trai
   expect(await page.locator('script:not([src])').count()).toBe(0);
 
   await app.waitForBackend();
-  expect((await app.status())?.backend).toBe('webgpu');
+  expect((await app.status())?.backend).toBe(AUTO_BACKEND);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  // The training worker's own policy lets it start WASM's pthread workers from blob: URLs
+  // (they inherit it); the page's policy above does not allow blob: scripts.
+  const workerUrl = page
+    .workers()
+    .find((w) => /\/assets\/worker-[^/]+\.js$/.test(w.url()))
+    ?.url();
+  expect(workerUrl).toBeDefined();
+  const workerCsp = (await page.request.get(workerUrl ?? '')).headers()['content-security-policy'];
+  expect(workerCsp).toContain("worker-src 'self' blob:");
+  expect(workerCsp).toContain("script-src 'self' 'wasm-unsafe-eval' blob:");
+  expect(workerCsp).not.toMatch(/unsafe-inline|'unsafe-eval'/);
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
 
   // Hostile names and texts are imported, shown literally, and never run.

@@ -1,12 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { Playground } from './playground';
+import { ON_SWIFTSHADER, Playground } from './playground';
 
-// SwiftShader unless DPO_E2E_ADAPTER names another adapter (see playwright.config.ts).
-const expectSwiftShader = (process.env.DPO_E2E_ADAPTER ?? 'swiftshader') === 'swiftshader';
-
+// WebGPU forced (?backend=webgpu): the automatic choice takes WASM over SwiftShader.
 test('the worker starts on WebGPU and runs a forward pass of a nano model', async ({ page }) => {
   const app = new Playground(page);
-  await app.open();
+  await app.open('backend=webgpu');
   await app.waitForBackend();
 
   // Idle once the worker has a backend and the default checkpoint is loaded.
@@ -16,7 +14,7 @@ test('the worker starts on WebGPU and runs a forward pass of a nano model', asyn
   expect(status?.backend).toBe('webgpu');
   expect(status?.phase).toBe('idle');
   expect(status?.adapter).not.toBeNull();
-  if (expectSwiftShader) expect(status?.adapter?.architecture).toBe('swiftshader');
+  if (ON_SWIFTSHADER) expect(status?.adapter?.architecture).toBe('swiftshader');
   await expect(app.badge()).toContainText('WebGPU');
 
   await page.getByText('Engine check').first().click(); // opens the collapsed panel

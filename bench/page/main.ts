@@ -22,6 +22,9 @@ async function adapterInfo(): Promise<unknown> {
   return { vendor: i.vendor, architecture: i.architecture, description: i.description };
 }
 
+/** The WASM backend's thread count, for the wasm rows. */
+let wasmThreads: number | null = null;
+
 async function run(): Promise<unknown> {
   const q = new URLSearchParams(location.search);
   const backend = q.get('backend') ?? 'cpu';
@@ -31,9 +34,20 @@ async function run(): Promise<unknown> {
     return runPeer({ ...(options as PeerOptions), backend: backend as PeerOptions['backend'] });
   }
   const tf = await import('@tensorflow/tfjs');
-  if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
-  if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
-    throw new Error(`the ${backend} backend is unavailable in this browser`);
+  if (backend === 'wasm' || backend === 'wasm-1t') {
+    // The app's own start (src/worker/backend.ts): .wasm from this origin, threads where
+    // cross-origin isolated; wasm-1t turns threads off, as a host without COOP/COEP would.
+    const { selectBackend } = await import('../../src/worker/backend');
+    // The flag exists once tfjs-backend-wasm is imported (by backend.ts).
+    if (backend === 'wasm-1t') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    const r = await selectBackend('wasm');
+    if (r.backend !== 'wasm') throw new Error(`wasm did not start: ${r.fallbackReason}`);
+    wasmThreads = r.threads;
+  } else {
+    if (backend === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend(backend)) || tf.getBackend() !== backend) {
+      throw new Error(`the ${backend} backend is unavailable in this browser`);
+    }
   }
   await tf.ready();
   const { runHarness } = await import('../harness');
@@ -48,7 +62,12 @@ async function run(): Promise<unknown> {
 
 run().then(
   async (result) => {
-    window.benchOutcome = { ok: true, result, adapter: await adapterInfo() };
+    const adapter = await adapterInfo();
+    window.benchOutcome = {
+      ok: true,
+      result: wasmThreads === null ? result : { ...(result as object), wasmThreads },
+      adapter,
+    };
   },
   (e: unknown) => {
     window.benchOutcome = { ok: false, error: e instanceof Error ? e.message : String(e) };
