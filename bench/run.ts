@@ -5,7 +5,9 @@
  * Flags: --quick (nano only, few steps) --runtime node|chromium --presets nano,micro,mini
  * --backends webgpu,cpu,... --leak-steps N (nano; micro 1/4, mini 1/10 of it)
  * --step-budget-s S (stepping time per configuration before leak steps stop; default 40)
- * --ui-seconds S (default 60; 0 skips) --no-peer --port 4180
+ * --gain-seconds S (per backend, the demo's time to a reward gain of 0.2 in Chromium, at most
+ * S s; default 900, quick 300; 0 skips)
+ * --ui-seconds S (default 60; 0 skips) --no-peer --no-torch (skips the PyTorch row) --port 4180
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ import { isoDate, machineInfo } from './machine';
 import { nodeAdapterInfo } from './nodeBackend';
 import { BENCH_PRESETS, type BenchPreset } from './presets';
 import { type ConfigResult, markdownReport, textReport } from './report';
+import { type RewardGainResult, rewardGainMarkdown } from './rewardGain';
 
-const CHROMIUM_BACKENDS = ['webgpu', 'webgl', 'cpu'];
+// wasm: threaded (the page is cross-origin isolated); wasm-1t: the same, threads off.
+const CHROMIUM_BACKENDS = ['webgpu', 'wasm', 'wasm-1t', 'webgl', 'cpu'];
 const NODE_BACKENDS = ['webgpu', 'cpu', 'wasm'];
 
 function runNodeConfig(kind: 'ours' | 'peer', backend: string, options: object, timeoutMs: number) {
@@ -50,7 +54,9 @@ async function main(): Promise<void> {
       'leak-steps': { type: 'string' },
       'step-budget-s': { type: 'string' },
       'ui-seconds': { type: 'string' },
+      'gain-seconds': { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
+      'no-torch': { type: 'boolean', default: false },
       port: { type: 'string', default: '4180' },
       out: { type: 'string', default: join('bench', 'results') },
     },
@@ -101,7 +107,11 @@ async function main(): Promise<void> {
       a.backends?.split(',') ?? (runtime === 'node' ? NODE_BACKENDS : CHROMIUM_BACKENDS);
     if (runtime === 'chromium') {
       const { ChromiumBench } = await import('./chromium');
-      const bench = await ChromiumBench.start({ port: Number(a.port), withApp: uiSeconds > 0 });
+      const gainSeconds = Number(a['gain-seconds'] ?? (quick ? 300 : 900));
+      const bench = await ChromiumBench.start({
+        port: Number(a.port),
+        withApp: uiSeconds > 0 || gainSeconds > 0,
+      });
       meta.browser = bench.version;
       try {
         for (const backend of backends) {
@@ -117,7 +127,9 @@ async function main(): Promise<void> {
               } else r.skipped = o.error;
             }
             if (r.skipped?.startsWith('too slow')) tooSlow = r.skipped;
-            if (r.ours && !a['no-peer']) {
+            if (r.ours && backend.startsWith('wasm'))
+              r.peerSkipped = 'the peer has no wasm backend';
+            else if (r.ours && !a['no-peer']) {
               const p = await bench.run(
                 'peer',
                 backend,
@@ -138,6 +150,11 @@ async function main(): Promise<void> {
             meta.responsiveness = { error: e instanceof Error ? e.message.split('\n')[0] : e };
           }
           console.log('responsiveness', JSON.stringify(meta.responsiveness));
+        }
+        if (gainSeconds > 0) {
+          // The app's backends (wasm-1t is not one: the app runs WASM threaded when it can).
+          const appBackends = backends.filter((b) => b !== 'wasm-1t');
+          meta.rewardGain = await bench.rewardGain(appBackends, 0.2, gainSeconds);
         }
       } finally {
         await bench.close();
@@ -170,11 +187,26 @@ async function main(): Promise<void> {
       }
     }
   }
+  // The PyTorch CPU row per preset (bench/torchRow.ts): what an ML engineer would run instead.
+  if (!a['no-torch']) {
+    const { torchRow } = await import('./torchRow');
+    for (const preset of presets) {
+      const r = await torchRow(preset, {
+        steps: quick ? 5 : 20,
+        budgetS: 30,
+        timeoutMs: configTimeoutMs,
+      });
+      results.push(r);
+      const what = r.torch ? `${r.torch.stepMs.median.toFixed(0)} ms/step` : r.skipped;
+      console.log(`python torch-cpu ${preset}: ${what}`);
+    }
+  }
   meta.seconds = Math.round((performance.now() - t0) / 1000);
   mkdirSync(a.out ?? 'bench/results', { recursive: true });
   const base = join(a.out ?? 'bench/results', `${isoDate()}${quick ? '-quick' : ''}`);
   writeFileSync(`${base}.json`, `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
-  writeFileSync(`${base}.md`, markdownReport(meta, results));
+  const gain = rewardGainMarkdown((meta.rewardGain ?? []) as RewardGainResult[]);
+  writeFileSync(`${base}.md`, `${markdownReport(meta, results)}${gain ? `\n${gain}` : ''}`);
   console.log(`\n${textReport(meta, results)}\nwrote ${base}.json and ${base}.md`);
 }
 

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const settings = {
     ...DEFAULT_DPO_SETTINGS,
     steps,
+    rounds: 1, // one set of pairs: a steady loop, no online resampling
     eval: { ...DEFAULT_DPO_SETTINGS.eval, every: evalEvery },
   };
   // builtinFrontierTask reads only the prompt counts of a sweep's data and eval sections.

@@ -1,13 +1,27 @@
 import { expect, test } from '@playwright/test';
-import { Playground } from './playground';
+import { AUTO_BACKEND, Playground } from './playground';
 
-// The default demo end to end on WebGPU (SwiftShader here): sample pairs from π_ref, train
-// DPO on the nano checkpoint, evaluate. Long: a CPU emulates the GPU.
-test.setTimeout(15 * 60_000);
+// The default demo end to end on the automatic backend (WASM where WebGPU is SwiftShader):
+// sample pairs from π_ref, train online DPO rounds (fresh pairs from π_θ each round), evaluate.
+test.setTimeout(8 * 60_000);
+
+/**
+ * What the default demo reaches under its fixed seeds, with room for backend rounding: on the
+ * micro checkpoint the Node WASM runs of the README's table ended 0.29–0.33 above π_ref at KL
+ * 5.7–13.9 with π_θ's fluency ≥ 0.98; seed 1, the default, at 0.846 against 0.513, KL 5.7 (see
+ * "Using the playground"). The bounds are the issue's.
+ */
+const MIN_REWARD_GAIN = 0.2;
+const MIN_REWARD = 0.75;
+const MAX_KL = 15;
+const MIN_FLUENCY = 0.95;
+const DEFAULT_ROUNDS = 3;
+/** What the speed probe picks here (WASM on 2 cores): the fluent model, as the demo fits. */
+const EXPECTED_MODEL = process.env.DPO_E2E_DEMO_MODEL ?? 'micro';
 
 test('the default DPO demo learns the preferences and raises the ground-truth reward', async ({
   page,
-}) => {
+}, testInfo) => {
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
@@ -19,8 +33,16 @@ test('the default DPO demo learns the preferences and raises the ground-truth re
   const t0 = Date.now();
   await app.open();
   await app.waitForBackend();
-  expect((await app.status())?.backend).toBe('webgpu');
+  expect((await app.status())?.backend).toBe(AUTO_BACKEND);
   await expect(page.getByTestId('checkpoint-info')).toBeVisible();
+  // The probe's timings and estimate (Stage 1), to calibrate share/models.ts against the wall
+  // time; a busier machine than the calibration's makes it pick nano, which this names.
+  const preset = () => page.evaluate(() => window.dpoPlayground?.checkpoint()?.preset ?? null);
+  await expect.poll(preset, { timeout: 2 * 60_000 }).not.toBeNull();
+  const model = await preset();
+  const modelReason = await page.getByTestId('model-reason').textContent();
+  console.log('model choice:', modelReason);
+  expect(model, `the probe's choice: ${modelReason}`).toBe(EXPECTED_MODEL);
 
   const longTasksBefore = await page.evaluate(
     () => (window as unknown as { longTasks: number[] }).longTasks.length,
@@ -47,7 +69,7 @@ test('the default DPO demo learns the preferences and raises the ground-truth re
     if (s.accurate && secondsToAccuracy === null) secondsToAccuracy = now;
     if (s.gain && secondsToRewardGain === null) secondsToRewardGain = now;
     if (s.phase === 'done') break;
-    expect(now).toBeLessThan(14 * 60);
+    expect(now).toBeLessThan(7 * 60);
     await page.waitForTimeout(1000);
   }
   const seconds = (Date.now() - t0) / 1000;
@@ -58,12 +80,35 @@ test('the default DPO demo learns the preferences and raises the ground-truth re
   const first = train[0];
   const last = train[train.length - 1];
   const lastEval = evals[evals.length - 1];
-  expect(first?.['rewards/accuracies']).toBe(0);
+  // π_θ = π_ref at the first step: the margins are 0 up to rounding. Not `accuracies` = 0:
+  // on threaded WASM the cached reference pass (other batches) rounds differently, and a
+  // margin of +1e-7 counts as a win.
+  expect(Math.abs(Number(first?.['rewards/margins']))).toBeLessThan(1e-4);
   expect(first?.loss).toBeCloseTo(Math.LN2, 3);
-  expect(Number(last?.['rewards/accuracies'])).toBeGreaterThanOrEqual(0.9);
-  expect(Number(last?.['rewards/margins'])).toBeGreaterThan(0);
-  expect(Number(lastEval?.['eval/reward'])).toBeGreaterThan(Number(lastEval?.['eval/ref_reward']));
+  // Online rounds train on fresh pairs from π_θ, each seen about once, so a batch's accuracy
+  // is measured on pairs not yet fitted: better than chance over the last round, not ≈ 1.
+  const lastRoundStart = Math.max(
+    0,
+    ...points.filter((p) => typeof p.round === 'number').map((p) => p.step),
+  );
+  const lastRound = train.filter((p) => p.step > lastRoundStart);
+  const meanOf = (key: string) =>
+    lastRound.reduce((a, p) => a + Number(p[key]), 0) / Math.max(1, lastRound.length);
+  expect(lastRound.length).toBeGreaterThan(0);
+  expect(meanOf('rewards/accuracies')).toBeGreaterThan(0.5);
+  expect(meanOf('rewards/margins')).toBeGreaterThan(0);
+  // The lesson: π_θ's fresh samples score clearly above π_ref's on the held-out prompts.
+  const gain = Number(lastEval?.['eval/reward']) - Number(lastEval?.['eval/ref_reward']);
+  expect(gain).toBeGreaterThanOrEqual(MIN_REWARD_GAIN);
+  expect(Number(lastEval?.['eval/reward'])).toBeGreaterThanOrEqual(MIN_REWARD);
   expect(Number(lastEval?.['eval/kl'])).toBeGreaterThan(0);
+  expect(Number(lastEval?.['eval/kl'])).toBeLessThanOrEqual(MAX_KL);
+  // Fluent samples turning positive: π_θ still writes the corpus's words.
+  expect(Number(lastEval?.['eval/fluency'])).toBeGreaterThanOrEqual(MIN_FLUENCY);
+  // Each online round is marked (a `round` point where it starts) and its pairs are tagged.
+  const rounds = points.filter((p) => typeof p.round === 'number').map((p) => p.round);
+  expect(rounds).toEqual(Array.from({ length: DEFAULT_ROUNDS }, (_, i) => i + 1));
+  await expect(page.getByTestId('pairs-table').locator('th', { hasText: 'round' })).toBeVisible();
 
   const samples = (await page.evaluate(() => window.dpoPlayground?.samples())) ?? [];
   expect(samples.length).toBeGreaterThan(0);
@@ -77,6 +122,8 @@ test('the default DPO demo learns the preferences and raises the ground-truth re
   await expect(page.getByTestId('samples-panel')).toBeVisible();
   await expect(page.getByTestId('step-inspector')).toBeVisible();
 
+  // For a look by eye: the charts with the round marks, the samples, the pairs table.
+  await page.screenshot({ path: testInfo.outputPath('default-demo.png'), fullPage: true });
   const longTasks = (
     await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)
   ).slice(longTasksBefore);
@@ -87,9 +134,15 @@ test('the default DPO demo learns the preferences and raises the ground-truth re
       secondsFromLoadToAccuracy90: secondsToAccuracy && Math.round(secondsToAccuracy),
       secondsFromLoadToRewardGain: secondsToRewardGain && Math.round(secondsToRewardGain),
       secondsFromLoadToDone: Math.round(seconds),
+      model,
+      modelReason,
+      backend: (await app.status())?.backend,
       finalAccuracy: last?.['rewards/accuracies'],
+      lastRoundAccuracy: meanOf('rewards/accuracies'),
       finalMargin: last?.['rewards/margins'],
       reward: lastEval?.['eval/reward'],
+      fluency: lastEval?.['eval/fluency'],
+      refFluency: lastEval?.['eval/ref_fluency'],
       refReward: lastEval?.['eval/ref_reward'],
       kl: lastEval?.['eval/kl'],
       pairsPerSecond: last?.pairs_per_second,

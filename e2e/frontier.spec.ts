@@ -1,14 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { Playground } from './playground';
+import { AUTO_BACKEND, Playground } from './playground';
 
-// A two-run sweep (DPO and Preferred-FT, plus the SFT point) on the nano checkpoint, on WebGPU.
+// A two-run sweep (DPO and Preferred-FT, plus the SFT point) on the nano checkpoint, on the
+// automatic backend.
 test.setTimeout(10 * 60_000);
 
 test('a two-run sweep fills the frontier chart and the runs table', async ({ page }) => {
   const app = new Playground(page);
   await app.open();
   await app.waitForBackend();
-  expect((await app.status())?.backend).toBe('webgpu');
+  expect((await app.status())?.backend).toBe(AUTO_BACKEND);
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
 
   await page.getByTestId('sweep-betas').fill('0.1');

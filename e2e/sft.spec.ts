@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { Playground } from './playground';
+import { AUTO_BACKEND, Playground } from './playground';
 
-// Stage 1 in the browser: a tokenizer and a nano GPT trained from scratch on WebGPU, which
-// then replaces the shipped checkpoint as π_ref.
+// Stage 1 in the browser: a tokenizer and a nano GPT trained from scratch on the automatic
+// backend, which then replaces the shipped checkpoint as π_ref.
 test.setTimeout(6 * 60_000);
 
 test('SFT in the browser trains a new π_ref with a progress bar and a falling loss', async ({
@@ -11,7 +11,7 @@ test('SFT in the browser trains a new π_ref with a progress bar and a falling l
   const app = new Playground(page);
   await app.open();
   await app.waitForBackend();
-  expect((await app.status())?.backend).toBe('webgpu');
+  expect((await app.status())?.backend).toBe(AUTO_BACKEND);
   await page.waitForFunction(() => window.dpoPlayground?.checkpoint()?.url.endsWith('.json'));
 
   await page.getByTestId('sft-panel').locator('summary').click();

@@ -6,8 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type GPTConfig, validateConfig } from './config';
+import { embeddingFusedActive, embedFused } from './kernels/embedding';
 import { gelu as fusedGelu } from './kernels/gelu';
+import { geluErf } from './kernels/geluErf';
+import { layerNormFused, layerNormFusedActive } from './kernels/layerNorm';
 import { rowMoments, softmaxLastAxis } from './kernels/rowOps';
+import { prepareWasm } from './kernels/wasm';
 
 /** Additive bias for masked attention logits; finite so fully-masked rows stay NaN-free. */
 const MASKED = -1e9;
@@ -214,6 +218,7 @@ export class GPT {
     cache: KVCache | undefined,
     training: boolean,
   ): { hidden: tf.Tensor3D; cache: KVCache } {
+    prepareWasm(); // WASM-backend kernel fixes (kernels/wasm.ts), installed once
     const { nLayer, dropout } = this.config;
     const Tn = ids.shape[1];
     const Tpast = cache?.k[0]?.shape[2] ?? 0;
@@ -244,12 +249,13 @@ export class GPT {
   }
 
   private layerNorm(x: tf.Tensor3D, prefix: string): tf.Tensor3D {
+    const gain = this.param(`${prefix}.weight`);
+    const shift = this.param(`${prefix}.bias`);
+    // WASM: one JS kernel per direction (kernels/layerNorm.ts); the same equations below.
+    if (layerNormFusedActive()) return layerNormFused(x, gain, shift, this.config.layerNormEps);
     const { mean, variance } = rowMoments(x); // [B, T, 1]
     const xhat = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.config.layerNormEps)));
-    return tf.add(
-      tf.mul(xhat, rowVector(this.param(`${prefix}.weight`))),
-      rowVector(this.param(`${prefix}.bias`)),
-    ) as tf.Tensor3D;
+    return tf.add(tf.mul(xhat, rowVector(gain)), rowVector(shift)) as tf.Tensor3D;
   }
 
   /** x [B, T, Cin] · W [Cin, Cout] + b, as GPT-2's Conv1D. */
@@ -308,7 +314,8 @@ export class GPT {
   }
 
   private mlp(x: tf.Tensor3D, h: string): tf.Tensor3D {
-    return this.conv1d(gelu(this.conv1d(x, `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`);
+    const act = this.config.activation === 'gelu' ? geluErf : gelu; // exact erf, or tanh form
+    return this.conv1d(act(this.conv1d(x, `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`);
   }
 }
 
@@ -318,6 +325,8 @@ export class GPT {
  * (minutes per step at vocab 512).
  */
 function embed(table: tf.Tensor, ids: tf.Tensor2D): tf.Tensor3D {
+  // WASM: JS row copies forward, scatter-add backward (kernels/embedding.ts), no one-hot.
+  if (embeddingFusedActive()) return embedFused(table as tf.Tensor2D, ids);
   const [B, T] = ids.shape;
   const [R = 0, C = 0] = table.shape;
   const oneHot = tf.oneHot(tf.reshape(ids.toInt(), [B * T]), R); // [B·T, R]

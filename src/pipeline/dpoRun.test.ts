@@ -29,6 +29,7 @@ describe('DpoRun', () => {
       {
         ...DEFAULT_DPO_SETTINGS,
         steps: 4,
+        rounds: 1, // offline: one set of pairs from π_ref (onlineDpo tests the rounds)
         batchSize: 4,
         logEvery: 2,
         data: { ...DEFAULT_DPO_SETTINGS.data, prompts: 4, maxNewTokens: 6 },
@@ -48,6 +49,8 @@ describe('DpoRun', () => {
     // Step 0 evaluation: π_θ = π_ref, so KL is 0.
     expect(points[0]?.['eval/kl']).toBeCloseTo(0, 5);
     expect(points[0]?.['eval/reward']).toBe(points[0]?.['eval/ref_reward']);
+    // The same samples, so the same fluency (or none, when no sample has a whole word).
+    expect(points[0]?.['eval/fluency']).toBe(points[0]?.['eval/ref_fluency']);
     while (!run.done) await run.trainStep();
     const logged = points.filter((p) => 'loss' in p);
     expect(logged.map((p) => p.step)).toEqual([1, 2, 4]);

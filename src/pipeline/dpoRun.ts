@@ -5,13 +5,12 @@
  * worker and Node scripts drive it step by step.
  */
 import * as tf from '@tensorflow/tfjs';
-import { generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
-import { makePairs } from '../task/preferences';
+import { fluency } from '../task/fluency';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
-import type { TokenizedPair } from './collate';
-import { evaluatePolicy } from './evaluate';
+import { compareModels, evaluatePolicy } from './evaluate';
+import { type PairText, type PreferenceData, roundSeed, samplePairs } from './onlinePairs';
 import {
   type NamedArray,
   NonFiniteError,
@@ -19,13 +18,16 @@ import {
   PreferenceTrainer,
   precomputeReference,
 } from './preferenceTrainer';
+import { mixWeights, refSyncDue } from './refSync';
 import type { DpoRunSettings } from './settings';
 
+export type { PairText, PreferenceData } from './onlinePairs';
 export { NonFiniteError } from './preferenceTrainer';
 export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
 
 export interface DpoRunCallbacks {
   onProgress?(stage: 'sampling' | 'reference' | 'evaluating', done: number, total: number): void;
+  /** The pairs table: the newest round's pairs first, at most 200 rows, of `total`. */
   onPairs?(preview: PairPreview[], total: number): void;
   onMetrics?(point: MetricPoint): void;
   onSamples?(samples: SampleView[]): void;
@@ -44,19 +46,6 @@ export interface DpoTask {
   reward?: (completion: string, prompt: string) => number;
 }
 
-export interface PairText {
-  prompt: string;
-  chosen: string;
-  rejected: string;
-}
-
-/** Preference pairs ready to train on: token ids (prompt starts with end-of-text) and texts. */
-export interface PreferenceData {
-  pairs: TokenizedPair[];
-  texts: PairText[];
-  preview: PairPreview[];
-}
-
 /** π_θ's weights and the optimizer's slots after `step` steps: what a resume needs. */
 export interface RunSnapshot {
   step: number;
@@ -70,7 +59,12 @@ export interface RunSnapshot {
  */
 export interface ReferenceCache {
   refLogps: PairReference[];
-  evalReference: { level: number; samples: { text: string; reward: number }[] } | null;
+  /** The online round the pairs (and refLogps) belong to; absent: round 1. */
+  round?: number;
+  evalReference: {
+    level: number;
+    samples: { text: string; reward: number; cut?: boolean }[];
+  } | null;
 }
 
 /** Where prepare starts from: given pairs, a snapshot to resume, π_ref's cached values. */
@@ -91,21 +85,61 @@ export function assertFiniteSnapshot(snap: RunSnapshot): void {
   }
 }
 
+/**
+ * Share of π_θ's and π_ref's sampled words in the task's corpus vocabulary (task/fluency.ts);
+ * left out while either has no whole word to count (NaN would read as a fault).
+ */
+function fluencyMetrics(policy: number, ref: number): Record<string, number> {
+  return Number.isFinite(policy) && Number.isFinite(ref)
+    ? { 'eval/fluency': policy, 'eval/ref_fluency': ref }
+    : {};
+}
+
 export class DpoRun {
   private evalRefLevel = Number.NaN;
-  private refSamples: { text: string; reward: number }[] = [];
+  private refSamples: { text: string; reward: number; cut?: boolean }[] = [];
+  /** The online round being trained (1: the pairs sampled from π_ref). */
+  round = 1;
+  /** Every round's pairs for the table, the newest round first. */
+  private previews: PairPreview[];
 
   private constructor(
     readonly policy: GPT,
+    /** The SFT model, frozen: KL in `eval/kl` is always to it. */
     readonly reference: GPT,
+    /** TR-DPO's moving reference (refSyncSteps > 0), else null: π_ref is the SFT model. */
+    private readonly syncRef: GPT | null,
     private readonly trainer: PreferenceTrainer,
     readonly task: DpoTask,
     private settings: DpoRunSettings,
-    /** The pairs this run trains on (kept for saving and export). */
-    readonly data: PreferenceData,
+    /** The pairs this run trains on now (kept for saving and export). */
+    public data: PreferenceData,
     private readonly cb: DpoRunCallbacks,
-    private readonly refLogps: PairReference[],
-  ) {}
+    private refLogps: PairReference[],
+    private readonly collate: { padId: number; maxLength: number },
+  ) {
+    this.previews = data.preview;
+  }
+
+  /** π_ref of the loss: the TR-DPO reference when refreshing, else the SFT model. */
+  private get lossReference(): GPT {
+    return this.syncRef ?? this.reference;
+  }
+
+  /** Online rounds: as set, where a reward can label new pairs (an imported file: 1). */
+  private get rounds(): number {
+    return this.task.reward ? Math.max(1, this.settings.rounds ?? 1) : 1;
+  }
+
+  /** Steps per online round (the last round may be shorter). */
+  get roundLength(): number {
+    return Math.max(1, Math.ceil(this.settings.steps / this.rounds));
+  }
+
+  /** The round that step `step + 1` belongs to. */
+  roundAt(step: number): number {
+    return Math.min(this.rounds, Math.floor(step / this.roundLength) + 1);
+  }
 
   private get texts(): PairText[] {
     return this.data.texts;
@@ -129,6 +163,7 @@ export class DpoRun {
   referenceCache(): ReferenceCache {
     return {
       refLogps: this.refLogps,
+      round: this.round,
       evalReference: Number.isNaN(this.evalRefLevel)
         ? null
         : { level: this.evalRefLevel, samples: this.refSamples },
@@ -166,13 +201,20 @@ export class DpoRun {
     const { data, resume, cache } = from;
     const reference = sft.clone(false);
     const policy = sft.clone(true);
+    const syncRef = (settings.refSyncSteps ?? 0) > 0 ? sft.clone(false) : null;
     try {
-      const { pairs, texts, preview } = data ?? (await buildPairs(reference, task, settings, cb));
+      const given =
+        data ??
+        (await samplePairs(reference, task, settings, 1, (d, t) =>
+          cb.onProgress?.('sampling', d, t),
+        ));
+      const { pairs, preview } = given;
       cb.onPairs?.(preview.slice(0, 200), preview.length);
       if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
       const collate = { padId: task.tokenizer.eot, maxLength: sft.config.blockSize };
+      // A cache from a TR-DPO run holds the moved reference's log-probs: recomputed below.
       const refLogps =
-        cache?.refLogps.length === pairs.length
+        cache?.refLogps.length === pairs.length && !syncRef
           ? cache.refLogps
           : await precomputeReference(reference, pairs, collate, 16, (d, t) =>
               cb.onProgress?.('reference', d, t),
@@ -181,23 +223,31 @@ export class DpoRun {
       const run = new DpoRun(
         policy,
         reference,
+        syncRef,
         trainer,
         task,
         settings,
-        { pairs, texts, preview },
+        given,
         cb,
         refLogps,
+        collate,
       );
       if (cache?.evalReference) {
         run.evalRefLevel = cache.evalReference.level;
         run.refSamples = cache.evalReference.samples;
       }
-      if (resume) await run.restore(resume);
-      else await run.evaluate(); // step 0: π_θ = π_ref
+      if (resume) {
+        await run.restore(resume);
+        await run.resumeRoundAndReference(resume.step, cache?.round ?? 1);
+      } else {
+        if (run.rounds > 1) cb.onMetrics?.({ step: 0, phase: 'dpo', round: 1 });
+        await run.evaluate(); // step 0: π_θ = π_ref
+      }
       return run;
     } catch (e) {
       policy.dispose();
       reference.dispose();
+      syncRef?.dispose();
       throw e;
     }
   }
@@ -214,6 +264,72 @@ export class DpoRun {
     return this.settings;
   }
 
+  /**
+   * After a restore at `step`: an online run past round 1 trains on that round's pairs (the
+   * given ones when `dataRound` is that round, else sampled again from the restored π_θ), and
+   * a TR-DPO reference restarts as a copy of the restored π_θ (its own history is not saved).
+   */
+  private async resumeRoundAndReference(step: number, dataRound: number): Promise<void> {
+    const round = this.roundAt(step);
+    const start = (round - 1) * this.roundLength;
+    if (this.syncRef && step > 0) {
+      mixWeights(this.syncRef, this.policy, 1);
+    }
+    if (round > 1 && round !== dataRound) {
+      await this.startRound(round, start);
+      await this.trainer.restore(step, await this.trainer.optimizerState());
+    } else {
+      if (this.syncRef && step > 0) await this.recomputeReference();
+      this.round = round;
+      if (round > 1) {
+        this.trainer.setData(
+          this.data.pairs,
+          this.refLogps,
+          roundSeed(this.settings.seed, round),
+          start,
+        );
+        await this.trainer.restore(step, await this.trainer.optimizerState());
+      }
+    }
+  }
+
+  /**
+   * Online round `round` from step `startStep`: fresh pairs sampled from the current π_θ and
+   * labelled by the reward, π_ref's log-probs of them cached, the batch order restarted; the
+   * optimizer keeps its moments. A round whose samples are all ties keeps the previous pairs.
+   */
+  private async startRound(round: number, startStep: number): Promise<void> {
+    this.round = round;
+    const data = await samplePairs(this.policy, this.task, this.settings, round, (d, t) =>
+      this.cb.onProgress?.('sampling', d, t),
+    );
+    this.cb.onMetrics?.({ step: startStep, phase: 'dpo', round });
+    if (data.pairs.length === 0) return;
+    const refLogps = await precomputeReference(
+      this.lossReference,
+      data.pairs,
+      this.collate,
+      16,
+      (d, t) => this.cb.onProgress?.('reference', d, t),
+    );
+    this.trainer.setData(data.pairs, refLogps, roundSeed(this.settings.seed, round), startStep);
+    this.data = data;
+    this.refLogps = refLogps;
+    this.previews = [...data.preview, ...this.previews];
+    this.cb.onPairs?.(this.previews.slice(0, 200), this.previews.length);
+  }
+
+  /** π_ref's cached log-probs of the current pairs, again (after a TR-DPO refresh). */
+  private async recomputeReference(): Promise<void> {
+    this.refLogps = await precomputeReference(
+      this.lossReference,
+      this.data.pairs,
+      this.collate,
+      16,
+    );
+    this.trainer.setReference(this.refLogps);
+  }
+
   /** β, lr and the step budget can change mid-run; they apply from the next step. */
   update(patch: { beta?: number; lr?: number; steps?: number }): void {
     this.trainer.update({
@@ -221,11 +337,9 @@ export class DpoRun {
       ...(patch.lr !== undefined ? { optim: { lr: patch.lr } } : {}),
     });
     this.settings = {
+      ...this.settings,
       ...this.trainer.config,
       steps: patch.steps ?? this.settings.steps,
-      logEvery: this.settings.logEvery,
-      data: this.settings.data,
-      eval: this.settings.eval,
     };
   }
 
@@ -259,7 +373,15 @@ export class DpoRun {
         }),
       );
     }
-    if (s % this.settings.eval.every === 0 || s === this.settings.steps) await this.evaluate();
+    const roundEnd = this.roundAt(s) > this.round;
+    if (refSyncDue(s, this.settings.refSyncSteps ?? 0) && this.syncRef && !this.done) {
+      mixWeights(this.syncRef, this.policy, this.settings.refMixupAlpha ?? 1);
+      await this.recomputeReference();
+    }
+    if (s % this.settings.eval.every === 0 || s === this.settings.steps || roundEnd) {
+      await this.evaluate();
+    }
+    if (roundEnd && !this.done) await this.startRound(this.roundAt(s), s);
   }
 
   /** Reward and KL of fresh π_θ samples on the evaluation prompts. */
@@ -283,19 +405,27 @@ export class DpoRun {
       // π_ref's level, measured once with its own samples (the dashed line).
       const ref = await evaluatePolicy(this.reference, this.reference, prompts, opts);
       this.evalRefLevel = ref.reward;
-      this.refSamples = ref.samples.map((s) => ({ text: s.text, reward: s.reward }));
+      this.refSamples = ref.samples.map((s) => ({ text: s.text, reward: s.reward, cut: s.cut }));
     }
     const r = await evaluatePolicy(this.policy, this.reference, prompts, opts);
     // KL is read anyway: a NaN here means π_θ's weights went bad on a step that was not logged.
     if (!Number.isFinite(r.kl)) throw new NonFiniteError(this.trainer.step, 'eval/kl', r.kl);
+    const klRef = this.syncRef
+      ? await meanKl(this.policy, this.syncRef, r.samples, tokenizer.eot)
+      : null;
     this.cb.onMetrics?.({
       step: this.trainer.step,
       phase: 'dpo',
       ...(this.task.reward
-        ? { 'eval/reward': r.reward, 'eval/ref_reward': this.evalRefLevel }
+        ? {
+            'eval/reward': r.reward,
+            'eval/ref_reward': this.evalRefLevel,
+            ...fluencyMetrics(r.fluency, fluency(this.refSamples)),
+          }
         : {}),
       'eval/kl': r.kl,
       'eval/kl_sample': r.klSample,
+      ...(klRef === null ? {} : { 'eval/kl_ref': klRef }),
     });
     this.cb.onSamples?.(
       r.samples.map((s, i) => ({
@@ -317,55 +447,19 @@ export class DpoRun {
     this.trainer.dispose();
     this.policy.dispose();
     this.reference.dispose();
+    this.syncRef?.dispose();
   }
 }
 
-/** Samples K completions per prompt from π_ref and labels pairs with the reward. */
-async function buildPairs(
-  reference: GPT,
-  task: DpoTask,
-  settings: DpoRunSettings,
-  cb: DpoRunCallbacks,
-): Promise<{ pairs: TokenizedPair[]; texts: PairText[]; preview: PairPreview[] }> {
-  const { tokenizer, reward } = task;
-  if (!reward) throw new Error('sampling pairs needs a reward to label them');
-  const d = settings.data;
-  const prompts = task.trainPrompts.slice(0, d.prompts);
-  const pairs: TokenizedPair[] = [];
-  const texts: PairText[] = [];
-  const preview: PairPreview[] = [];
-  const chunk = Math.max(1, Math.floor(64 / d.completionsPerPrompt));
-  for (let i = 0; i < prompts.length; i += chunk) {
-    const group = prompts.slice(i, i + chunk);
-    const ids = group.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
-    const batch = ids.flatMap((p) => Array.from({ length: d.completionsPerPrompt }, () => p));
-    const g = await generate(reference, batch, {
-      temperature: d.temperature,
-      topK: 0,
-      topP: 1,
-      maxNewTokens: d.maxNewTokens,
-      seed: settings.seed + i,
-      eotId: tokenizer.eot,
-    });
-    group.forEach((prompt, j) => {
-      const scored = Array.from({ length: d.completionsPerPrompt }, (_, k) => {
-        const tokens = g.tokens[j * d.completionsPerPrompt + k] ?? [];
-        const text = tokenizer.decode(tokens.filter((t) => t !== tokenizer.eot));
-        return { item: { tokens, text }, reward: reward(text, prompt) };
-      });
-      for (const p of makePairs(scored, d.pairing)) {
-        pairs.push({ prompt: ids[j] ?? [], chosen: p.chosen.tokens, rejected: p.rejected.tokens });
-        texts.push({ prompt, chosen: p.chosen.text, rejected: p.rejected.text });
-        preview.push({
-          prompt,
-          chosen: p.chosen.text,
-          rejected: p.rejected.text,
-          chosenReward: p.chosenReward,
-          rejectedReward: p.rejectedReward,
-        });
-      }
-    });
-    cb.onProgress?.('sampling', Math.min(prompts.length, i + chunk), prompts.length);
-  }
-  return { pairs, texts, preview };
+/** Mean over samples of the exact summed per-token KL(π_θ ‖ model) of their completions. */
+async function meanKl(
+  policy: GPT,
+  model: GPT,
+  samples: { prompt: number[]; tokens: number[] }[],
+  padId: number,
+): Promise<number> {
+  if (samples.length === 0) return Number.NaN;
+  const rows = samples.map((s) => ({ prompt: s.prompt, completion: s.tokens }));
+  const { kl } = await compareModels(policy, model, rows, padId);
+  return kl.reduce((a, k) => a + k.reduce((x, y) => x + y, 0), 0) / samples.length;
 }

@@ -44,4 +44,23 @@ describe('evaluation: reward and KL(π_θ ‖ π_ref)', () => {
     policy.dispose();
     ref.dispose();
   });
+
+  it('fluency: the share of corpus words, the last word of a cut sample left out', async () => {
+    const m = testModel(4);
+    // Odd ids decode to a corpus word, even ids to a non-word; one word per token.
+    const decode = (ids: number[]) => ids.map((i) => (i % 2 ? 'good' : 'qzx')).join(' ');
+    const r = await evaluatePolicy(m, m, PROMPTS, { ...OPTS, decode });
+    let known = 0;
+    let total = 0;
+    for (const s of r.samples) {
+      const words = s.tokens.filter((id) => id !== GEN.eotId);
+      expect(s.cut).toBe(s.tokens.at(-1) !== GEN.eotId);
+      if (s.cut) words.pop();
+      known += words.filter((id) => id % 2 === 1).length;
+      total += words.length;
+    }
+    expect(total).toBeGreaterThan(0);
+    expect(r.fluency).toBeCloseTo(known / total, 12);
+    m.dispose();
+  });
 });

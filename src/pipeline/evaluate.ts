@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type GenerateOptions, generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
 import { tokenLogProbs } from '../objectives/logprobs';
+import { fluency } from '../task/fluency';
 import { collateSequences } from './collate';
 import { batchTensors } from './preferenceStep';
 
@@ -20,6 +21,8 @@ export interface EvaluatedSample {
   kl: number;
   text: string;
   reward: number;
+  /** The sample hit the token limit instead of ending: its last word may be cut. */
+  cut: boolean;
 }
 
 export interface EvalResult {
@@ -29,6 +32,8 @@ export interface EvalResult {
   kl: number;
   /** Mean over samples of Σ_t [log π_θ(y_t) − log π_ref(y_t)]: the sample estimate. */
   klSample: number;
+  /** Share of the samples' words in the task's corpus vocabulary (task/fluency.ts). */
+  fluency: number;
   samples: EvaluatedSample[];
 }
 
@@ -90,6 +95,7 @@ export async function evaluatePolicy(
       refLogps: c.refLogps[i] ?? [],
       kl: sum(c.kl[i] ?? []),
       text,
+      cut: row.completion.at(-1) !== opts.generation.eotId,
       reward: opts.reward(
         text,
         opts.decode(row.prompt.filter((id) => id !== opts.generation.eotId)),
@@ -101,6 +107,7 @@ export async function evaluatePolicy(
     reward: mean(samples.map((s) => s.reward)),
     kl: mean(samples.map((s) => s.kl)),
     klSample: mean(samples.map((s) => sum(s.policyLogps) - sum(s.refLogps))),
+    fluency: fluency(samples),
     samples,
   };
 }

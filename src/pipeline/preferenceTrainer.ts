@@ -110,14 +110,17 @@ export class PreferenceTrainer {
   private optimizer: tf.Optimizer;
   private order: number[] = [];
   private cursor = 0;
-  private readonly rand: () => number;
+  private rand: () => number;
+  /** The step at which the current pairs were set (0, or an online round's first step). */
+  private dataStart = 0;
+  private dataSeed: number;
   private lastLogTime = performance.now();
   private pairsSinceLog = 0;
 
   constructor(
     private readonly policy: CausalLM,
-    private readonly pairs: TokenizedPair[],
-    private readonly reference: PairReference[] | null,
+    private pairs: TokenizedPair[],
+    private reference: PairReference[] | null,
     private cfg: PreferenceRunConfig,
     private readonly collate: CollateOptions,
   ) {
@@ -126,7 +129,37 @@ export class PreferenceTrainer {
       throw new Error(`${cfg.loss.type} needs π_ref log-probs for every pair`);
     }
     this.optimizer = makeOptimizer(cfg.optim);
+    this.dataSeed = cfg.seed;
     this.rand = mulberry32(cfg.seed);
+  }
+
+  /**
+   * New pairs from the next step on (an online round): a fresh seeded batch order, the
+   * optimizer's state kept. `seed` seeds the order; `startStep` is the step they start at.
+   */
+  setData(
+    pairs: TokenizedPair[],
+    reference: PairReference[] | null,
+    seed: number,
+    startStep = this.step,
+  ): void {
+    if (pairs.length === 0) throw new Error('no preference pairs to train on');
+    if (NEEDS_REFERENCE[this.cfg.loss.type] && reference?.length !== pairs.length) {
+      throw new Error(`${this.cfg.loss.type} needs π_ref log-probs for every pair`);
+    }
+    this.pairs = pairs;
+    this.reference = reference;
+    this.dataSeed = seed;
+    this.dataStart = startStep;
+    this.rand = mulberry32(seed);
+    this.order = [];
+    this.cursor = 0;
+  }
+
+  /** π_ref's cached log-probs replaced (a TR-DPO refresh); same pairs, same batch order. */
+  setReference(reference: PairReference[]): void {
+    if (reference.length !== this.pairs.length) throw new Error('one reference per pair');
+    this.reference = reference;
   }
 
   get config(): PreferenceRunConfig {
@@ -244,7 +277,8 @@ export class PreferenceTrainer {
     }
     this.order = [];
     this.cursor = 0;
-    for (let i = 0; i < step; i++) this.nextIndices();
+    this.rand = mulberry32(this.dataSeed);
+    for (let i = this.dataStart; i < step; i++) this.nextIndices();
     this.step = step;
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
 import { NEEDS_REFERENCE, type PreferenceLossType } from '../objectives/lossConfig';
 import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/settings';
+import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 
 /** Panels an embedded playground can hide. */
 export const PANEL_IDS = [
@@ -25,7 +26,11 @@ export interface PlaygroundUi {
   embed: boolean;
   /** Panels hidden in embed mode. */
   hide: PanelId[];
+  /** The tfjs backend: 'auto' chooses by what the machine is; a name forces it. */
+  backend: BackendChoice;
 }
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
 
 export interface PlaygroundConfig extends DpoRunSettings {
   model: PresetName;
@@ -67,12 +72,17 @@ export const playgroundConfigSchema = z.object({
   /** 0 means unseeded. */
   seed: int(0, 2 ** 31 - 1),
   logEvery: int(1, 1000),
+  rounds: int(1, 100),
+  /** 0: TR-DPO off. */
+  refSyncSteps: int(0, 100_000),
+  refMixupAlpha: z.number().gt(0).max(1),
   data: z.object({
     prompts: int(1, 10_000),
     completionsPerPrompt: int(2, 16),
     temperature,
     maxNewTokens: newTokens,
     pairing: z.enum(['all', 'best-vs-worst']),
+    labelNoise: z.number().min(0).max(0.5),
   }),
   eval: z.object({
     every: int(1, 100_000),
@@ -80,7 +90,11 @@ export const playgroundConfigSchema = z.object({
     maxNewTokens: newTokens,
     temperature,
   }),
-  ui: z.object({ embed: z.boolean(), hide: z.array(z.enum(PANEL_IDS)) }),
+  ui: z.object({
+    embed: z.boolean(),
+    hide: z.array(z.enum(PANEL_IDS)),
+    backend: z.enum(['auto', ...BACKEND_NAMES]),
+  }),
 });
 
 /** The trainer's settings: the config without the model preset and the UI part (a copy). */
@@ -96,7 +110,11 @@ export function fromDpoRunSettings(
   return {
     model: extras.model ?? 'nano',
     ...copySettings(settings),
-    ui: { embed: extras.ui?.embed ?? false, hide: [...(extras.ui?.hide ?? [])] },
+    ui: {
+      embed: extras.ui?.embed ?? false,
+      hide: [...(extras.ui?.hide ?? [])],
+      backend: extras.ui?.backend ?? 'auto',
+    },
   };
 }
 
@@ -109,7 +127,11 @@ function copySettings(s: DpoRunSettings): DpoRunSettings {
     steps: s.steps,
     seed: s.seed,
     logEvery: s.logEvery,
-    data: { ...s.data },
+    // Settings saved before these existed read as offline DPO without refresh or noise.
+    rounds: s.rounds ?? 1,
+    refSyncSteps: s.refSyncSteps ?? 0,
+    refMixupAlpha: s.refMixupAlpha ?? 1,
+    data: { ...s.data, labelNoise: s.data.labelNoise ?? 0 },
     eval: { ...s.eval },
   };
 }

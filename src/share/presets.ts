@@ -17,7 +17,7 @@ export interface ConfigPreset {
 export const CONFIG_PRESETS = {
   classroom: {
     description:
-      'The quick demo: DPO with β = 0.1 on 64 prompts × 4 completions, 60 steps of the nano model.',
+      'The default demo: online DPO with β = 0.1 and lr 2e-4, 3 rounds of 20 steps, each round on fresh pairs from π_θ (64 prompts × 4 completions).',
     patch: {},
   },
   gentle: {
@@ -52,6 +52,26 @@ export const CONFIG_PRESETS = {
     description:
       'Conservative DPO assumes 10% of the preference labels are flipped, which caps the margin it pushes for.',
     patch: { loss: { type: 'cdpo', labelSmoothing: 0.1 } },
+  },
+  offline: {
+    description:
+      'One offline round, as in the paper: every pair is sampled once from π_ref, and the reward gain is much smaller than with online rounds.',
+    patch: { rounds: 1 },
+  },
+  'label-noise': {
+    description:
+      'Plain DPO with 30% of the sampled labels flipped (marked ⇄ in the pairs table): it learns the wrong preferences too.',
+    patch: { data: { labelNoise: 0.3 } },
+  },
+  'label-noise-cdpo': {
+    description:
+      'The same 30% flipped labels under cDPO with ε = 0.3: it assumes that share of labels is wrong and caps the margin it pushes for.',
+    patch: { data: { labelNoise: 0.3 }, loss: { type: 'cdpo', labelSmoothing: 0.3 } },
+  },
+  'tr-dpo': {
+    description:
+      'TR-DPO: every 25 steps π_ref ← 0.5·π_θ + 0.5·π_ref, and the KL chart shows the KL to the moving π_ref next to the KL to the SFT model.',
+    patch: { refSyncSteps: 25, refMixupAlpha: 0.5 },
   },
   simpo: {
     description:

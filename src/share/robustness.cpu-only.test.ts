@@ -75,7 +75,7 @@ describe('decodeConfig on malformed links', () => {
 
   it('keeps the defaults for invalid percent-encoding and control characters', () => {
     const { config, warnings } = decodeConfig('?lr=%FF&steps=%00&hide=%E0%A4,charts');
-    expect([config.optim.lr, config.steps, config.ui.hide]).toEqual([5e-4, 60, []]);
+    expect([config.optim.lr, config.steps, config.ui.hide]).toEqual([2e-4, 60, []]);
     expect(warnings.map((w) => w.key)).toEqual(['lr', 'steps', 'hide']);
   });
 });

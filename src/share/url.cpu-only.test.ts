@@ -47,12 +47,16 @@ const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record({
   steps: int(1, 100_000, D.steps),
   seed: int(0, 2 ** 31 - 1, D.seed),
   logEvery: int(1, 1000, D.logEvery),
+  rounds: int(1, 100, D.rounds),
+  refSyncSteps: int(0, 100_000, D.refSyncSteps),
+  refMixupAlpha: real(0, 1, D.refMixupAlpha, { minExcluded: true }),
   data: fc.record({
     prompts: int(1, 10_000, D.data.prompts),
     completionsPerPrompt: int(2, 16, D.data.completionsPerPrompt),
     temperature: real(0, 5, D.data.temperature, { minExcluded: true }),
     maxNewTokens: int(1, 256, D.data.maxNewTokens),
     pairing: one(['all', 'best-vs-worst'] as const, D.data.pairing),
+    labelNoise: real(0, 0.5, D.data.labelNoise),
   }),
   eval: fc.record({
     every: int(1, 100_000, D.eval.every),
@@ -60,7 +64,11 @@ const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record({
     maxNewTokens: int(1, 256, D.eval.maxNewTokens),
     temperature: real(0, 5, D.eval.temperature, { minExcluded: true }),
   }),
-  ui: fc.record({ embed: fc.boolean(), hide: fc.shuffledSubarray([...PANEL_IDS]) }),
+  ui: fc.record({
+    embed: fc.boolean(),
+    hide: fc.shuffledSubarray([...PANEL_IDS]),
+    backend: one(['webgpu', 'wasm', 'webgl', 'cpu'] as const, D.ui.backend),
+  }),
 });
 
 describe('encodeConfig / decodeConfig', () => {
@@ -82,6 +90,10 @@ describe('encodeConfig / decodeConfig', () => {
       'low-beta': 'beta=0.01',
       'best-vs-worst': 'pairing=best-vs-worst',
       cdpo: 'loss=cdpo&smooth=0.1',
+      offline: 'rounds=1',
+      'label-noise': 'noise=0.3',
+      'label-noise-cdpo': 'loss=cdpo&smooth=0.3&noise=0.3',
+      'tr-dpo': 'refSync=25&refAlpha=0.5',
       simpo: 'loss=simpo&beta=2&gamma=1',
     });
     for (const name of CONFIG_PRESET_NAMES) {
@@ -95,18 +107,28 @@ describe('encodeConfig / decodeConfig', () => {
   it('writes a known config in the fixed key order, whatever order it was built in', () => {
     const cfg = applyPatch({
       ui: { hide: ['charts', 'pairs'], embed: true },
-      steps: 200,
+      steps: 300,
       optim: { lr: 1e-3 },
       loss: { labelSmoothing: 0.2, type: 'robust', beta: 0.01 },
       model: 'micro',
       eval: { temperature: 0.7 },
     });
     const search =
-      'preset=micro&loss=robust&beta=0.01&smooth=0.2&lr=0.001&steps=200&evalTemp=0.7' +
+      'model=micro&loss=robust&beta=0.01&smooth=0.2&lr=0.001&steps=300&evalTemp=0.7' +
       '&embed=1&hide=charts%2Cpairs';
     expect(encodeConfig(cfg)).toBe(search);
     expect(decodeConfig(`?${search}`)).toEqual({ config: cfg, warnings: [] });
-    expect(CONFIG_URL_KEYS).toHaveLength(26);
+    expect(CONFIG_URL_KEYS).toHaveLength(31);
+  });
+
+  it('forces a backend with backend=, after every other key; auto is the default', () => {
+    const cfg = applyPatch({ ui: { backend: 'webgpu' }, steps: 20 });
+    expect(encodeConfig(cfg)).toBe('steps=20&backend=webgpu');
+    expect(decodeConfig('backend=wasm')).toEqual({
+      config: applyPatch({ ui: { backend: 'wasm' } }),
+      warnings: [],
+    });
+    expect(encodeConfig(applyPatch({ ui: { backend: 'auto' } }))).toBe('');
   });
 
   it('round-trips any valid config exactly (300 random configs)', () => {
@@ -148,7 +170,7 @@ describe('decodeConfig on bad input', () => {
     ['lr=1e9', 'lr'],
     ['lr=0', 'lr'],
     ['lr=0x10', 'lr'],
-    ['preset=huge', 'preset'],
+    ['model=huge', 'model'],
     ['loss=ppo', 'loss'],
     ['smooth=0.5', 'smooth'],
     ['opt=sgd', 'opt'],
@@ -162,6 +184,7 @@ describe('decodeConfig on bad input', () => {
     ['pairing=random', 'pairing'],
     ['embed=yes', 'embed'],
     ['hide=charts%2Csidebar', 'hide'],
+    ['backend=metal', 'backend'],
   ];
 
   it.each(cases)('%s keeps the default and warns about %s', (search, key) => {
@@ -182,8 +205,8 @@ describe('decodeConfig on bad input', () => {
           'beta=-1 is not valid (Too small: expected number to be >0); using the default 0.1',
       },
     ]);
-    expect(decodeConfig('preset=huge').warnings[0]?.message).toBe(
-      'preset=huge is not valid (Invalid option: expected one of "nano"|"micro"|"mini"|"small"); ' +
+    expect(decodeConfig('model=huge').warnings[0]?.message).toBe(
+      'model=huge is not valid (Invalid option: expected one of "nano"|"micro"|"mini"|"small"); ' +
         'using the default nano',
     );
   });

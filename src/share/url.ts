@@ -120,7 +120,7 @@ const N = numberCodec;
 
 /** The URL keys in encoding order. */
 const FIELDS: readonly UrlField[] = [
-  field('preset', S.model, textCodec(), top('model')),
+  field('model', S.model, textCodec(), top('model')),
   field('loss', L.type, textCodec(), at('loss', 'type')),
   field('beta', L.beta, N, at('loss', 'beta')),
   field('smooth', L.labelSmoothing, N, at('loss', 'labelSmoothing')),
@@ -135,17 +135,22 @@ const FIELDS: readonly UrlField[] = [
   field('steps', S.steps, N, top('steps')),
   field('seed', S.seed, N, top('seed')),
   field('log', S.logEvery, N, top('logEvery')),
+  field('rounds', S.rounds, N, top('rounds')),
+  field('refSync', S.refSyncSteps, N, top('refSyncSteps')),
+  field('refAlpha', S.refMixupAlpha, N, top('refMixupAlpha')),
   field('prompts', D.prompts, N, at('data', 'prompts')),
   field('k', D.completionsPerPrompt, N, at('data', 'completionsPerPrompt')),
   field('temp', D.temperature, N, at('data', 'temperature')),
   field('tokens', D.maxNewTokens, N, at('data', 'maxNewTokens')),
   field('pairing', D.pairing, textCodec(), at('data', 'pairing')),
+  field('noise', D.labelNoise, N, at('data', 'labelNoise')),
   field('evalEvery', E.every, N, at('eval', 'every')),
   field('evalPrompts', E.prompts, N, at('eval', 'prompts')),
   field('evalTokens', E.maxNewTokens, N, at('eval', 'maxNewTokens')),
   field('evalTemp', E.temperature, N, at('eval', 'temperature')),
   field('embed', S.ui.shape.embed, booleanCodec, at('ui', 'embed')),
   field('hide', S.ui.shape.hide, listCodec(), at('ui', 'hide')),
+  field('backend', S.ui.shape.backend, textCodec(), at('ui', 'backend')),
 ];
 
 const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));

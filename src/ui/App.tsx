@@ -18,19 +18,21 @@ import { TrainingCharts } from './charts/TrainingCharts';
 import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
 import { FaultBanner } from './FaultBanner';
+import { checkpointUrl, modelInLink, probeChoice, softwareGpuChoice } from './modelChoice';
 import { PrivacyNote } from './PrivacyNote';
 import { DataPanel } from './panels/DataPanel';
 import { ExportBar } from './panels/ExportBar';
 import { FrontierPanel } from './panels/FrontierPanel';
 import { PairsTable } from './panels/PairsTable';
 import { RunsPanel } from './panels/RunsPanel';
-import { SamplesPanel } from './panels/SamplesPanel';
+import { lastFluency, SamplesPanel } from './panels/SamplesPanel';
 import { StepInspector } from './panels/StepInspector';
+import { TrlRunPanel } from './panels/TrlRunPanel';
 import { RunControls } from './RunControls';
 import { SftPanel } from './SftPanel';
 import { INITIAL_STATE, reduce } from './store';
 
-const CHECKPOINT_URL = `${import.meta.env.BASE_URL}checkpoints/sft-nano.json`;
+const BASE = import.meta.env.BASE_URL;
 
 /** The configuration in the page's URL, with what was wrong in it. */
 function initialConfig(): { config: PlaygroundConfig; warnings: string[] } {
@@ -42,6 +44,11 @@ export function App() {
   const [first] = useState(initialConfig);
   const [state, dispatch] = useReducer(reduce, { ...INITIAL_STATE, warnings: first.warnings });
   const [config, setConfig] = useState<PlaygroundConfig>(first.config);
+  // The shipped SFT checkpoint in use: the link's `model=`, else the speed probe's choice.
+  const linkModel = useRef(modelInLink(window.location.search, first.config.model));
+  const modelUrl = useRef(checkpointUrl(BASE, linkModel.current ?? 'nano'));
+  const demoSteps = useRef(0);
+  demoSteps.current = first.config.steps;
   const settings = useMemo(() => toDpoRunSettings(config), [config]);
   const startWhenReady = useRef(false);
   const stateRef = useRef(state);
@@ -55,6 +62,7 @@ export function App() {
   // Charts re-render in an interruptible background pass, so input never waits on them.
   const points = useDeferredValue(state.points);
   const sftPoints = useDeferredValue(state.sftPoints);
+  const fluency = useMemo(() => lastFluency(points), [points]);
 
   useEffect(() => {
     const off = client.on((e) => {
@@ -62,7 +70,21 @@ export function App() {
       if (e.type === 'ready') {
         const r = restart.current;
         if (r) client.send({ type: 'run-resume', id: r.runId });
-        else client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+        else if (linkModel.current) {
+          const preset = linkModel.current;
+          dispatch({
+            type: 'model-choice',
+            choice: { preset, how: 'link', reason: `model=${preset} in the link` },
+          });
+          client.send({ type: 'load-checkpoint', url: modelUrl.current });
+        } else {
+          const untimed = softwareGpuChoice(e.backend, e.adapter);
+          if (untimed) {
+            dispatch({ type: 'model-choice', choice: untimed });
+            modelUrl.current = checkpointUrl(BASE, untimed.preset);
+            client.send({ type: 'load-checkpoint', url: modelUrl.current });
+          } else client.send({ type: 'probe-models', demoSteps: demoSteps.current });
+        }
         client.send({ type: 'runs-list' });
       }
       const r = restart.current;
@@ -73,7 +95,18 @@ export function App() {
       }
       if (r && e.type === 'error' && e.requestType === 'run-resume') {
         restart.current = null;
-        client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL });
+        client.send({ type: 'load-checkpoint', url: modelUrl.current });
+      }
+      if (e.type === 'probe-result' || (e.type === 'error' && e.requestType === 'probe-models')) {
+        // A failed probe falls back to the smallest model, and says so.
+        const choice = probeChoice(
+          e.type === 'probe-result' ? e.timings : [],
+          e.type === 'probe-result' ? e.backend : '?',
+          demoSteps.current,
+        );
+        dispatch({ type: 'model-choice', choice });
+        modelUrl.current = checkpointUrl(BASE, choice.preset);
+        client.send({ type: 'load-checkpoint', url: modelUrl.current });
       }
       if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
         startWhenReady.current = false;
@@ -88,12 +121,12 @@ export function App() {
     const offLiveness = client.onLiveness((alive, reason) =>
       dispatch(alive ? { type: 'worker-alive' } : { type: 'worker-stopped', reason }),
     );
-    client.init();
+    client.init(first.config.ui.backend);
     return () => {
       off();
       offLiveness();
     };
-  }, [client]);
+  }, [client, first.config.ui.backend]);
 
   /** A new worker; it resumes the saved run from its last checkpoint (as after a reload). */
   const restartWorker = useCallback(() => {
@@ -126,11 +159,18 @@ export function App() {
         status: () => {
           const s = stateRef.current;
           return {
-            phase: !s.backend ? 'loading' : s.run === 'empty' ? 'idle' : s.run,
+            // Loading until the first model is in: the speed probe runs before it loads.
+            phase:
+              !s.backend || (!s.model && !s.checkpoint && s.run === 'empty')
+                ? 'loading'
+                : s.run === 'empty'
+                  ? 'idle'
+                  : s.run,
             step: s.step,
             backend: s.backend,
             adapter: s.adapter,
             fallbackReason: s.fallbackReason,
+            engine: s.engine,
             runId: s.runId,
           };
         },
@@ -196,8 +236,8 @@ export function App() {
           {!config.ui.embed && (
             <p className="tagline">
               Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
-              from preference pairs to write positive reviews. Runs on your GPU via WebGPU; your
-              data and runs never leave this machine.
+              from preference pairs to write positive reviews. Runs in this tab: on your GPU via
+              WebGPU, else on the CPU via WebAssembly; your data and runs never leave this machine.
             </p>
           )}
           {!config.ui.embed && <PrivacyNote />}
@@ -209,6 +249,7 @@ export function App() {
             backend: state.backend,
             adapter: state.adapter,
             fallbackReason: state.fallbackReason,
+            engine: state.engine,
             runId: state.runId,
           }}
         />
@@ -267,7 +308,18 @@ export function App() {
             client.send({ type: 'sft', settings: sft });
           }}
           onStop={() => client.send({ type: 'sft-stop' })}
-          onRestore={() => client.send({ type: 'load-checkpoint', url: CHECKPOINT_URL })}
+          onRestore={() => client.send({ type: 'load-checkpoint', url: modelUrl.current })}
+          model={state.model}
+          onModel={(preset) => {
+            dispatch({
+              type: 'model-choice',
+              choice: { preset, how: 'user', reason: 'picked here' },
+            });
+            modelUrl.current = checkpointUrl(BASE, preset);
+            dispatch({ type: 'clear-run' });
+            setConfig((c) => ({ ...c, model: preset }));
+            client.send({ type: 'load-checkpoint', url: modelUrl.current });
+          }}
           onImportModel={async (files) => {
             const read = await readFiles(files);
             client.send(
@@ -310,8 +362,11 @@ export function App() {
         />
       )}
       {!hidden('charts') && <TrainingCharts points={points} imported={!!state.dataset} />}
+      {!hidden('charts') && !config.ui.embed && <TrlRunPanel />}
       <div className="grid two">
-        {!hidden('samples') && <SamplesPanel samples={state.samples} beta={settings.loss.beta} />}
+        {!hidden('samples') && (
+          <SamplesPanel samples={state.samples} beta={settings.loss.beta} fluency={fluency} />
+        )}
         {!hidden('inspector') && (
           <StepInspector pairs={state.inspector} lossType={settings.loss.type} />
         )}

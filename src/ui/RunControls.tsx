@@ -4,6 +4,7 @@ import type { PlaygroundConfig } from '../share/config';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import type { RunState } from '../worker/protocol';
 import { DataFields } from './DataFields';
+import { TeachingFields } from './TeachingFields';
 
 const LOSSES: { value: PreferenceLossType; label: string }[] = [
   { value: 'sigmoid', label: 'DPO (sigmoid)' },
@@ -196,6 +197,12 @@ export function RunControls(p: Props) {
         </label>
       </div>
       {!p.imported && <DataFields settings={s} onSettings={p.onSettings} locked={locked} />}
+      <TeachingFields
+        settings={s}
+        onSettings={p.onSettings}
+        locked={locked}
+        imported={p.imported}
+      />
       <p className="hint">
         β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
         changed while training.

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import type { PresetName } from '../model/config';
+import { type PresetName, parameterCount } from '../model/config';
 import { BROWSER_SFT_SETTINGS, type SftSettings } from '../pipeline/settings';
+import { SHIPPED_MODELS } from '../share/models';
 import type { CheckpointSummary, RunState } from '../worker/protocol';
 import type { MetricPoint } from '../worker/views';
 import { MetricChart, type MetricSeries } from './charts/MetricChart';
+import type { ModelChoiceView } from './modelChoice';
 
 interface Props {
   checkpoint: CheckpointSummary | null;
@@ -16,6 +18,9 @@ interface Props {
   corpus: { name: string; note: string } | null;
   onImportModel: (files: File[]) => void;
   onImportCorpus: (file: File) => void;
+  /** The shipped model in use and why; null while the speed probe runs. */
+  model: ModelChoiceView | null;
+  onModel: (preset: PresetName) => void;
 }
 
 const SFT_LOSS: MetricSeries[] = [{ key: 'loss', label: 'train loss', color: 'var(--accent)' }];
@@ -26,10 +31,46 @@ function checkpointText(c: CheckpointSummary | null): string {
   const origin =
     c.url === 'browser-sft'
       ? 'trained on this page'
-      : c.url.endsWith('sft-nano.json')
+      : SHIPPED_MODELS.some((m) => c.url.endsWith(`/${m.file}`))
         ? 'shipped checkpoint'
         : `imported: ${c.url}`;
-  return `${origin}, ${c.preset || 'custom'}, ${c.parameters.toLocaleString()} parameters, held-out loss ${String(c.meta.heldOutLoss ?? '?')}`;
+  const fluency = c.meta.fluency === undefined ? '' : `, fluency ${String(c.meta.fluency)}`;
+  return `${origin}, ${c.preset || 'custom'}, ${c.parameters.toLocaleString()} parameters, held-out loss ${String(c.meta.heldOutLoss ?? '?')}${fluency}`;
+}
+
+const HOW: Record<ModelChoiceView['how'], string> = {
+  probe: 'chosen for this machine',
+  link: 'from the link',
+  user: 'your choice',
+};
+
+/** The shipped checkpoints, the one in use, and why it was chosen (probe, link or user). */
+function ModelPicker(p: Pick<Props, 'model' | 'onModel'> & { disabled: boolean }) {
+  return (
+    <div className="buttons" data-testid="model-choice" data-model={p.model?.preset ?? ''}>
+      <label>
+        shipped model{' '}
+        <select
+          data-testid="model-select"
+          value={p.model?.preset ?? ''}
+          disabled={p.disabled || !p.model}
+          onChange={(e) => p.onModel(e.target.value as PresetName)}
+        >
+          {!p.model && <option value="">measuring…</option>}
+          {SHIPPED_MODELS.map((m) => (
+            <option key={m.preset} value={m.preset}>
+              {m.preset} ({parameterCount(m.config).toLocaleString('en-US')} parameters)
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="muted" data-testid="model-reason">
+        {p.model
+          ? `${p.model.preset}, ${HOW[p.model.how]}: ${p.model.reason}`
+          : 'timing a training step of each shipped size to pick the default…'}
+      </span>
+    </div>
+  );
 }
 
 /** Stage 1: the SFT model that becomes π_ref — shipped, or trained here from scratch. */
@@ -50,9 +91,14 @@ export function SftPanel(p: Props) {
           {checkpointText(p.checkpoint)}
         </span>
       </summary>
+      <ModelPicker model={p.model} onModel={p.onModel} disabled={!idle} />
       <p className="hint">
-        DPO starts from a supervised fine-tuned model, which is also the frozen reference π_ref. The
-        shipped one was made by <code>npm run pretrain</code> (2,000 steps in Node). Train a new one
+        DPO starts from a supervised fine-tuned model, which is also the frozen reference π_ref. Two
+        ship: nano, made by <code>npm run pretrain</code> (2,000 steps in Node), and micro, made by{' '}
+        <code>npm run pretrain:torch</code> (PyTorch on the CPU). At load a short probe times a
+        training step of each and picks the largest whose default demo fits 3 minutes here; pick
+        another above (or add <code>model=</code> to the link). Fluency is the share of sampled
+        words that are words of the review corpus (temperature 1, held-out prompts). Train a new one
         here: a byte-level BPE tokenizer is learned from the built-in reviews, then a GPT of the
         chosen size learns next-token prediction. Fast on a real GPU; slow on a software one.
         Stopping early keeps the model trained so far.
@@ -173,7 +219,7 @@ export function SftPanel(p: Props) {
       </div>
       <p className="hint">
         A model is this app’s checkpoint (.json), or a Hugging Face GPT-2 folder’s files picked
-        together: model.safetensors, config.json, vocab.json and merges.txt.
+        together: model.safetensors, config.json and tokenizer.json (or vocab.json and merges.txt).
       </p>
       {training && p.progress && (
         <label className="progress-label">

@@ -4,6 +4,7 @@ import type { FrontierPoint } from '../pipeline/frontier/points';
 import type {
   AdapterInfo,
   BackendName,
+  BackendReport,
   DatasetSummary,
   FaultReport,
   RunListItem,
@@ -22,6 +23,8 @@ export interface PlaygroundStatus {
   backend: BackendName | null;
   adapter: AdapterInfo | null;
   fallbackReason: string | null;
+  /** How the backend was chosen (requested, WASM threads, the others and why not); null first. */
+  engine: BackendReport | null;
   /** The saved run (IndexedDB id) the current run is recorded as. */
   runId: string | null;
 }

@@ -5,6 +5,7 @@ import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type {
   AdapterInfo,
   BackendName,
+  BackendReport,
   CheckpointSummary,
   DatasetSummary,
   FaultReport,
@@ -14,6 +15,7 @@ import type {
   WorkerEvent,
 } from '../worker/protocol';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
+import type { ModelChoiceView } from './modelChoice';
 
 /** One run of a frontier sweep, as the runs table shows it. */
 export interface SweepRunView {
@@ -40,7 +42,11 @@ export interface UiState {
   backend: BackendName | null;
   adapter: AdapterInfo | null;
   fallbackReason: string | null;
+  /** How the backend was chosen: threads, the others and why they were passed over. */
+  engine: BackendReport | null;
   checkpoint: CheckpointSummary | null;
+  /** The shipped model in use and how it was picked (probe, link, user); null: not yet. */
+  model: ModelChoiceView | null;
   run: RunState;
   step: number;
   steps: number;
@@ -76,7 +82,9 @@ export const INITIAL_STATE: UiState = {
   backend: null,
   adapter: null,
   fallbackReason: null,
+  engine: null,
   checkpoint: null,
+  model: null,
   run: 'empty',
   step: 0,
   steps: 0,
@@ -118,6 +126,7 @@ export function workerStoppedFault(s: UiState, reason: string): FaultReport {
 export type UiAction =
   | WorkerEvent
   | { type: 'clear-run' }
+  | { type: 'model-choice'; choice: ModelChoiceView }
   | { type: 'clear-sft' }
   | { type: 'dismiss-error' }
   | { type: 'dismiss-warnings' }
@@ -132,10 +141,28 @@ export type UiAction =
   /** Removes sweep runs (and their points) from the view. */
   | { type: 'remove-sweep-runs'; runIds: string[] };
 
+/** The state's backend fields from a 'ready' or 'backend' event. */
+function backendState(
+  e: BackendReport,
+): Pick<UiState, 'backend' | 'adapter' | 'fallbackReason' | 'engine'> {
+  const engine: BackendReport = {
+    backend: e.backend,
+    adapter: e.adapter,
+    requested: e.requested,
+    threads: e.threads,
+    crossOriginIsolated: e.crossOriginIsolated,
+    passedOver: e.passedOver,
+    fallbackReason: e.fallbackReason,
+  };
+  return { backend: e.backend, adapter: e.adapter, fallbackReason: e.fallbackReason, engine };
+}
+
 export function reduce(s: UiState, a: UiAction): UiState {
   switch (a.type) {
     case 'ready':
-      return { ...s, backend: a.backend, adapter: a.adapter, fallbackReason: a.fallbackReason };
+      return { ...s, ...backendState(a) };
+    case 'model-choice':
+      return { ...s, model: a.choice };
     case 'checkpoint': {
       const { type: _t, ...checkpoint } = a;
       return { ...s, checkpoint };
@@ -252,7 +279,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
         inspector: [],
       };
     case 'backend':
-      return { ...s, backend: a.backend, adapter: a.adapter, fallbackReason: a.fallbackReason };
+      return { ...s, ...backendState(a) };
     case 'saved':
       return { ...s, saved: { runId: a.runId, step: a.step } };
     case 'worker-stopped':
@@ -271,6 +298,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
         fault: null,
         backend: null,
         adapter: null,
+        engine: null,
         run: 'preparing',
         progress: null,
         dataset: null,
@@ -290,6 +318,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, fault: null };
     case 'pong':
     case 'smoke-result':
+    case 'probe-result': // the App turns it into a 'model-choice'
     case 'export-file':
     case 'logprob-result':
       return s;

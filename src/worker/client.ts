@@ -2,7 +2,13 @@
  * The UI's side of the worker: typed send, typed listeners, one-shot awaited replies, and a
  * heartbeat, since a terminated or crashed worker sends nothing at all.
  */
-import { type EventOf, PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
+import {
+  type BackendChoice,
+  type EventOf,
+  PROTOCOL_VERSION,
+  type WorkerEvent,
+  type WorkerRequest,
+} from './protocol';
 
 type Listener = (e: WorkerEvent) => void;
 /** alive false: the worker has not answered for a while (reason says how long). */
@@ -65,8 +71,9 @@ export class WorkerClient {
     }
   }
 
-  init(): void {
-    this.send({ type: 'init', version: PROTOCOL_VERSION });
+  /** Starts the worker's tfjs on `backend` ('auto': chosen by what the machine is). */
+  init(backend: BackendChoice = 'auto'): void {
+    this.send({ type: 'init', version: PROTOCOL_VERSION, backend });
   }
 
   send(req: WorkerRequest, transfer: Transferable[] = []): void {

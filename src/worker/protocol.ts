@@ -9,11 +9,37 @@ import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/config'
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type { SweepStage } from '../pipeline/frontier/sweep';
 import type { SftSettings } from '../pipeline/settings';
+import type { ProbeTiming } from '../share/models';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
 export const PROTOCOL_VERSION = 1;
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+/** The tfjs backends the worker can run on, in the automatic order where the GPU is real. */
+export const BACKEND_NAMES = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+/** What the page asks for (`?backend=`): 'auto' chooses by what the machine is. */
+export type BackendChoice = 'auto' | BackendName;
+
+/** A backend that was not used, and why (ruled out, failed to start, or ranked lower). */
+export interface BackendPass {
+  backend: BackendName;
+  reason: string;
+}
+
+/** Which backend the worker runs on, and how it came to be chosen. */
+export interface BackendReport {
+  backend: BackendName;
+  /** The WebGPU adapter the browser offered (also when WebGPU was passed over). */
+  adapter: AdapterInfo | null;
+  requested: BackendChoice;
+  /** WASM: the threads XNNPACK computes on (1 without cross-origin isolation); else null. */
+  threads: number | null;
+  crossOriginIsolated: boolean;
+  /** Every other backend with the reason it was not used. */
+  passedOver: BackendPass[];
+  /** What went wrong on the way (a backend failed to start); null when the plan held. */
+  fallbackReason: string | null;
+}
 
 export interface AdapterInfo {
   vendor: string;
@@ -34,8 +60,10 @@ export type RunState =
   | 'done';
 
 export type WorkerRequest =
-  | { type: 'init'; version: number; preferBackends?: BackendName[] }
+  | { type: 'init'; version: number; backend?: BackendChoice }
   | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number }
+  /** Times a training step of each shipped model size (share/models.ts) for the default. */
+  | { type: 'probe-models'; demoSteps: number }
   /** Loads the SFT checkpoint (a same-origin URL) that π_θ and π_ref start from. */
   | { type: 'load-checkpoint'; url: string }
   /** Trains a new SFT model (tokenizer + GPT) on the built-in corpus; it becomes π_ref. */
@@ -90,7 +118,9 @@ export interface FaultReport {
   message: string;
 }
 
-export type ExportKind = 'checkpoint' | 'hf-gpt2' | 'dataset-trl';
+/** dataset-trl: the pairs' texts (built-in pairs: their sampled ids, end-of-text kept);
+ * dataset-trl-trained: the text of exactly the ids trained on (after fitting the context). */
+export type ExportKind = 'checkpoint' | 'hf-gpt2' | 'dataset-trl' | 'dataset-trl-trained';
 
 export interface DatasetSummary {
   name: string;
@@ -112,6 +142,8 @@ export interface DatasetSummary {
     dropped: number;
   };
   blockSize: number;
+  /** How pairs were tokenised: as TRL 1.13 ('trl', the default) or the built-in task's way. */
+  convention?: 'trl' | 'eot-prompt';
 }
 
 export interface RunListItem {
@@ -162,15 +194,9 @@ export interface SmokeResult {
 export type ProgressStage = 'sampling' | 'reference' | 'evaluating' | 'tokenizer' | 'training';
 
 export type WorkerEvent =
-  | {
-      type: 'ready';
-      version: number;
-      backend: BackendName;
-      adapter: AdapterInfo | null;
-      /** Why a preferred backend was skipped, e.g. "WebGPU: no adapter"; null if none was. */
-      fallbackReason: string | null;
-    }
+  | ({ type: 'ready'; version: number } & BackendReport)
   | ({ type: 'smoke-result' } & SmokeResult)
+  | { type: 'probe-result'; timings: ProbeTiming[]; backend: string }
   | ({ type: 'checkpoint' } & CheckpointSummary)
   | {
       type: 'progress';
@@ -222,12 +248,7 @@ export type WorkerEvent =
   /** The run went back to its checkpoint at `step`: points logged after it are void. */
   | { type: 'rewind'; step: number }
   /** The backend changed after a lost GPU device. */
-  | {
-      type: 'backend';
-      backend: BackendName;
-      adapter: AdapterInfo | null;
-      fallbackReason: string | null;
-    }
+  | ({ type: 'backend' } & BackendReport)
   /** A checkpoint of the current run was written (the step a restart resumes from). */
   | { type: 'saved'; runId: string; step: number }
   /** Something the user should know that did not stop the run (e.g. storage full). */

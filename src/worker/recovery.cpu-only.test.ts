@@ -32,8 +32,15 @@ async function session() {
   const events: WorkerEvent[] = [];
   const recorder = await RunRecorder.open((m) => events.push({ type: 'warning', message: m }));
   const backend: BackendControl = {
-    reinitialise: async () => ({ backend: 'cpu', fallbackReason: null }),
-    adapter: async () => null,
+    reinitialise: async () => ({
+      backend: 'cpu',
+      adapter: null,
+      requested: 'auto',
+      threads: null,
+      crossOriginIsolated: false,
+      passedOver: [],
+      fallbackReason: null,
+    }),
     watch: () => {},
   };
   const c = new RunController((e) => events.push(e), recorder, backend);

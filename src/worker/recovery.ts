@@ -13,7 +13,7 @@ import {
   type RunSnapshot,
 } from '../pipeline/dpoRun';
 import type { RunRecorder } from './persistence';
-import type { AdapterInfo, BackendName } from './protocol';
+import type { BackendName, BackendReport } from './protocol';
 import { loadReference, type SftModel } from './sftModel';
 
 /** A model's weights as plain arrays, by GPT-2 name. */
@@ -41,9 +41,8 @@ export function modelFromParams(config: GPTConfig, params: CpuParams, trainable:
 
 /** The backend operations recovery needs; the worker passes backend.ts, tests a fake. */
 export interface BackendControl {
-  /** A new backend after a lost device: WebGPU on a fresh device, else webgl → cpu. */
-  reinitialise(): Promise<{ backend: BackendName; fallbackReason: string | null }>;
-  adapter(): Promise<AdapterInfo | null>;
+  /** A new backend after a lost device: WebGPU on a fresh device, else chosen as at start. */
+  reinitialise(): Promise<BackendReport>;
   /** Calls onLost once if the current device is lost. */
   watch(onLost: (reason: string) => void): void;
 }
@@ -59,7 +58,7 @@ export async function rebuildOnNewBackend(o: {
   sft: { model: SftModel; params: CpuParams | null } | null;
   run: { run: DpoRun; good: RunSnapshot; callbacks: DpoRunCallbacks } | null;
 }): Promise<{
-  backend: { backend: BackendName; adapter: AdapterInfo | null; fallbackReason: string | null };
+  backend: BackendReport;
   sft: { model: SftModel; params: CpuParams } | null;
   run: DpoRun | null;
 }> {
@@ -69,8 +68,7 @@ export async function rebuildOnNewBackend(o: {
       free();
     } catch {}
   }
-  const { backend, fallbackReason } = await o.backend.reinitialise();
-  const selected = { backend, adapter: await o.backend.adapter(), fallbackReason };
+  const selected = await o.backend.reinitialise();
   if (!o.sft) return { backend: selected, sft: null, run: null };
   const old = o.sft.model;
   let model: GPT | null = null;

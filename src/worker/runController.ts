@@ -273,6 +273,7 @@ export class RunController {
       tokenizer: sft.tokenizer,
       meta: { ...sft.meta, exportedAtStep: this.run?.step ?? 0 },
       pairs: this.run?.data.texts ?? this.imported?.data.texts ?? [],
+      tokenPairs: this.run?.data.pairs ?? this.imported?.data.pairs ?? [],
     });
     this.post({ type: 'export-file', ...f });
   }

@@ -31,6 +31,10 @@ export const METRIC_KEYS = [
   'eval/kl',
   /** Mean over samples of Σ_t [log π_θ(y_t) − log π_ref(y_t)]: the sample estimate. */
   'eval/kl_sample',
+  /** With TR-DPO: the exact KL to the current, refreshed π_ref (eval/kl stays to the SFT model). */
+  'eval/kl_ref',
+  /** The online round that starts at this step (1 at step 0). */
+  'round',
 ] as const;
 
 export type MetricKey = (typeof METRIC_KEYS)[number];
@@ -76,4 +80,8 @@ export interface PairPreview {
   rejected: string;
   chosenReward: number;
   rejectedReward: number;
+  /** The online round whose π_θ sampled it (1: π_ref); absent for imported data. */
+  round?: number;
+  /** True when label noise swapped chosen and rejected (the rewards swapped with them). */
+  flipped?: boolean;
 }

@@ -1,14 +1,14 @@
 /// <reference lib="webworker" />
 /** The worker that owns tfjs: a thin, exhaustive switch over typed requests. */
-import {
-  adapterInfo,
-  destroyDevice,
-  reinitialiseBackend,
-  selectBackend,
-  watchDeviceLoss,
-} from './backend';
+import { destroyDevice, reinitialiseBackend, selectBackend, watchDeviceLoss } from './backend';
+import { probeShippedModels } from './modelProbe';
 import { RunRecorder } from './persistence';
-import { PROTOCOL_VERSION, type WorkerEvent, type WorkerRequest } from './protocol';
+import {
+  type BackendChoice,
+  PROTOCOL_VERSION,
+  type WorkerEvent,
+  type WorkerRequest,
+} from './protocol';
 import type { BackendControl } from './recovery';
 import { RunController } from './runController';
 import { smokeForward } from './smoke';
@@ -22,9 +22,10 @@ function post(e: WorkerEvent, transfer: Transferable[] = []): void {
 
 const warn = (message: string) => post({ type: 'warning', message });
 // Storage opens once; requests wait for it (it marks runs left 'running' as interrupted).
+// After a lost device the backend is chosen again as the page asked at init (`?backend=`).
+let requestedBackend: BackendChoice = 'auto';
 const backendControl: BackendControl = {
-  reinitialise: reinitialiseBackend,
-  adapter: adapterInfo,
+  reinitialise: () => reinitialiseBackend(requestedBackend),
   watch: watchDeviceLoss,
 };
 const controllerReady = RunRecorder.open(warn).then(
@@ -36,6 +37,7 @@ const sweepsReady = controllerReady.then(
 /** Requests whose failure a lost GPU device may explain (they compute on the device). */
 const ON_DEVICE = new Set<WorkerRequest['type']>([
   'smoke-forward',
+  'probe-models',
   'load-checkpoint',
   'sft',
   'prepare',
@@ -69,15 +71,19 @@ async function handle(req: WorkerRequest): Promise<void> {
       if (req.version !== PROTOCOL_VERSION) {
         throw new Error(`protocol version ${req.version} ≠ worker's ${PROTOCOL_VERSION}`);
       }
-      const { backend, fallbackReason } = await selectBackend(req.preferBackends);
-      const adapter = backend === 'webgpu' ? await adapterInfo() : null;
+      requestedBackend = req.backend ?? 'auto';
+      const report = await selectBackend(requestedBackend);
       watchDeviceLoss((reason) => void controller.onDeviceLost(reason));
-      post({ type: 'ready', version: PROTOCOL_VERSION, backend, adapter, fallbackReason });
+      post({ type: 'ready', version: PROTOCOL_VERSION, ...report });
       return;
     }
     case 'smoke-forward': {
       const r = await smokeForward(req.preset, req.batch, req.seqLen, req.seed);
       post({ type: 'smoke-result', ...r });
+      return;
+    }
+    case 'probe-models': {
+      post({ type: 'probe-result', ...(await probeShippedModels(req.demoSteps)) });
       return;
     }
     case 'load-checkpoint':

@@ -13,10 +13,12 @@ import {
 import type { MetricKey, MetricPoint } from '../../worker/views';
 import { formatCompact, formatStep } from './format';
 import { chartRows, seriesSlot, type YDomain, yAxis } from './rows';
+import type { TrlEvalKey } from './trainerState';
 import './charts.css';
 
 export interface MetricSeries {
-  key: MetricKey;
+  /** A metric of this app's points, or the eval_ twin of one from a TRL run. */
+  key: MetricKey | TrlEvalKey;
   label: string;
   /** Any CSS colour, e.g. `var(--chosen)`. */
   color: string;
@@ -31,6 +33,8 @@ export interface MetricChartProps {
   yDomain?: YDomain;
   /** Horizontal lines, drawn where they fall inside the data's range; '' for no label. */
   referenceLines?: { y: number; label: string }[];
+  /** Vertical lines at steps (online rounds' boundaries), drawn inside the x range. */
+  stepLines?: { x: number; label: string }[];
   /** Shown under the title, above the plot: definitions that belong on the chart itself. */
   subtitle?: ReactNode;
   /** Shown under the plot. */
@@ -130,6 +134,20 @@ export function MetricChart(p: MetricChartProps) {
                         }
                       : undefined
                   }
+                />
+              ))}
+              {p.stepLines?.map((r) => (
+                <ReferenceLine
+                  key={`x${r.x}`}
+                  x={r.x}
+                  stroke="var(--muted)"
+                  strokeDasharray="4 3"
+                  label={{
+                    value: r.label,
+                    position: 'insideTopLeft',
+                    fill: 'var(--muted)',
+                    fontSize: 10,
+                  }}
                 />
               ))}
               {p.series.map((s, i) => (

@@ -1,7 +1,8 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { MetricPoint } from '../../worker/views';
 import { formatCompact } from './format';
 import { MetricChart, type MetricSeries } from './MetricChart';
+import type { TrlEvalKey } from './trainerState';
 import './charts.css';
 
 // Module constants: MetricChart memoises its rows on the `series` array's identity.
@@ -29,6 +30,36 @@ const EVAL_KL: MetricSeries[] = [
   { key: 'eval/kl', label: 'exact KL', color: 'var(--accent)' },
   { key: 'eval/kl_sample', label: 'sample estimate', color: 'var(--muted)', dashed: true },
 ];
+/** With TR-DPO: KL to the SFT model (eval/kl) and to the current, refreshed π_ref. */
+const EVAL_KL_REFRESH: MetricSeries[] = [
+  { key: 'eval/kl', label: 'to the SFT model', color: 'var(--accent)' },
+  { key: 'eval/kl_ref', label: 'to the current π_ref', color: 'var(--warn)' },
+  { key: 'eval/kl_sample', label: 'sample estimate (SFT)', color: 'var(--muted)', dashed: true },
+];
+/** A TRL run's charts: its train rows solid, its eval_ rows dashed, the same colours. */
+const withEval = (series: MetricSeries[]): MetricSeries[] => [
+  ...series,
+  ...series.map((x) => ({
+    ...x,
+    key: `eval_${x.key}` as TrlEvalKey,
+    label: `${x.label} (eval)`,
+    dashed: true,
+  })),
+];
+const TRL = {
+  loss: withEval(LOSS),
+  rewards: withEval(REWARDS),
+  margins: withEval(MARGINS),
+  accuracies: withEval(ACCURACIES),
+  logps: withEval(LOGPS),
+};
+const APP = {
+  loss: LOSS,
+  rewards: REWARDS,
+  margins: MARGINS,
+  accuracies: ACCURACIES,
+  logps: LOGPS,
+};
 const LN2_LINE = [{ y: Math.LN2, label: 'ln 2: π_θ = π_ref' }];
 const ZERO_LINE = [{ y: 0, label: '' }];
 const UNIT: [number, number] = [0, 1];
@@ -43,23 +74,49 @@ function latest(points: MetricPoint[], key: string): number | undefined {
   return undefined;
 }
 
+/** Vertical marks where an online round after the first begins (points carrying `round`). */
+export function roundLines(points: MetricPoint[]): { x: number; label: string }[] {
+  const out: { x: number; label: string }[] = [];
+  for (const p of points) {
+    if (typeof p.round === 'number' && p.step > 0 && !out.some((l) => l.x === p.step)) {
+      out.push({ x: p.step, label: `round ${p.round}` });
+    }
+  }
+  return out;
+}
+
 /** The training and evaluation metrics, each chart with what it means. */
 export const TrainingCharts = memo(function TrainingCharts({
   points,
   imported = false,
+  source = 'app',
+  testId = 'training-charts',
 }: {
   points: MetricPoint[];
   /** Training on an imported file: there is no ground-truth reward to chart. */
   imported?: boolean;
+  /** 'trl': a TRL run's trainer_state.json (train and eval_ rows; no samples, no KL). */
+  source?: 'app' | 'trl';
+  testId?: string;
 }) {
+  const S = source === 'trl' ? TRL : APP;
+  const id = (name: string) => (source === 'trl' ? `trl-${name}` : name);
   const beta = latest(points, 'beta');
+  const refreshed = latest(points, 'eval/kl_ref') !== undefined;
+  // Recomputed per batch of points; the lines' identity changes only when a round starts.
+  const roundsKey = roundLines(points)
+    .map((l) => l.x)
+    .join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the boundaries only.
+  const rounds = useMemo(() => roundLines(points), [roundsKey]);
   return (
-    <div className="grid charts-grid" data-testid="training-charts">
+    <div className="grid charts-grid" data-testid={testId}>
       <MetricChart
         title="Loss"
-        testId="chart-loss"
+        testId={id('chart-loss')}
         points={points}
-        series={LOSS}
+        stepLines={rounds}
+        series={S.loss}
         referenceLines={LN2_LINE}
         explanation={
           <p>
@@ -70,9 +127,10 @@ export const TrainingCharts = memo(function TrainingCharts({
       />
       <MetricChart
         title="Implicit rewards"
-        testId="chart-rewards"
+        testId={id('chart-rewards')}
         points={points}
-        series={REWARDS}
+        stepLines={rounds}
+        series={S.rewards}
         referenceLines={ZERO_LINE}
         explanation={
           <>
@@ -89,9 +147,10 @@ export const TrainingCharts = memo(function TrainingCharts({
       />
       <MetricChart
         title="Reward margin"
-        testId="chart-margins"
+        testId={id('chart-margins')}
         points={points}
-        series={MARGINS}
+        stepLines={rounds}
+        series={S.margins}
         referenceLines={ZERO_LINE}
         explanation={
           <p>
@@ -102,9 +161,10 @@ export const TrainingCharts = memo(function TrainingCharts({
       />
       <MetricChart
         title="Preference accuracy"
-        testId="chart-accuracies"
+        testId={id('chart-accuracies')}
         points={points}
-        series={ACCURACIES}
+        stepLines={rounds}
+        series={S.accuracies}
         yDomain={UNIT}
         explanation={
           <p>
@@ -115,9 +175,10 @@ export const TrainingCharts = memo(function TrainingCharts({
       />
       <MetricChart
         title="Log-probabilities under π_θ"
-        testId="chart-logps"
+        testId={id('chart-logps')}
         points={points}
-        series={LOGPS}
+        stepLines={rounds}
+        series={S.logps}
         explanation={
           <p>
             Mean of log π_θ(y|x) summed over completion tokens. Both usually fall; DPO only needs
@@ -127,8 +188,9 @@ export const TrainingCharts = memo(function TrainingCharts({
       />
       <MetricChart
         title="Gradient norm"
-        testId="chart-grad-norm"
+        testId={id('chart-grad-norm')}
         points={points}
+        stepLines={rounds}
         series={GRAD_NORM}
         explanation={
           <p>
@@ -137,56 +199,70 @@ export const TrainingCharts = memo(function TrainingCharts({
           </p>
         }
       />
-      <MetricChart
-        title="Ground-truth reward of fresh samples"
-        testId="chart-eval-reward"
-        points={points}
-        series={EVAL_REWARD}
-        emptyText={
-          imported
-            ? 'Your data has no ground-truth reward: watch the KL and the implicit rewards.'
-            : EVAL_EMPTY
-        }
-        explanation={
-          <p>
-            Mean r*(x, y) ∈ [0, 1] from the task's sentiment scorer, over completions sampled from
-            π_θ on held-out prompts. The dashed line is the SFT reference's level.
-          </p>
-        }
-      />
-      <MetricChart
-        title="KL(π_θ ‖ π_ref)"
-        testId="chart-eval-kl"
-        points={points}
-        series={EVAL_KL}
-        emptyText={EVAL_EMPTY}
-        subtitle={
-          <p>
-            Σ over completion tokens of the exact per-token KL(π_θ(·|y&lt;t) ‖ π_ref(·|y&lt;t)),
-            averaged over samples of π_θ; dashed: the sample estimate Σ_t log π_θ(y_t) − log
-            π_ref(y_t).
-          </p>
-        }
-        explanation={
-          <p>
-            With the reward chart, this gives the paper's reward–KL frontier (Fig. 2): reward gained
-            per nat of drift from the reference.
-          </p>
-        }
-      />
-      <section className="card chart-card chart-note" data-testid="chart-beta-note">
-        <h3 className="chart-title">What β does</h3>
-        <p>
-          β scales the implicit reward. Higher β keeps π_θ nearer π_ref: the loss saturates after a
-          smaller log-ratio, so the policy drifts less (lower KL) and usually gains less reward.
-          Lower β lets it move further from the reference.
-        </p>
-        {beta !== undefined && (
-          <p className="hint">
-            This run: β = <code>{formatCompact(beta)}</code>
-          </p>
-        )}
-      </section>
+      {source === 'app' && (
+        <>
+          <MetricChart
+            title="Ground-truth reward of fresh samples"
+            testId={id('chart-eval-reward')}
+            points={points}
+            stepLines={rounds}
+            series={EVAL_REWARD}
+            emptyText={
+              imported
+                ? 'Your data has no ground-truth reward: watch the KL and the implicit rewards.'
+                : EVAL_EMPTY
+            }
+            explanation={
+              <p>
+                Mean r*(x, y) ∈ [0, 1] from the task's sentiment scorer, over completions sampled
+                from π_θ on held-out prompts. The dashed line is the SFT reference's level.
+              </p>
+            }
+          />
+          <MetricChart
+            title="KL(π_θ ‖ π_ref)"
+            testId={id('chart-eval-kl')}
+            points={points}
+            stepLines={rounds}
+            series={refreshed ? EVAL_KL_REFRESH : EVAL_KL}
+            emptyText={EVAL_EMPTY}
+            subtitle={
+              <p>
+                Σ over completion tokens of the exact per-token KL(π_θ(·|y&lt;t) ‖ π_ref(·|y&lt;t)),
+                averaged over samples of π_θ; dashed: the sample estimate Σ_t log π_θ(y_t) − log
+                π_ref(y_t).
+              </p>
+            }
+            explanation={
+              <>
+                <p>
+                  With the reward chart, this gives the paper's reward–KL frontier (Fig. 2): reward
+                  gained per nat of drift from the reference.
+                </p>
+                {refreshed && (
+                  <p>
+                    TR-DPO moves π_ref towards π_θ every few steps: the KL to the current π_ref
+                    drops at each refresh, while the KL to the SFT model keeps the whole drift.
+                  </p>
+                )}
+              </>
+            }
+          />
+          <section className="card chart-card chart-note" data-testid="chart-beta-note">
+            <h3 className="chart-title">What β does</h3>
+            <p>
+              β scales the implicit reward. Higher β keeps π_θ nearer π_ref: the loss saturates
+              after a smaller log-ratio, so the policy drifts less (lower KL) and usually gains less
+              reward. Lower β lets it move further from the reference.
+            </p>
+            {beta !== undefined && (
+              <p className="hint">
+                This run: β = <code>{formatCompact(beta)}</code>
+              </p>
+            )}
+          </section>
+        </>
+      )}
     </div>
   );
 });

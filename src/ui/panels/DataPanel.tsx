@@ -85,6 +85,12 @@ function DatasetReport({ d }: { d: DatasetSummary }) {
         <dd data-testid="dataset-pairs">
           {d.pairs.toLocaleString('en')} to train on, {d.heldOut} held out for evaluation
         </dd>
+        <dt>tokens</dt>
+        <dd data-testid="dataset-convention">
+          {d.convention === 'eot-prompt'
+            ? 'end-of-text before each prompt, completions as written'
+            : 'as TRL 1.13: nothing before the prompt, end-of-text after each completion'}
+        </dd>
         <dt>skipped rows</dt>
         <dd data-testid="dataset-skipped">{d.skippedCount.toLocaleString('en')}</dd>
         <dt>context</dt>

@@ -79,6 +79,16 @@ export function ExportBar({ points, samples, canExportModel, onExport }: Props) 
       >
         pairs as TRL JSONL
       </button>
+      <button
+        type="button"
+        className="secondary"
+        data-testid="export-trl-trained"
+        disabled={!canExportModel}
+        title="the text of exactly the token ids trained on, after fitting the model's context"
+        onClick={() => onExport('dataset-trl-trained')}
+      >
+        pairs as trained (TRL JSONL)
+      </button>
     </div>
   );
 }

@@ -18,13 +18,17 @@ function reward(v: number): string {
 /** The first labelled preference pairs of the dataset. */
 export const PairsTable = memo(function PairsTable({ pairs, total, imported }: PairsTableProps) {
   const shown = pairs.slice(0, ROWS);
+  // Online rounds: which π_θ sampled the pair; label noise: which labels were swapped.
+  const showRound = pairs.some((p) => (p.round ?? 1) > 1);
+  const showFlip = pairs.some((p) => p.flipped);
   return (
     <section className="card panel pairs-panel" data-testid="pairs-table" data-count={pairs.length}>
       <h2>Preference pairs</h2>
       <p className="hint">
         {imported
           ? 'Pairs from your file, as the model sees them after fitting its context.'
-          : 'Completions sampled from π_ref, labelled by the ground-truth reward r*: the higher one is chosen.'}{' '}
+          : 'Completions sampled from π_ref (from π_θ in later online rounds), labelled by the ground-truth reward r*: the higher one is chosen.'}{' '}
+        {showFlip && 'Rows marked ⇄ had their labels flipped by the label-noise setting. '}
         {total > 0 && `Showing ${shown.length} of ${total.toLocaleString('en')}.`}
       </p>
       {shown.length === 0 ? (
@@ -34,6 +38,8 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
           <table className="pairs">
             <thead>
               <tr>
+                {showRound && <th className="num">round</th>}
+                {showFlip && <th title="label flipped by label noise">⇄</th>}
                 <th>prompt</th>
                 <th className="chosen-label">chosen</th>
                 <th className="rejected-label">rejected</th>
@@ -44,8 +50,16 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
             <tbody>
               {shown.map((p, i) => (
                 // A preview is replaced wholesale: the row index is its identity.
-                // biome-ignore lint/suspicious/noArrayIndexKey: see above.
-                <tr key={i}>
+                <tr
+                  // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+                  key={i}
+                  className={p.flipped ? 'flipped' : undefined}
+                  data-flipped={p.flipped ? 'true' : undefined}
+                >
+                  {showRound && <td className="num">{p.round ?? 1}</td>}
+                  {showFlip && (
+                    <td title={p.flipped ? 'label flipped' : undefined}>{p.flipped ? '⇄' : ''}</td>
+                  )}
                   <td className="muted-text">{p.prompt}</td>
                   <td>{p.chosen}</td>
                   <td>{p.rejected}</td>

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { SampleView } from '../../worker/views';
+import type { MetricPoint, SampleView } from '../../worker/views';
 import { RewardBar } from './RewardBar';
 import { shadeColor, shadeScale, signed, tokenRewards } from './tokenShade';
 import './panels.css';
@@ -7,10 +7,29 @@ import './panels.css';
 export interface SamplesPanelProps {
   samples: SampleView[];
   beta: number;
+  /** The last evaluation's fluency of π_ref's and π_θ's samples (eval/ref_fluency, eval/fluency). */
+  fluency?: { ref: number; policy: number } | null;
+}
+
+/** The newest point that carries both fluency figures, as the panel shows them. */
+export function lastFluency(
+  points: readonly MetricPoint[],
+): { ref: number; policy: number } | null {
+  for (let i = points.length - 1; i >= 0; i--) {
+    const p = points[i];
+    const ref = p?.['eval/ref_fluency'];
+    const policy = p?.['eval/fluency'];
+    if (typeof ref === 'number' && typeof policy === 'number') return { ref, policy };
+  }
+  return null;
 }
 
 /** Fresh samples of π_ref and π_θ; π_θ's tokens coloured by their implicit reward. */
-export const SamplesPanel = memo(function SamplesPanel({ samples, beta }: SamplesPanelProps) {
+export const SamplesPanel = memo(function SamplesPanel({
+  samples,
+  beta,
+  fluency,
+}: SamplesPanelProps) {
   const rewards = useMemo(
     () => samples.map((s) => tokenRewards(s.policyLogps, s.refLogps, beta)),
     [samples, beta],
@@ -27,6 +46,13 @@ export const SamplesPanel = memo(function SamplesPanel({ samples, beta }: Sample
       <p className="hint">
         Your language model is secretly a reward model: colour = β·log π_θ(token)/π_ref(token).
       </p>
+      {fluency && (
+        <p className="hint" data-testid="samples-fluency">
+          Fluency (share of sampled words that are words of the review corpus): π_ref{' '}
+          <strong>{fluency.ref.toFixed(3)}</strong> · π_θ{' '}
+          <strong>{fluency.policy.toFixed(3)}</strong>
+        </p>
+      )}
       {samples.length === 0 ? (
         <p className="panel-empty">Samples appear after the first evaluation.</p>
       ) : (
