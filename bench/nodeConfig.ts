@@ -5,6 +5,7 @@
  */
 import type { HarnessOptions } from './harness';
 import { installDawn, selectNodeBackend } from './nodeBackend';
+import { reportOutcome } from './outcome';
 import type { PeerOptions } from './peer';
 
 async function main(): Promise<unknown> {
@@ -26,14 +27,4 @@ async function main(): Promise<unknown> {
   });
 }
 
-main().then(
-  (result) => {
-    console.log(`BENCH_OUTCOME ${JSON.stringify({ ok: true, result })}`);
-    process.exit(0);
-  },
-  (e: unknown) => {
-    const error = e instanceof Error ? e.message : String(e);
-    console.log(`BENCH_OUTCOME ${JSON.stringify({ ok: false, error })}`);
-    process.exit(0);
-  },
-);
+reportOutcome(main());

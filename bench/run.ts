@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isoDate, machineInfo } from './machine';
 import { nodeAdapterInfo } from './nodeBackend';
+import { type Outcome, readOutcome } from './outcome';
 import { BENCH_PRESETS, type BenchPreset } from './presets';
 import { type ConfigResult, markdownReport, textReport } from './report';
 import { type RewardGainResult, rewardGainMarkdown } from './rewardGain';
@@ -24,7 +25,7 @@ const CHROMIUM_BACKENDS = ['webgpu', 'wasm', 'wasm-1t', 'webgl', 'cpu'];
 const NODE_BACKENDS = ['webgpu', 'cpu', 'wasm'];
 
 function runNodeConfig(kind: 'ours' | 'peer', backend: string, options: object, timeoutMs: number) {
-  return new Promise<{ ok: boolean; result?: unknown; error?: string }>((done) => {
+  return new Promise<Outcome<unknown>>((done) => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'bench/nodeConfig.ts', kind, backend, JSON.stringify(options)],
@@ -37,9 +38,12 @@ function runNodeConfig(kind: 'ours' | 'peer', backend: string, options: object, 
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', () => {
       clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_OUTCOME '));
-      if (line) done(JSON.parse(line.slice('BENCH_OUTCOME '.length)));
-      else done({ ok: false, error: `too slow here: no result within ${timeoutMs / 1000} s` });
+      done(
+        readOutcome(out) ?? {
+          ok: false,
+          error: `too slow here: no result within ${timeoutMs / 1000} s`,
+        },
+      );
     });
   });
 }

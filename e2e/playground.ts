@@ -62,6 +62,12 @@ export async function startSmallRun(page: Page, query: string): Promise<Playgrou
   const status = await app.status();
   expect(status?.backend).toBe('webgpu');
   if (ON_SWIFTSHADER) expect(status?.adapter?.architecture).toBe('swiftshader');
+  await importSmallFileAndTrain(page);
+  return app;
+}
+
+/** Once the SFT model is in: imports a 12-pair preference file and presses ▶ Train. */
+export async function importSmallFileAndTrain(page: Page): Promise<void> {
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
   await page.getByTestId('data-file').setInputFiles({
     name: 'films.jsonl',
@@ -70,7 +76,6 @@ export async function startSmallRun(page: Page, query: string): Promise<Playgrou
   });
   await page.waitForFunction(() => window.dpoPlayground?.dataset()?.name === 'films.jsonl');
   await page.getByTestId('run-start').click();
-  return app;
 }
 
 /** Waits until the run has logged step `n` (or gone past it). */

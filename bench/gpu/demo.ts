@@ -17,6 +17,7 @@ import { builtinPrompts, builtinTask } from '../../src/task/builtin';
 import { groundTruthReward } from '../../src/task/reward';
 import { BpeTokenizer } from '../../src/tokenizer/bpe';
 import { selectNodeBackend } from '../nodeBackend';
+import { reportOutcome } from '../outcome';
 
 /** A few SwiftShader-sized steps (≈ 3 s each there): the bundle's own test, not a figure. */
 const QUICK_DEMO: DpoRunSettings = {
@@ -145,14 +146,4 @@ async function main(): Promise<DemoResult> {
   return result;
 }
 
-main().then(
-  (result) => {
-    console.log(`BENCH_OUTCOME ${JSON.stringify({ ok: true, result })}`);
-    process.exit(0);
-  },
-  (e: unknown) => {
-    const error = e instanceof Error ? e.message : String(e);
-    console.log(`BENCH_OUTCOME ${JSON.stringify({ ok: false, error })}`);
-    process.exit(0);
-  },
-);
+reportOutcome(main());

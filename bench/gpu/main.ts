@@ -19,6 +19,7 @@ import type { RunSummary } from '../../src/pipeline/frontier/points';
 import type { HarnessOptions } from '../harness';
 import { isoDate, machineInfo } from '../machine';
 import { nodeAdapterInfo } from '../nodeBackend';
+import { isOutcomeLine, type Outcome, readOutcome } from '../outcome';
 import { type ConfigResult, markdownReport } from '../report';
 import type { DemoResult } from './demo';
 import { demoMarkdown, deviceSlug, goalsMarkdown, goalVerdicts } from './report';
@@ -29,8 +30,6 @@ const STAGES = ['bench', 'demo', 'frontier'] as const;
 const ALL_PRESETS: PresetName[] = ['nano', 'micro', 'mini', 'small'];
 /** Leak-check steps per preset on a GPU (the bench's 1000 for nano, fewer for bigger ones). */
 const LEAK_STEPS: Record<PresetName, number> = { nano: 1000, micro: 250, mini: 100, small: 40 };
-
-type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
 
 function child<T>(script: string, args: string[], timeoutMs: number): Promise<Outcome<T>> {
   return new Promise((done) => {
@@ -43,14 +42,14 @@ function child<T>(script: string, args: string[], timeoutMs: number): Promise<Ou
       const text = d.toString();
       out += text;
       for (const line of text.split('\n')) {
-        if (line && !line.startsWith('BENCH_OUTCOME ')) process.stderr.write(`  ${line}\n`);
+        if (line && !isOutcomeLine(line)) process.stderr.write(`  ${line}\n`);
       }
     });
     const timer = setTimeout(() => p.kill('SIGKILL'), Math.max(1000, timeoutMs));
     p.on('close', (code) => {
       clearTimeout(timer);
-      const line = out.split('\n').find((l) => l.startsWith('BENCH_OUTCOME '));
-      if (line) done(JSON.parse(line.slice('BENCH_OUTCOME '.length)) as Outcome<T>);
+      const outcome = readOutcome<T>(out);
+      if (outcome) done(outcome);
       else if (code === 0) done({ ok: true, result: undefined as T });
       else done({ ok: false, error: `exit ${code}: no result within ${timeoutMs / 1000} s?` });
     });
