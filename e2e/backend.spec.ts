@@ -6,7 +6,11 @@ import { AUTO_BACKEND, importSmallFileAndTrain, ON_SWIFTSHADER, Playground } fro
 test('the automatic choice takes threaded WASM over SwiftShader, says why, and trains', async ({
   page,
 }) => {
-  test.skip(!ON_SWIFTSHADER, 'on a real GPU the automatic choice is WebGPU (smoke.spec.ts)');
+  // CI is always on SwiftShader: there this test must run, never skip.
+  test.skip(
+    !ON_SWIFTSHADER && !process.env.CI,
+    'on a real GPU the automatic choice is WebGPU (smoke.spec.ts)',
+  );
   const app = new Playground(page);
   await app.open(
     'steps=6&rounds=1&prompts=64&batch=4&log=1&evalEvery=100&evalPrompts=1&evalTokens=4',
