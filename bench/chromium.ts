@@ -9,14 +9,13 @@ import { resolve } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { build } from 'vite';
 // Brings in the app's `window.dpoPlayground` declaration.
-import type { DpoPlaygroundApi } from '../src/ui/automation';
 import { ISOLATION_HEADERS, securityHeaders, wasmThreadsGlue } from '../vite.config';
 import { type RewardGainResult, timeToRewardGain } from './rewardGain';
 import { serveFolder } from './serve';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 /** The same launch flags as playwright.config.ts (SwiftShader unless DPO_E2E_ADAPTER=default). */
-export function chromiumArgs(adapter = process.env.DPO_E2E_ADAPTER ?? 'swiftshader'): string[] {
+function chromiumArgs(adapter = process.env.DPO_E2E_ADAPTER ?? 'swiftshader'): string[] {
   return [
     '--enable-unsafe-webgpu',
     ...(adapter === 'default' ? [] : [`--use-webgpu-adapter=${adapter}`]),
@@ -28,8 +27,6 @@ export function chromiumArgs(adapter = process.env.DPO_E2E_ADAPTER ?? 'swiftshad
     '--no-first-run',
   ];
 }
-
-export type AppApi = DpoPlaygroundApi;
 
 export type PageOutcome =
   | { ok: true; result: unknown; adapter: unknown }

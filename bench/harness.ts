@@ -18,7 +18,7 @@ import { PreferenceTrainer, precomputeReference } from '../src/pipeline/preferen
 import { BLOCK_SIZE, PRESET_VOCAB } from './presets';
 
 /** The first step took longer than the run allows: the configuration is skipped. */
-export class TooSlowError extends Error {
+class TooSlowError extends Error {
   override name = 'TooSlowError';
   constructor(stepMs: number, limitMs: number) {
     super(
@@ -46,7 +46,7 @@ export interface HarnessOptions {
   log?: (line: string) => void;
 }
 
-export type MemoryReading = { step: number; numTensors: number; numBytes: number };
+type MemoryReading = { step: number; numTensors: number; numBytes: number };
 
 export interface HarnessResult {
   preset: PresetName;

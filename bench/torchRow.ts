@@ -10,7 +10,7 @@ import { makeConfig, parameterCount } from '../src/model/config';
 import { type BenchPreset, BLOCK_SIZE, PRESET_VOCAB } from './presets';
 import type { ConfigResult } from './report';
 
-export const VENV_PYTHON = '.venv/bin/python';
+const VENV_PYTHON = '.venv/bin/python';
 
 /** What python/bench_step.py prints, plus the figures derived here. */
 export interface TorchResult {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { AUTO_BACKEND, Playground } from './playground';
+import { AUTO_BACKEND, Playground, smallPreferenceFile } from './playground';
 
 // Bring your own data, keep your runs, take the model elsewhere — on the automatic backend.
 const DATA = resolve('../shared/data');
@@ -11,23 +11,6 @@ const FILES = [
   { file: 'dpo_en_demo.conversational.jsonl', format: 'jsonl', layout: 'conversational' },
   { file: 'dpo_en_demo.sharegpt.json', format: 'json', layout: 'sharegpt' },
 ];
-
-/** A small TRL JSONL file: the first `n` pairs of the real data, or made-up ones without it. */
-function smallTrlFile(n: number): Buffer {
-  const path = resolve(DATA, 'dpo_en_demo.trl.jsonl');
-  if (existsSync(path)) {
-    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(0, n);
-    return Buffer.from(`${lines.join('\n')}\n`);
-  }
-  const rows = Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      prompt: `\n\nHuman: Tell me about film ${i}.\n\nAssistant:`,
-      chosen: ' It is a warm, funny and moving film.',
-      rejected: ' It is dull.',
-    }),
-  );
-  return Buffer.from(`${rows.join('\n')}\n`);
-}
 
 test.describe('importing the real preference data', () => {
   // In CI (CI set) these must run: an absent folder fails them there instead of skipping.
@@ -58,7 +41,7 @@ test.describe('importing the real preference data', () => {
     }
 
     // A file with one bad row: imported, the row reported with its line and reason.
-    const bad = `${smallTrlFile(3).toString('utf8')}{"prompt": "x", "chosen": 5, "rejected": "y"}\n`;
+    const bad = `${smallPreferenceFile(3).toString('utf8')}{"prompt": "x", "chosen": 5, "rejected": "y"}\n`;
     await page.getByTestId('data-file').setInputFiles({
       name: 'one-bad-row.jsonl',
       mimeType: 'application/jsonl',
@@ -89,22 +72,31 @@ test('a run on an imported file survives a reload, resumes, and exports a GPT-2 
 }, testInfo) => {
   test.setTimeout(10 * 60_000);
   const app = new Playground(page);
-  // nano pinned: the export's config is checked against its shapes below.
-  await page.goto('/?steps=200&batch=4&evalPrompts=4&log=1&model=nano');
+  // nano pinned: the export's config is checked against its shapes below. IPO at β 0.3: the
+  // page it is resumed on asks for DPO at β 0.1, and the panels must show the run's own.
+  await page.goto('/?steps=200&batch=4&evalPrompts=4&log=1&model=nano&loss=ipo&beta=0.3');
   await app.waitForBackend();
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
   await page.getByTestId('data-file').setInputFiles({
     name: 'small.trl.jsonl',
     mimeType: 'application/jsonl',
-    buffer: smallTrlFile(12),
+    buffer: smallPreferenceFile(12),
   });
   await page.waitForFunction(() => window.dpoPlayground?.dataset()?.name === 'small.trl.jsonl');
 
   await page.getByTestId('run-start').click();
-  await page.waitForFunction(() => (window.dpoPlayground?.status().step ?? 0) >= 2, null, {
-    timeout: 5 * 60_000,
-    polling: 250,
-  });
+  // The Saved runs table follows the run: the checkpoint of step 20 shows while it trains.
+  await page.waitForFunction(
+    () => {
+      const id = window.dpoPlayground?.status().runId;
+      const row = document.querySelector(`[data-testid="run-row"][data-run-id="${id}"]`);
+      const step = Number(row?.textContent?.match(/(\d+)\/200/)?.[1] ?? 0);
+      return !!id && row?.getAttribute('data-status') === 'running' && step >= 20;
+    },
+    null,
+    { timeout: 5 * 60_000, polling: 250 },
+  );
+  expect(await page.evaluate(() => window.dpoPlayground?.status().phase)).toBe('training');
   await page.getByTestId('run-pause').click();
   // Pausing saves a checkpoint of π_θ with the optimizer state.
   await page.waitForFunction(
@@ -121,9 +113,9 @@ test('a run on an imported file survives a reload, resumes, and exports a GPT-2 
     runId: window.dpoPlayground?.status().runId,
     losses: window.dpoPlayground?.metrics().filter((p) => typeof p.loss === 'number').length,
   }));
-  expect(before.step).toBeGreaterThanOrEqual(2);
+  expect(before.step).toBeGreaterThanOrEqual(20);
 
-  await page.reload();
+  await page.goto('/?steps=200&batch=4&evalPrompts=4&log=1&model=nano');
   await app.waitForBackend();
   await page.waitForFunction(
     (id) => window.dpoPlayground?.runs().some((r) => r.id === id),
@@ -140,6 +132,10 @@ test('a run on an imported file survives a reload, resumes, and exports a GPT-2 
   );
   const history = await page.evaluate(() => window.dpoPlayground?.metrics() ?? []);
   expect(history.filter((p) => typeof p.loss === 'number')).toHaveLength(before.losses ?? -1);
+  // β and the objective shown are the resumed run's, not the link's.
+  await expect(page.getByTestId('beta-input')).toHaveValue('0.1');
+  await expect(page.getByTestId('samples-panel')).toHaveAttribute('data-beta', '0.3');
+  await expect(page.getByTestId('step-inspector')).toHaveAttribute('data-loss-type', 'ipo');
 
   // Two more single steps continue the same run from where it was saved.
   for (const step of [before.step + 1, before.step + 2]) {

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { AUTO_BACKEND, Playground } from './playground';
 
 // A two-run sweep (DPO and Preferred-FT, plus the SFT point) on the nano checkpoint, on the
-// automatic backend.
+// automatic backend, with two seeds: each run is drawn as its mean across seeds with a band.
 test.setTimeout(10 * 60_000);
 
 test('a two-run sweep fills the frontier chart and the runs table', async ({ page }) => {
@@ -17,6 +17,7 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   await page.getByTestId('sweep-prompts').fill('8');
   await page.getByTestId('sweep-eval-prompts').fill('8');
   await page.getByTestId('sweep-eval-every').fill('2');
+  await page.getByTestId('sweep-seeds').fill('2');
   await page.getByTestId('sweep-start').click();
   await expect(page.getByTestId('sweep-progress')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('run-start')).toBeDisabled();
@@ -30,18 +31,35 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   expect(f?.runs.every((r) => r.status === 'done')).toBe(true);
   const byRun = (id: string) => f?.points.filter((p) => p.runId === id) ?? [];
   const dpo = f?.runs.find((r) => r.algorithm === 'dpo')?.runId ?? '';
-  // Points at steps 0, 2, 4; π_θ = π_ref at step 0, so KL 0 there and then positive.
-  expect(byRun(dpo).map((p) => p.step)).toEqual([0, 2, 4]);
+  // Points at steps 0, 2, 4 for each seed; π_θ = π_ref at step 0, so KL 0 there and then positive.
+  expect(byRun(dpo).map((p) => [p.seed, p.step])).toEqual([
+    [1, 0],
+    [1, 2],
+    [1, 4],
+    [2, 0],
+    [2, 2],
+    [2, 4],
+  ]);
   expect(byRun(dpo)[0]?.kl).toBeCloseTo(0, 6);
   expect(byRun(dpo).at(-1)?.kl).toBeGreaterThan(0);
   for (const p of f?.points ?? []) {
     expect(p.reward).toBeGreaterThanOrEqual(0);
     expect(p.reward).toBeLessThanOrEqual(1);
   }
-  await expect(page.getByTestId('frontier-chart')).toHaveAttribute('data-series', '3');
-  await expect(page.getByTestId('frontier-chart').locator('.recharts-scatter-symbol')).toHaveCount(
-    f?.points.length ?? -1,
+  const chart = page.getByTestId('frontier-chart');
+  await expect(chart).toHaveAttribute('data-series', '3');
+  await expect(chart).toHaveAttribute('data-seeds', '2');
+  // One marker per (run, step): the mean of the two seeds; a ± s.e. band for DPO and
+  // Preferred-FT (SFT is a single point).
+  await expect(chart.locator('.recharts-scatter-symbol')).toHaveCount((f?.points.length ?? 0) / 2);
+  await expect(chart.locator('.recharts-area-area')).toHaveCount(2);
+  await expect(chart).toContainText('means across 2 training seeds');
+  // Both runs spent the same budget (4 updates on 8 prompts × 4 samples); DPO's implicit
+  // reward model was measured on held-out pairs.
+  await expect(page.getByTestId('sweep-facts')).toContainText(
+    'Budget per trained run: 4 policy updates, 32 samples',
   );
+  await expect(page.getByTestId('sweep-facts')).toContainText('DPO’s implicit reward');
   await expect(page.getByTestId('sweep-run-row')).toHaveCount(3);
   await expect(page.getByTestId('sweep-run-row').nth(1)).toContainText('DPO');
   await expect(page.getByTestId('run-start')).toBeEnabled();

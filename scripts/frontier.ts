@@ -4,52 +4,34 @@
  * the SFT checkpoint, runs every algorithm on the built-in task and writes points.json,
  * points.csv, summary.json, summary.md and frontier.svg to the output directory (rewritten
  * after each run, so a stopped sweep leaves its finished runs).
+ * The sweep runs once per replicate seed (`seeds`); the written figures are means ± s.e.
+ * across seeds, with DPO compared seed by seed at matched KL (acrossSeeds.ts, report.ts).
  * Options: --backend wasm|cpu|webgpu (default wasm) --out <dir> (default frontier/results/<name>)
- * --replot (rewrite the outputs of a finished sweep from its points.json and summary.json)
+ * --split test|validation (evaluation prompts; default test: choose hyperparameters on
+ * validation, report test) --replot (rewrite the outputs of a finished sweep from its
+ * points.json and summary.json)
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
-import { compareAtMatchedKl, matchedKlMarkdown } from '../src/pipeline/frontier/compare';
+import { selectNodeBackend } from '../src/node/backend';
 import { parseSweepConfig, resolveRuns, type SweepConfig } from '../src/pipeline/frontier/config';
+import { type FrontierPoint, pointsCsv, type RunSummary } from '../src/pipeline/frontier/points';
 import {
-  type FrontierPoint,
-  pointsCsv,
-  type RunSummary,
-  summaryMarkdown,
-} from '../src/pipeline/frontier/points';
+  accuracyLines,
+  budgetLine,
+  seedReport,
+  seedReportMarkdown,
+} from '../src/pipeline/frontier/report';
 import { frontierSvg } from '../src/pipeline/frontier/svg';
 import { runSweep } from '../src/pipeline/frontier/sweep';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
 const USAGE =
-  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--replot]';
-
-async function setBackend(name: string): Promise<void> {
-  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  else if (name === 'webgpu') {
-    // Dawn in Node (the `webgpu` package): the machine's GPU, else Chromium's SwiftShader
-    // (as src/test/backend-webgpu.ts; see shared/docs/webgpu-here.md).
-    process.env.XDG_RUNTIME_DIR ??= '/tmp';
-    const { create, globals } = await import('webgpu');
-    Object.assign(globalThis, globals);
-    let gpu = create([]);
-    const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
-    if (!(await gpu.requestAdapter()) && !process.env.VK_ICD_FILENAMES && existsSync(swiftshader)) {
-      process.env.VK_ICD_FILENAMES = swiftshader;
-      gpu = create([]);
-    }
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-    await import('@tensorflow/tfjs-backend-webgpu');
-  } else if (name !== 'cpu') throw new Error(`unknown backend "${name}"; ${USAGE}`);
-  if (!(await tf.setBackend(name)) || tf.getBackend() !== name) {
-    throw new Error(`the ${name} backend is unavailable`);
-  }
-  await tf.ready();
-}
+  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot]';
 
 function readSweep(path: string): SweepConfig {
   let text: string;
@@ -104,52 +86,66 @@ function writeOutputs(
   meta: Record<string, unknown>,
   points: FrontierPoint[],
   runs: RunSummary[],
-): void {
+): string {
   mkdirSync(dir, { recursive: true });
-  const comparison = dpoComparison(sweep, points);
+  const report = seedReport(points, runs, isDpo(sweep));
   writeFileSync(join(dir, 'points.json'), formatJson({ ...meta, points }));
   writeFileSync(join(dir, 'points.csv'), `${pointsCsv(points)}\n`);
   writeFileSync(
     join(dir, 'summary.json'),
-    formatJson({ ...meta, sweep, runs, matchedKl: comparison.rows }),
+    formatJson({
+      ...meta,
+      sweep,
+      runs,
+      acrossSeeds: report.runs.map(({ final, best, ...r }) => ({
+        ...r,
+        final: final && brief(final),
+        best: best && brief(best),
+      })),
+      matchedKl: report.matchedKl,
+      matchedKlAlongTraining: report.alongTraining,
+    }),
   );
   const notes = Object.entries(meta)
     .map(([k, v]) => `- ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
     .join('\n');
-  const md = `${summaryMarkdown(sweep.name, runs)}${comparison.markdown}`;
+  const md = seedReportMarkdown(sweep.name, report, sweep.budget);
   writeFileSync(join(dir, 'summary.md'), `${md}\n${notes}\n`);
+  const b = sweep.budget;
+  const svgNotes = [
+    ...(b ? [`budget: ${b.updates} updates, ${b.samples} samples`] : []),
+    ...report.runs.flatMap((r) =>
+      r.accuracy
+        ? [
+            `${r.accuracy.kind === 'reward-model' ? 'RM' : `${r.label} implicit RM`} held-out acc. ${r.accuracy.mean.toFixed(2)}`,
+          ]
+        : [],
+    ),
+  ];
   writeFileSync(
     join(dir, 'frontier.svg'),
-    frontierSvg(points, { title: `Reward–KL frontier: ${sweep.name}` }),
+    frontierSvg(report.bands, {
+      title: `Reward–KL frontier: ${sweep.name}`,
+      notes: [...new Set(svgNotes)],
+    }),
   );
+  return md;
 }
 
-/**
- * Every other run's best and final points against the frontier of the DPO (sigmoid) runs and
- * the SFT point: the issue's acceptance reads "at matched KL, DPO above the baselines".
- */
-function dpoComparison(sweep: SweepConfig, points: FrontierPoint[]) {
-  const dpoIds = new Set(
+/** The band point's figures for summary.json (the sample text left out). */
+function brief(p: FrontierPoint) {
+  const { sample: _sample, ...rest } = p;
+  return rest;
+}
+
+/** The reference of the matched-KL comparison: DPO with the sigmoid loss (not Best-of-N). */
+function isDpo(sweep: SweepConfig): (runId: string) => boolean {
+  const ids = new Set(
     resolveRuns(sweep)
       .filter((r) => r.algorithm === 'dpo' && r.loss === 'sigmoid')
       .map((r) => r.id),
   );
-  const reference = points.filter((p) => dpoIds.has(p.runId) || (p.step === 0 && p.kl === 0));
-  const others = points.filter((p) => !dpoIds.has(p.runId) && p.algorithm !== 'sft');
-  if (dpoIds.size === 0 || others.length === 0) return { rows: [], markdown: '' };
-  const rows = compareAtMatchedKl(reference, others);
-  const markdown = [
-    '',
-    '## At matched KL: the DPO frontier against every other run',
-    '',
-    'DPO frontier = upper concave hull of the DPO (sigmoid) points and the SFT point (a mixture of',
-    'two policies reaches the mixed reward within the mixed KL), flat after its best point.',
-    'Positive difference: DPO is above the run at that run’s KL; z = difference / combined',
-    'standard error. Best-of-N sits at its analytic KL bound, so its KL is if anything overstated.',
-    '',
-    matchedKlMarkdown('DPO', rows),
-  ].join('\n');
-  return { rows, markdown };
+  return (runId) => ids.has(runId);
 }
 
 async function main() {
@@ -158,9 +154,12 @@ async function main() {
     options: {
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string' },
+      split: { type: 'string', default: 'test' },
       replot: { type: 'boolean', default: false },
     },
   });
+  if (a.split !== 'test' && a.split !== 'validation') throw new Error(USAGE);
+  const split = a.split;
   const configPath = positionals[0];
   if (!configPath || positionals.length > 1) throw new Error(USAGE);
   const sweep = readSweep(configPath);
@@ -173,14 +172,18 @@ async function main() {
     console.log(`rewrote ${out} from its points.json and summary.json`);
     return;
   }
-  await setBackend(a.backend ?? 'wasm');
+  const backend = a.backend ?? 'wasm';
+  if (!['wasm', 'cpu', 'webgpu'].includes(backend)) {
+    throw new Error(`unknown backend "${backend}"; ${USAGE}`);
+  }
+  await selectNodeBackend(backend);
 
   const { model: sft, checkpoint } = loadCheckpoint(
     JSON.parse(readFileSync(sweep.checkpoint, 'utf8')),
     false,
   );
   const tokenizer = BpeTokenizer.fromJSON(checkpoint.tokenizer);
-  const task = builtinFrontierTask(tokenizer, sweep);
+  const task = builtinFrontierTask(tokenizer, sweep, split);
   const t0 = performance.now();
   const clock = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
   const meta: Record<string, unknown> = {
@@ -188,53 +191,71 @@ async function main() {
     config: configPath,
     checkpoint: sweep.checkpoint,
     backend: tf.getBackend(),
+    evaluation: `${split} prompts`,
+    seeds: sweep.seeds,
     started: new Date().toISOString(),
   };
   console.log(
-    `sweep ${sweep.name}: ${sweep.runs.length} runs, backend ${tf.getBackend()}, out ${out}`,
+    `sweep ${sweep.name}: ${sweep.runs.length} runs × ${sweep.seeds.length} seeds, backend ${tf.getBackend()}, ${split} prompts, out ${out}`,
   );
+  console.log(budgetLine(sweep.budget, []));
   const points: FrontierPoint[] = [];
   const runs: RunSummary[] = [];
+  const pairs: number[] = [];
   let lastStage = '';
-  const result = await runSweep(sweep, sft, task, {
-    onProgress: (stage, done, total, runId) => {
-      if (stage === 'training' || stage === 'evaluating') return;
-      const key = `${runId ?? ''}${stage}`;
-      if (done === total || key !== lastStage)
-        console.log(`  ${runId ?? 'data'}: ${stage} ${done}/${total} (${clock()})`);
-      lastStage = key;
-    },
-    onPairs: (n) => {
-      meta.pairs = n;
-      console.log(`${n} preference pairs (${clock()})`);
-    },
-    onRunStart: (run, i, n) => console.log(`[${i + 1}/${n}] ${run.label} (${run.id})`),
-    onLog: (runId, phase, step, m) => {
-      if (phase === 'reward-model') {
-        console.log(
-          `  ${runId} RM step ${step}: loss ${m.loss?.toFixed(3)} acc ${m.accuracy?.toFixed(2)}`,
-        );
-      } else if (step % 20 === 0) {
-        const loss = m.loss ?? m['ppo/loss/total'];
-        console.log(`  ${runId} step ${step}: loss ${loss?.toFixed(4)} (${clock()})`);
-      }
-    },
-    onPoint: (p) => {
-      points.push(p);
-      const at = p.n !== undefined ? `N=${p.n}` : `step ${p.step}`;
-      console.log(
-        `  ${p.runId} ${at}: KL ${p.kl.toFixed(2)} reward ${p.reward.toFixed(3)} ± ${p.rewardStderr.toFixed(3)} (${clock()})`,
-      );
-    },
-    onRunEnd: (s) => {
-      runs.push(s);
-      writeOutputs(out, sweep, meta, points, runs);
-    },
-  });
-  meta.seconds = Math.round(result.seconds);
-  writeOutputs(out, sweep, meta, result.points, result.runs);
-  console.log(`\n${summaryMarkdown(sweep.name, result.runs)}\nwrote ${out} (${clock()})`);
+  for (const seed of sweep.seeds) {
+    console.log(`\n== seed ${seed} (${clock()})`);
+    await runSweep(sweep, sft, task, callbacks(seed), seed);
+  }
+  meta.seconds = Math.round((performance.now() - t0) / 1000);
+  const md = writeOutputs(out, sweep, meta, points, runs);
+  console.log(`\n${md}\nwrote ${out} (${clock()})`);
   sft.dispose();
+
+  function callbacks(seed: number): Parameters<typeof runSweep>[3] {
+    return {
+      onProgress: (stage, done, total, runId) => {
+        if (stage === 'training' || stage === 'evaluating') return;
+        const key = `${runId ?? ''}${stage}`;
+        if (done === total || key !== lastStage)
+          console.log(`  ${runId ?? 'data'}: ${stage} ${done}/${total} (${clock()})`);
+        lastStage = key;
+      },
+      onPairs: (n) => {
+        pairs.push(n);
+        meta.pairs = pairs;
+        console.log(`${n} preference pairs (${clock()})`);
+      },
+      onRunStart: (run, i, n) => console.log(`[${i + 1}/${n}] ${run.label} (${run.id})`),
+      onLog: (runId, phase, step, m) => {
+        if (phase === 'reward-model') {
+          console.log(
+            `  ${runId} RM step ${step}: loss ${m.loss?.toFixed(3)} acc ${m.accuracy?.toFixed(2)}`,
+          );
+        } else if (step % 20 === 0) {
+          const loss = m.loss ?? m['ppo/loss/total'];
+          console.log(`  ${runId} step ${step}: loss ${loss?.toFixed(4)} (${clock()})`);
+        }
+      },
+      onPoint: (p) => {
+        points.push(p);
+        const at = p.n !== undefined ? `N=${p.n}` : `step ${p.step}`;
+        console.log(
+          `  ${p.runId} ${at}: KL ${p.kl.toFixed(2)} reward ${p.reward.toFixed(3)} ± ${p.rewardStderr.toFixed(3)} (${clock()})`,
+        );
+      },
+      onRunEnd: (s) => {
+        runs.push(s);
+        if (s.heldOutAccuracy) {
+          console.log(
+            `  ${accuracyLines(seedReport([], [s], () => false).runs)[0]} (seed ${seed})`,
+          );
+        }
+        meta.seconds = Math.round((performance.now() - t0) / 1000);
+        writeOutputs(out, sweep, meta, points, runs);
+      },
+    };
+  }
 }
 
 main().catch((e) => {

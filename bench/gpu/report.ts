@@ -32,8 +32,8 @@ export interface GoalVerdicts {
   demoGainMet: boolean | null;
 }
 
-export const GOAL_EFFICIENCY = 0.5;
-export const GOAL_DEMO_SECONDS = 60;
+const GOAL_EFFICIENCY = 0.5;
+const GOAL_DEMO_SECONDS = 60;
 
 export function goalVerdicts(
   bench: ConfigResult[],

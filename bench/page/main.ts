@@ -35,10 +35,10 @@ async function run(): Promise<unknown> {
   }
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm' || backend === 'wasm-1t') {
-    // The app's own start (src/worker/backend.ts): .wasm from this origin, threads where
+    // The app's own start (src/worker/browserBackend.ts): .wasm from this origin, threads where
     // cross-origin isolated; wasm-1t turns threads off, as a host without COOP/COEP would.
-    const { selectBackend } = await import('../../src/worker/backend');
-    // The flag exists once tfjs-backend-wasm is imported (by backend.ts).
+    const { selectBackend } = await import('../../src/worker/browserBackend');
+    // The flag exists once tfjs-backend-wasm is imported (by browserBackend.ts).
     if (backend === 'wasm-1t') tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const r = await selectBackend('wasm');
     if (r.backend !== 'wasm') throw new Error(`wasm did not start: ${r.fallbackReason}`);

@@ -24,12 +24,9 @@ import { DEFAULT_LOSS } from '../../src/objectives/lossConfig';
 import { PREFERENCE_METRIC_KEYS } from '../../src/objectives/metrics';
 import { collatePairs } from '../../src/pipeline/collate';
 import { DEFAULT_OPTIM } from '../../src/pipeline/optim';
-import {
-  batchTensors,
-  preferenceObjective,
-  referenceLogps,
-} from '../../src/pipeline/preferenceStep';
+import { preferenceObjective, referenceLogps } from '../../src/pipeline/preferenceStep';
 import { PreferenceTrainer, precomputeReference } from '../../src/pipeline/preferenceTrainer';
+import { batchTensors } from '../../src/pipeline/train/tensors';
 import { builtinPrompts, builtinTask } from '../../src/task/builtin';
 import { BpeTokenizer, EOT_TEXT } from '../../src/tokenizer/bpe';
 

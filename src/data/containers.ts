@@ -11,7 +11,7 @@ export type ContainerFormat = 'jsonl' | 'json' | 'csv';
 export type RawRecord = { where: string; value: unknown } | { where: string; error: string };
 
 /** Called once per record in file order; return false to stop reading. */
-export type RecordVisitor = (record: RawRecord) => boolean;
+type RecordVisitor = (record: RawRecord) => boolean;
 
 export type ContainerLimits = {
   /** Longest JSONL line or CSV row read; longer ones are skipped unparsed. */
@@ -34,7 +34,7 @@ export type OpenedContainer =
  * Offset of the first bracket that nests deeper than maxDepth in JSON text (strings skipped),
  * or -1. Linear and iterative, so it is safe on any input.
  */
-export function jsonDepthViolation(text: string, maxDepth: number): number {
+function jsonDepthViolation(text: string, maxDepth: number): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -8,7 +8,7 @@ export function formatCount(n: number): string {
 }
 
 /** Bytes as MB (2^20) with one decimal. */
-export function formatMegabytes(bytes: number): string {
+function formatMegabytes(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MB`;
 }
 
@@ -95,4 +95,20 @@ export function decodeTextFile(bytes: Uint8Array, maxBytes: number): DecodedText
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
+}
+
+/**
+ * Runs a reader that returns its errors rather than throwing, and turns what the engine itself
+ * may throw on hostile input (e.g. out of memory for a string) into such an error too: callers
+ * of an importer never see a throw.
+ */
+export function neverThrowing<T>(name: string, read: () => T): T | { ok: false; error: string } {
+  try {
+    return read();
+  } catch (e) {
+    return {
+      ok: false,
+      error: `could not read ${name}: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
 }

@@ -6,7 +6,7 @@ import { ASSISTANT_MARKER, type ChatMessage } from './chatTemplate';
 
 export type SplitTexts = { prompt: string; chosen: string; rejected: string };
 
-export function sharedPrefixLength(a: string, b: string): number {
+function sharedPrefixLength(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;

@@ -47,7 +47,7 @@ const shareGptMessage = z
     message: 'missing `{path}.value` (or `{path}.content`)',
   });
 
-export const LAYOUT_SCHEMAS = {
+const LAYOUT_SCHEMAS = {
   standard: z.object({ prompt: z.string(), chosen: z.string(), rejected: z.string() }),
   'implicit-prompt': z.object({ chosen: z.string(), rejected: z.string() }),
   conversational: z.object({ prompt: chatMessages, chosen: reply, rejected: reply }),

@@ -20,7 +20,7 @@ export const DEFAULT_IMPORT_LIMITS: Required<ImportLimits> = {
 export const MAX_JSON_DEPTH = 64;
 
 /** Skipped rows listed in full; beyond this only skippedCount grows. */
-export const MAX_LISTED_SKIPS = 1_000;
+const MAX_LISTED_SKIPS = 1_000;
 
 /** A row left out: where ("line 7", "index 3") and why ("empty `rejected`"). */
 export type SkippedRow = { where: string; reason: string };

@@ -1,21 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectError, expectOk, jsonl, skipReasons, utf8 } from '../test/results';
 import { firstInvalidUtf8Offset } from './decode';
-import { describeSkipped, type PreferenceImport, parsePreferenceFile } from './preferences';
+import { parsePreferenceFile } from './preferenceImport';
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
-const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n');
 const good = { prompt: 'p', chosen: 'a', rejected: 'b' };
-
-function expectOk(r: PreferenceImport) {
-  if (!r.ok) throw new Error(`expected ok, got: ${r.error}`);
-  return r;
-}
-function expectError(r: PreferenceImport): string {
-  if (r.ok) throw new Error(`expected an error, got ${r.pairs.length} pairs`);
-  return r.error;
-}
-const reasons = (r: PreferenceImport) => expectOk(r).skipped.map(describeSkipped);
 
 describe('bad rows are skipped with the line and the reason', () => {
   it('reports wrong types, missing fields, empty and identical completions', () => {
@@ -38,7 +27,7 @@ describe('bad rows are skipped with the line and the reason', () => {
     const r = expectOk(parsePreferenceFile('x.jsonl', utf8(lines.join('\n'))));
     expect(r.pairs).toEqual([good, good]);
     expect(r.skippedCount).toBe(10);
-    expect(reasons(r)).toEqual([
+    expect(skipReasons(r)).toEqual([
       'line 2: `chosen` is a number, expected text',
       'line 3: missing `prompt`',
       'line 4: empty `rejected`',
@@ -78,7 +67,7 @@ describe('bad rows are skipped with the line and the reason', () => {
       },
       { prompt: 'q', chosen: [turn('assistant', 'a')], rejected: [turn('assistant', 'b')] },
     ];
-    expect(reasons(parsePreferenceFile('c.jsonl', utf8(jsonl(conv))))).toEqual([
+    expect(skipReasons(parsePreferenceFile('c.jsonl', utf8(jsonl(conv))))).toEqual([
       'line 2: empty `rejected`',
       'line 3: `prompt[0].role` is "tool", expected one of system, user, assistant',
       'line 4: `prompt[0].content` is a number, expected text',
@@ -96,7 +85,7 @@ describe('bad rows are skipped with the line and the reason', () => {
         rejected: msg('gpt', 'b'),
       },
     ];
-    expect(reasons(parsePreferenceFile('s.json', utf8(JSON.stringify(share))))).toEqual([
+    expect(skipReasons(parsePreferenceFile('s.json', utf8(JSON.stringify(share))))).toEqual([
       'index 1: missing `chosen.value` (or `chosen.content`)',
       'index 2: missing `rejected`',
       'index 3: `conversations[0].from` is "observation", expected one of system, human, user, gpt, assistant',
@@ -183,12 +172,12 @@ describe('limits', () => {
     const t0 = performance.now();
     const r = expectOk(parsePreferenceFile('x.jsonl', utf8(`${jsonl([good])}\n${huge}`)));
     expect(performance.now() - t0).toBeLessThan(2_000);
-    expect(reasons(r)).toEqual([
+    expect(skipReasons(r)).toEqual([
       'line 2: line is 10,485,801 characters long, over the 2,097,152-character limit',
     ]);
     // In a JSON array the same row is caught by its pair length.
     const arr = expectOk(parsePreferenceFile('x.json', utf8(`[${JSON.stringify(good)},${huge}]`)));
-    expect(reasons(arr)).toEqual([
+    expect(skipReasons(arr)).toEqual([
       'index 1: pair is 10,485,762 characters long, over the 2,097,152-character limit',
     ]);
   });
@@ -216,7 +205,7 @@ describe('limits', () => {
     );
     const deepRow = `{"prompt":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     const r = expectOk(parsePreferenceFile('x.jsonl', utf8(`${JSON.stringify(good)}\n${deepRow}`)));
-    expect(reasons(r)).toEqual(['line 2: JSON nested deeper than 64 levels']);
+    expect(skipReasons(r)).toEqual(['line 2: JSON nested deeper than 64 levels']);
     // Brackets inside strings are text, not nesting.
     const bracketText = { ...good, chosen: '['.repeat(1000) };
     expect(

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LOSS } from '../objectives/losses';
 import { collatePairs } from '../pipeline/collate';
-import { testPairs } from '../pipeline/fixtures';
-import { batchTensors, preferenceObjective, referenceLogps } from '../pipeline/preferenceStep';
-import { maxAbsDiff, testModel } from '../test/helpers';
+import { preferenceObjective, referenceLogps } from '../pipeline/preferenceStep';
+import { batchTensors } from '../pipeline/train/tensors';
+import { maxAbsDiff, testModel, testPairs } from '../test/helpers';
 
 async function lossAndGrads() {
   const batch = collatePairs(testPairs(3), { padId: 0, maxLength: 16 });

@@ -3,44 +3,21 @@
  * GPT-2 folder): ≥ 1,000 generated malformed inputs each must load or throw an Error whose
  * message is a sentence, within a time bound, leaking no tensors.
  */
-import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CONFIG } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
+import { utf8 } from '../test/results';
+import { attempt, expectClear, junkJson } from '../test/robustness';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { importModel } from '../worker/dataImport';
 import { bytesToBase64, loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { makeConfig } from './config';
 import { GPT } from './gpt';
 import { exportHfGpt2 } from './hf/gpt2';
-import { type Attempt, attempt, attemptWithin, unclearMessage } from './hf/testing';
 
 const RUNS = 1_000;
 const SEED = 20_241_128;
-const BOUND_MS = 200;
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function expectClear<T>(run: () => T, release: (value: T) => void): Attempt<T> {
-  const before = tf.memory().numTensors;
-  const r = attemptWithin(run, BOUND_MS, release);
-  if (r.value !== undefined) release(r.value);
-  expect(tf.memory().numTensors).toBe(before);
-  expect(r.ms).toBeLessThan(BOUND_MS);
-  if (r.error !== undefined) {
-    expect([r.error, unclearMessage(r.error)]).toEqual([r.error, undefined]);
-  }
-  return r;
-}
-
-/** JSON text of a value where another was expected: wrong types, extremes, deep, huge. */
-const junkJson = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-  fc.constantFrom('0', '-1', '1.5', '1e999', '9007199254740993', '1000000000', '1073741824'),
-  fc.constantFrom('""', 'null', 'true', '[]', '{}', '"AAAA"', '"%%%"', '{"shape":[1],"data":1}'),
-  fc.integer({ min: 1, max: 100_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
-  fc.string({ minLength: 1, maxLength: 8 }).map((s) => JSON.stringify(s.repeat(100_000))),
-);
 
 /** The JSON text of `doc` with the value at `path` replaced by `valueText` (or removed). */
 function replaceAt(doc: unknown, path: string[], valueText: string | undefined): string {
@@ -169,10 +146,10 @@ describe('checkpoint JSON', () => {
 
   it('leaks no tensors when a checkpoint has a broken tokenizer', () => {
     const text = replaceAt(doc, ['tokenizer', 'merges'], '[[1, 2], [1, 2]]');
-    const before = tf.memory().numTensors;
+    const tensors = liveTensors();
     const r = attempt(() => importModel([{ name: 'm.json', bytes: utf8(text) }]));
     expect(r.error).toBe('tokenizer merge 1 repeats [1, 2]');
-    expect(tf.memory().numTensors).toBe(before);
+    tensors.expectUnchanged();
   });
 
   it('names what is wrong in hand-made bad checkpoints', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { TEST_CONFIG, testModel, values } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { base64ToBytes, bytesToBase64, loadCheckpoint, saveCheckpoint } from './checkpoint';
 
@@ -25,7 +26,7 @@ describe('checkpoint', () => {
     const good = await saveCheckpoint(m, BpeTokenizer.train('ab', 257).toJSON(), {});
     good.tokenizer.vocabSize = 32;
     m.dispose();
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     expect(() => loadCheckpoint({ format: 'x' })).toThrow(/not a DPO Playground/);
     expect(() => loadCheckpoint({ ...good, version: 2 })).toThrow(/version/);
     const missing = { ...good, params: { ...good.params } };
@@ -36,7 +37,7 @@ describe('checkpoint', () => {
       params: { ...good.params, 'wte.weight': { shape: [32, 16], data: 'AAAA' } },
     };
     expect(() => loadCheckpoint(short)).toThrow(/wrong size/);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
   });
 
   it('base64 round-trips every byte value', () => {

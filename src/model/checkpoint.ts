@@ -4,11 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TokenizerJSON } from '../tokenizer/bpe';
+import { previewValue } from '../util/preview';
 import { type GPTConfig, parameterCount, validateConfig } from './config';
 import { GPT, parameterShapes } from './gpt';
-import { previewValue } from './hf/preview';
 
-export const CHECKPOINT_FORMAT = 'dpo-playground-checkpoint';
+const CHECKPOINT_FORMAT = 'dpo-playground-checkpoint';
 
 export interface CheckpointJSON {
   format: typeof CHECKPOINT_FORMAT;
@@ -50,7 +50,7 @@ export async function saveCheckpoint(
 }
 
 /** Far past the shipped presets; GPT-2 small has 124M. Keeps a hostile config from allocating. */
-export const MAX_CHECKPOINT_PARAMETERS = 150_000_000;
+const MAX_CHECKPOINT_PARAMETERS = 150_000_000;
 
 /** Validates and loads a checkpoint; throws an Error that says what is wrong. */
 export function loadCheckpoint(

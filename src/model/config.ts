@@ -21,7 +21,7 @@ export interface GPTConfig {
   activation?: Activation;
 }
 
-export type Activation = 'gelu_new' | 'gelu';
+type Activation = 'gelu_new' | 'gelu';
 
 export type PresetName = 'nano' | 'micro' | 'mini' | 'small';
 

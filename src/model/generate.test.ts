@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tokenLogProbs } from '../objectives/logprobs';
 import { testModel, values } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { generate } from './generate';
 
 const PROMPTS = [[31, 4, 9, 2], [31], [31, 7, 7]];
@@ -53,11 +54,11 @@ describe('generate', () => {
 
   it('caps new tokens at the context and leaks no tensor', async () => {
     const m = testModel(8);
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const long = Array.from({ length: 14 }, (_, i) => i % 30);
     const g = await generate(m, [long], { ...BASE, maxNewTokens: 50, eotId: 99 });
     expect(g.tokens[0]?.length).toBe(16 - 14);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     await expect(generate(m, [Array(16).fill(1)], BASE)).rejects.toThrow(/context/);
     m.dispose();
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, seededIds, TEST_CONFIG, testModel, values } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { ConfigError, makeConfig, PRESETS, parameterCount } from './config';
 import { GPT, gelu, parameterShapes } from './gpt';
 
@@ -152,9 +153,9 @@ describe('GPT', () => {
   it('leaks no tensor over forward passes', () => {
     const m = testModel();
     const ids = tf.zeros([2, 8], 'int32') as tf.Tensor2D;
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     for (let i = 0; i < 5; i++) m.forward(ids).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     ids.dispose();
     m.dispose();
   });

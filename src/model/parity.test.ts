@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { liveTensors } from '../test/leaks';
 import type { GPTConfig } from './config';
 import { GPT, parameterShapes } from './gpt';
 import fixture from './gpt2-parity.fixture.json';
@@ -56,12 +57,12 @@ describe('GPT parity with a float64 PyTorch GPT-2 (gpt2-parity.fixture.json)', (
     disposeAll(tensors);
     const ids = tf.tensor2d(fixture.ids, [B, T], 'int32');
 
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const logits = gpt.forward(ids);
     expect(logits.shape).toEqual([B, T, V]);
     const got = await logits.data();
     logits.dispose();
-    expect(tf.memory().numTensors).toBe(before); // forward leaves nothing behind
+    live.expectUnchanged(); // forward leaves nothing behind
 
     let maxErr = 0;
     for (let i = 0; i < got.length; i++) {
@@ -103,11 +104,11 @@ describe('GPT parity with a float64 PyTorch GPT-2 (gpt2-parity.fixture.json)', (
       'int32',
     );
 
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const logits = gpt.forward(ids, { attentionMask: mask });
     const got = await logits.data();
     logits.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
 
     let maxErr = 0;
     for (let t = 0; t < T; t++) {
@@ -135,11 +136,11 @@ describe('GPT parity with a float64 PyTorch GPT-2 (gpt2-parity.fixture.json)', (
     disposeAll(tensors);
     const ids = tf.tensor2d(fixture.ids, [B, T], 'int32');
 
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const logprobs = tf.tidy(() => tf.logSoftmax(gpt.forward(ids), -1));
     const lp = await logprobs.data();
     logprobs.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     const at = (b: number, t: number, v: number) => lp[(b * T + t) * V + v] ?? Number.NaN;
 
     // Sum of log p(ids[t] | ids[<t]) over the completion tokens, in float64 here.
@@ -158,12 +159,12 @@ describe('GPT parity with a float64 PyTorch GPT-2 (gpt2-parity.fixture.json)', (
   });
 
   it('fromTensors then dispose leaves tf.memory().numTensors unchanged', () => {
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const tensors = fixtureTensors();
     const gpt = GPT.fromTensors(config, tensors, false);
     disposeAll(tensors);
     gpt.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
   });
 });
 
@@ -193,12 +194,12 @@ describe('GPT.fromTensors rejects bad checkpoints', () => {
   });
 
   it('a rejected checkpoint leaves tf.memory().numTensors unchanged', () => {
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const tensors = fixtureTensors();
     tensors.get('ln_f.bias')?.dispose();
     tensors.delete('ln_f.bias'); // the last name: every other parameter is read first
     expect(() => GPT.fromTensors(config, tensors)).toThrow('ln_f.bias');
     disposeAll(tensors);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
   });
 });

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, testModel, values } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { lastTokenOneHot, ScalarHead } from './scalarHead';
 
 describe('GPT.forwardHidden', () => {
   it('returns ln_f hidden states whose LM head gives forward’s logits', async () => {
     const m = testModel(3);
     const ids = tf.tensor2d([[31, 4, 9, 2]], [1, 4], 'int32');
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const out = m.forwardHidden(ids);
     const noLogits = m.forwardHidden(ids, { withLogits: false });
     expect(out.hidden.shape).toEqual([1, 4, 16]);
@@ -30,7 +31,7 @@ describe('GPT.forwardHidden', () => {
     const meanT = tf.mean(out.hidden, -1);
     for (const x of await values(meanT)) expect(Math.abs(x)).toBeLessThan(1e-5);
     tf.dispose([out.hidden, out.logits ?? [], noLogits.hidden, logits, manual, meanT]);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     ids.dispose();
     m.dispose();
   });
@@ -90,7 +91,7 @@ describe('ScalarHead', () => {
       [1, 1, 1, 1, 0, 0],
       [0, 0, 1, 1, 1, 1],
     ]);
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const { hidden } = m.forwardHidden(ids, { attentionMask: mask, withLogits: false });
     const perPos = head.perPosition(hidden);
     expect(perPos.shape).toEqual([2, 6]);
@@ -111,8 +112,25 @@ describe('ScalarHead', () => {
     expect(got[0]).toBeCloseTo(ref[3] ?? Number.NaN, 4);
     expect(got[1]).toBeCloseTo(ref[3] ?? Number.NaN, 4);
     tf.dispose([hidden, perPos, last, manual, plain, h1]);
-    expect(tf.memory().numTensors).toBe(before + 1); // the head.perPosition(h1) result
+    live.expectUnchanged(1); // the head.perPosition(h1) result
     tf.dispose([ids, mask]);
+    head.dispose();
+    m.dispose();
+  });
+
+  it('pooled: sums h·w + b over the masked positions only', async () => {
+    const m = testModel(4);
+    const head = ScalarHead.create(16, 3);
+    const ids = tf.tensor2d([[31, 7, 3, 12, 0]], [1, 5], 'int32');
+    const attention = tf.tensor2d([[1, 1, 1, 1, 0]]);
+    const completion = tf.tensor2d([[0, 0, 1, 1, 0]]); // positions 2 and 3
+    const { hidden } = m.forwardHidden(ids, { attentionMask: attention, withLogits: false });
+    const pp = await values(head.perPosition(hidden));
+    const pooled = await values(head.pooled(hidden, completion));
+    expect(pooled).toHaveLength(1);
+    expect(pooled[0]).toBeCloseTo((pp[2] ?? Number.NaN) + (pp[3] ?? Number.NaN), 6);
+    expect(Math.abs((pooled[0] ?? 0) - (pp[3] ?? 0))).toBeGreaterThan(1e-4); // not the last alone
+    tf.dispose([hidden, ids, attention, completion]);
     head.dispose();
     m.dispose();
   });

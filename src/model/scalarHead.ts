@@ -59,6 +59,18 @@ export class ScalarHead {
     );
   }
 
+  /**
+   * The per-position scalars summed over the positions `mask` marks (a completion's tokens):
+   * hidden [B, T, C], mask [B, T] → [B]. A reward that adds up word by word (the sentiment
+   * task's lexicon score) is a sum over positions, which this head can express directly and a
+   * single last-token read has to squeeze into one hidden state.
+   */
+  pooled(hidden: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(
+      () => tf.sum(tf.mul(this.perPosition(hidden), mask.toFloat()), 1) as tf.Tensor1D,
+    );
+  }
+
   variables(): tf.Variable[] {
     return [this.weight, this.bias];
   }

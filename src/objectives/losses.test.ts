@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { values } from '../test/helpers';
+import { leakCheckEach } from '../test/leaks';
 import type { SequenceLogps } from './logprobs';
 import {
   DEFAULT_LOSS,
@@ -13,7 +15,6 @@ import { PREFERENCE_METRIC_KEYS, preferenceMetricsTensor, readPacked } from './m
 
 // Independent scalar formulas in float64, for moderate arguments only.
 const logSig = (z: number) => -Math.log1p(Math.exp(-z));
-const read = async (t: tf.Tensor) => Array.from(await t.data());
 const seq = (sum: number[], count: number[]): SequenceLogps => ({
   sum: tf.tensor1d(sum),
   count: tf.tensor1d(count),
@@ -41,9 +42,9 @@ function inputs(): PreferenceLogps {
 async function lossesOf(cfg: Partial<PreferenceLossConfig>, x = inputs()) {
   const out = preferenceLoss(x, { ...DEFAULT_LOSS, ...cfg });
   return {
-    losses: await read(out.losses),
-    chosen: await read(out.chosenRewards),
-    rejected: await read(out.rejectedRewards),
+    losses: await values(out.losses),
+    chosen: await values(out.chosenRewards),
+    rejected: await values(out.rejectedRewards),
   };
 }
 
@@ -55,15 +56,7 @@ function expectClose(actual: number[], expected: number[], tol = 1e-5) {
 }
 
 describe('preference losses: hand-computed values', () => {
-  let before = 0;
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-    tf.engine().startScope();
-  });
-  afterEach(() => {
-    tf.engine().endScope();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  leakCheckEach();
 
   it('DPO sigmoid: −log σ(βh), rewards β·Δ', async () => {
     const r = await lossesOf({ type: 'sigmoid', beta: 0.1 });

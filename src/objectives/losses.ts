@@ -8,12 +8,7 @@ import { reduceLogps, type SequenceLogps } from './logprobs';
 import type { PreferenceLossConfig } from './lossConfig';
 import { log1mexp, logSigmoid } from './stable';
 
-export {
-  DEFAULT_LOSS,
-  NEEDS_REFERENCE,
-  type PreferenceLossConfig,
-  type PreferenceLossType,
-} from './lossConfig';
+export { DEFAULT_LOSS, NEEDS_REFERENCE, type PreferenceLossConfig } from './lossConfig';
 
 export interface PreferenceLogps {
   policyChosen: SequenceLogps;
@@ -123,7 +118,7 @@ function orpo(inputs: PreferenceLogps, cfg: PreferenceLossConfig): PreferenceLos
 }
 
 /** Per-sequence mean negative log-likelihood of the completion tokens: [N]. */
-export function meanNll(s: SequenceLogps): tf.Tensor1D {
+function meanNll(s: SequenceLogps): tf.Tensor1D {
   return tf.tidy(() => tf.neg(reduceLogps(s, 'mean')));
 }
 
@@ -160,7 +155,7 @@ export function unlikelihoodLoss(
   });
 }
 
-export function validateLossConfig(cfg: PreferenceLossConfig): void {
+function validateLossConfig(cfg: PreferenceLossConfig): void {
   if (!(cfg.beta > 0) || !Number.isFinite(cfg.beta)) throw new Error('beta must be > 0');
   if (!(cfg.labelSmoothing >= 0 && cfg.labelSmoothing < 0.5)) {
     throw new Error('labelSmoothing must be in [0, 0.5)');

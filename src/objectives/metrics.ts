@@ -2,18 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreferenceLossOutput } from './losses';
 
-export const PREFERENCE_METRIC_KEYS = [
-  'loss',
-  'rewards/chosen',
-  'rewards/rejected',
-  'rewards/margins',
-  'rewards/accuracies',
-  'logps/chosen',
-  'logps/rejected',
-] as const;
+import { PREFERENCE_METRIC_KEYS } from './metricKeys';
 
-export type PreferenceMetricKey = (typeof PREFERENCE_METRIC_KEYS)[number];
-export type PreferenceMetrics = Record<PreferenceMetricKey, number>;
+export { PREFERENCE_METRIC_KEYS };
 
 /**
  * The metrics packed in PREFERENCE_METRIC_KEYS order, [7], so one read fetches all.

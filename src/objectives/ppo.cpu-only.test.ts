@@ -5,6 +5,7 @@ import {
   gae,
   klPenalizedRewards,
   type Rows,
+  runScaledKlHorizon,
   whiten,
 } from './ppo';
 
@@ -140,6 +141,27 @@ describe('KL controllers', () => {
     const c = new FixedKlController(0.05);
     c.update();
     expect(c.value).toBe(0.05);
+  });
+
+  it('adaptive with the run-scaled horizon: β moves by a clearly non-trivial factor', () => {
+    // 80 iterations × 16 rollouts, KL 3× the target throughout (error clipped to 0.2).
+    const horizon = runScaledKlHorizon(80, 16); // 1280 / 8 = 160
+    expect(horizon).toBe(160);
+    const scaled = new AdaptiveKlController(0.2, 6, horizon);
+    const fixed = new AdaptiveKlController(0.2, 6, 10_000);
+    for (let i = 0; i < 80; i++) {
+      scaled.update(18, 16);
+      fixed.update(18, 16);
+    }
+    // (1 + 0.2·16/160)^80 = 1.02^80 = 4.875 against (1 + 0.2·16/10⁴)^80 = 1.026.
+    expect(scaled.value / 0.2).toBeCloseTo(1.02 ** 80, 6);
+    expect(scaled.value / 0.2).toBeGreaterThan(4.8);
+    expect(fixed.value / 0.2).toBeLessThan(1.03);
+    // And down when the KL stays far below target: 0.98^80 = 0.199.
+    const below = new AdaptiveKlController(0.2, 6, horizon);
+    for (let i = 0; i < 80; i++) below.update(0.5, 16);
+    expect(below.value / 0.2).toBeCloseTo(0.98 ** 80, 6);
+    expect(() => runScaledKlHorizon(0, 16)).toThrow(/iterations/);
   });
 
   it('adaptive: rejects a non-positive target', () => {

@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scalar } from '../test/helpers';
+import { leakCheckEach } from '../test/leaks';
 import { clippedPolicyLoss, clippedValueLoss, maskedMean } from './ppo';
 
-const scalar = async (t: tf.Tensor) => (await t.data())[0] ?? Number.NaN;
 const one = (x: number) => tf.tensor2d([[x]]);
 
 describe('PPO losses: hand-computed values and gradients', () => {
-  let before = 0;
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-    tf.engine().startScope();
-  });
-  afterEach(() => {
-    tf.engine().endScope();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  leakCheckEach();
 
   // ε = 0.2. loss = max(−A·ρ, −A·clip(ρ, 0.8, 1.2)); where the unclipped term wins,
   // ∂loss/∂log π = −A·ρ, where the clipped term wins the gradient is 0.

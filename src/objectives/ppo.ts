@@ -226,3 +226,23 @@ export class AdaptiveKlController implements KlController {
     this.value *= 1 + (error * nSteps) / this.horizon;
   }
 }
+
+/**
+ * The controller's horizon scaled to the run: totalRollouts / adjustments. TRL's fixed 10,000
+ * is sized for runs of 10^5–10^6 episodes; a browser run of 80 iterations × 16 rollouts moves β
+ * by at most (1 + 0.2·16/10⁴)^80 ≈ 1.026×, so klTarget does nothing. With the horizon a fraction
+ * 1/k of the run, β can move by up to (1 ± 0.2·k/I)^I ≈ e^{±0.2k} over I iterations
+ * (k = 8: ×5 up, ×0.2 down) and follows a KL that overshoots or undershoots its target.
+ */
+const KL_HORIZON_ADJUSTMENTS = 8;
+
+export function runScaledKlHorizon(
+  iterations: number,
+  rolloutsPerIteration: number,
+  adjustments = KL_HORIZON_ADJUSTMENTS,
+): number {
+  if (!(iterations >= 1 && rolloutsPerIteration >= 1 && adjustments > 0)) {
+    throw new Error('need iterations ≥ 1, rolloutsPerIteration ≥ 1 and adjustments > 0');
+  }
+  return (iterations * rolloutsPerIteration) / adjustments;
+}

@@ -1,29 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { values } from '../test/helpers';
+import { leakCheckEach } from '../test/leaks';
 import { bradleyTerryLoss, REWARD_MODEL_METRIC_KEYS, rewardModelMetrics } from './rewardModel';
 
-const read = async (t: tf.Tensor) => Array.from(await t.data());
-
 describe('Bradley–Terry reward-model loss', () => {
-  let before = 0;
-  beforeEach(() => {
-    before = tf.memory().numTensors;
-    tf.engine().startScope();
-  });
-  afterEach(() => {
-    tf.engine().endScope();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  leakCheckEach();
 
   it('is ln 2 at equal rewards and log(1 + e^−m) at margin m', async () => {
-    const losses = await read(bradleyTerryLoss(tf.tensor1d([0.3, 2, 0]), tf.tensor1d([0.3, 1, 3])));
+    const losses = await values(
+      bradleyTerryLoss(tf.tensor1d([0.3, 2, 0]), tf.tensor1d([0.3, 1, 3])),
+    );
     expect(losses[0]).toBeCloseTo(Math.LN2, 6);
     expect(losses[1]).toBeCloseTo(Math.log1p(Math.exp(-1)), 6); // 0.3132617
     expect(losses[2]).toBeCloseTo(Math.log1p(Math.exp(3)), 5); // 3.0485874
   });
 
   it('stays finite for huge margins', async () => {
-    const losses = await read(bradleyTerryLoss(tf.tensor1d([-200, 200]), tf.tensor1d([200, -200])));
+    const losses = await values(
+      bradleyTerryLoss(tf.tensor1d([-200, 200]), tf.tensor1d([200, -200])),
+    );
     expect(losses[0]).toBeCloseTo(400, 3);
     expect(losses[1]).toBeCloseTo(0, 6);
   });
@@ -34,12 +30,12 @@ describe('Bradley–Terry reward-model loss', () => {
     const [gw, gl] = tf.grads((w: tf.Tensor, l: tf.Tensor) =>
       tf.mean(bradleyTerryLoss(w as tf.Tensor1D, l as tf.Tensor1D)),
     )([rw, rl]);
-    expect((await read(gw as tf.Tensor))[0]).toBeCloseTo(-0.5, 6);
-    expect((await read(gl as tf.Tensor))[0]).toBeCloseTo(0.5, 6);
+    expect((await values(gw as tf.Tensor))[0]).toBeCloseTo(-0.5, 6);
+    expect((await values(gl as tf.Tensor))[0]).toBeCloseTo(0.5, 6);
   });
 
   it('packs loss, strict accuracy, margin and mean rewards', async () => {
-    const m = await read(rewardModelMetrics(tf.tensor1d([2, 0, 1]), tf.tensor1d([1, 0, 3])));
+    const m = await values(rewardModelMetrics(tf.tensor1d([2, 0, 1]), tf.tensor1d([1, 0, 3])));
     expect(REWARD_MODEL_METRIC_KEYS).toEqual([
       'loss',
       'accuracy',

@@ -19,8 +19,6 @@ export const REWARD_MODEL_METRIC_KEYS = [
   'rewards/rejected',
 ] as const;
 
-export type RewardModelMetricKey = (typeof REWARD_MODEL_METRIC_KEYS)[number];
-
 /**
  * The metrics packed in REWARD_MODEL_METRIC_KEYS order, [5]: mean loss, accuracy (strict
  * r_w > r_l; ties count as wrong, as in TRL), mean margin r_w − r_l, mean rewards.

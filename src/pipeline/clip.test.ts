@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { clipByGlobalNorm } from './preferenceStep';
+import { clipByGlobalNorm } from './train/updateStep';
 
 describe('clipByGlobalNorm', () => {
   it('computes the global norm over many tensors and scales them to maxNorm', async () => {

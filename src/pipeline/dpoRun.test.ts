@@ -1,10 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../model/config';
 import { GPT } from '../model/gpt';
+import { tokenizedPairs } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import type { MetricPoint } from '../worker/views';
 import { assertFiniteSnapshot, DEFAULT_DPO_SETTINGS, DpoRun, NonFiniteError } from './dpoRun';
+import type { MetricPoint } from './views';
 
 describe('DpoRun', () => {
   it('samples pairs from π_ref, trains, evaluates, and cleans up', async () => {
@@ -13,7 +14,7 @@ describe('DpoRun', () => {
       makeConfig({ nLayer: 1, nHead: 2, nEmbd: 16, vocabSize: tokenizer.vocabSize, blockSize: 24 }),
       3,
     );
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const points: MetricPoint[] = [];
     let pairsTotal = 0;
     let inspected = 0;
@@ -59,11 +60,11 @@ describe('DpoRun', () => {
     expect(inspected).toBeGreaterThan(0);
     const evals = points.filter((p) => 'eval/kl' in p);
     expect(evals.map((p) => p.step)).toEqual([0, 4]);
-    run.update({ beta: 0.5, steps: 5 });
-    expect(run.done).toBe(false);
+    run.update({ beta: 0.5, lr: 1e-3 });
     expect(run.config.loss.beta).toBe(0.5);
+    expect(run.config.optim.lr).toBe(1e-3);
     run.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     sft.dispose();
   });
 });
@@ -77,21 +78,12 @@ describe('DpoRun resume and given data', () => {
     logEvery: 1,
     eval: { every: 100, prompts: 1, maxNewTokens: 4, temperature: 1 },
   };
-  const enc = (s: string) => tokenizer.encode(s);
   const texts = [
     { prompt: 'good', chosen: ' good', rejected: ' bad' },
     { prompt: 'fine', chosen: ' good good', rejected: ' bad bad' },
     { prompt: 'bad', chosen: ' fine', rejected: ' bad' },
   ];
-  const data = {
-    texts,
-    preview: [],
-    pairs: texts.map((t) => ({
-      prompt: [tokenizer.eot, ...enc(t.prompt)],
-      chosen: [...enc(t.chosen), tokenizer.eot],
-      rejected: [...enc(t.rejected), tokenizer.eot],
-    })),
-  };
+  const data = tokenizedPairs(tokenizer, texts);
   const task = { tokenizer, trainPrompts: [], evalPrompts: ['good'] };
 
   it('trains on given pairs without a reward and reports KL only', async () => {
@@ -137,7 +129,7 @@ describe('DpoRun resume and given data', () => {
     const finalA = await a.snapshot();
     a.dispose();
 
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const lossesB: number[] = [];
     const b = await DpoRun.prepare(
       sft,
@@ -163,27 +155,18 @@ describe('DpoRun resume and given data', () => {
       expect(maxDiff, name).toBeLessThan(1e-5);
     }
     b.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     sft.dispose();
   });
 });
 
 describe('DpoRun with a non-finite loss', () => {
   const tokenizer = BpeTokenizer.train('good bad good bad fine', 260);
-  const enc = (s: string) => tokenizer.encode(s);
   const texts = [
     { prompt: 'good', chosen: ' good', rejected: ' bad' },
     { prompt: 'fine', chosen: ' good good', rejected: ' bad bad' },
   ];
-  const data = {
-    texts,
-    preview: [],
-    pairs: texts.map((t) => ({
-      prompt: [tokenizer.eot, ...enc(t.prompt)],
-      chosen: [...enc(t.chosen), tokenizer.eot],
-      rejected: [...enc(t.rejected), tokenizer.eot],
-    })),
-  };
+  const data = tokenizedPairs(tokenizer, texts);
   const settings = {
     ...DEFAULT_DPO_SETTINGS,
     steps: 40,

@@ -4,15 +4,12 @@
  * train π_θ, and evaluate reward and KL on held-out prompts. Reports through callbacks; the
  * worker and Node scripts drive it step by step.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../model/gpt';
-import { fluency } from '../task/fluency';
+import { assignParams, type CpuParams, type NamedCpuTensor, readParams } from '../model/weights';
 import type { BpeTokenizer } from '../tokenizer/bpe';
-import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
-import { compareModels, evaluatePolicy } from './evaluate';
-import { type PairText, type PreferenceData, roundSeed, samplePairs } from './onlinePairs';
+import { evaluateDpo, type ReferenceLevel } from './dpoEvaluation';
+import { type PairText, type PreferenceData, roundSeed, samplePairs } from './preferenceData';
 import {
-  type NamedArray,
   NonFiniteError,
   type PairReference,
   PreferenceTrainer,
@@ -20,8 +17,9 @@ import {
 } from './preferenceTrainer';
 import { mixWeights, refSyncDue } from './refSync';
 import type { DpoRunSettings } from './settings';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
-export type { PairText, PreferenceData } from './onlinePairs';
+export type { PairText, PreferenceData } from './preferenceData';
 export { NonFiniteError } from './preferenceTrainer';
 export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
 
@@ -49,8 +47,8 @@ export interface DpoTask {
 /** π_θ's weights and the optimizer's slots after `step` steps: what a resume needs. */
 export interface RunSnapshot {
   step: number;
-  params: Record<string, { shape: number[]; data: Float32Array }>;
-  optimizer: NamedArray[];
+  params: CpuParams;
+  optimizer: NamedCpuTensor[];
 }
 
 /**
@@ -61,10 +59,7 @@ export interface ReferenceCache {
   refLogps: PairReference[];
   /** The online round the pairs (and refLogps) belong to; absent: round 1. */
   round?: number;
-  evalReference: {
-    level: number;
-    samples: { text: string; reward: number; cut?: boolean }[];
-  } | null;
+  evalReference: ReferenceLevel | null;
 }
 
 /** Where prepare starts from: given pairs, a snapshot to resume, π_ref's cached values. */
@@ -83,16 +78,6 @@ export function assertFiniteSnapshot(snap: RunSnapshot): void {
   for (const [quantity, data] of arrays) {
     for (const v of data) if (!Number.isFinite(v)) throw new NonFiniteError(snap.step, quantity, v);
   }
-}
-
-/**
- * Share of π_θ's and π_ref's sampled words in the task's corpus vocabulary (task/fluency.ts);
- * left out while either has no whole word to count (NaN would read as a fault).
- */
-function fluencyMetrics(policy: number, ref: number): Record<string, number> {
-  return Number.isFinite(policy) && Number.isFinite(ref)
-    ? { 'eval/fluency': policy, 'eval/ref_fluency': ref }
-    : {};
 }
 
 export class DpoRun {
@@ -150,10 +135,7 @@ export class DpoRun {
    * rather than return weights with a NaN or ±∞: a checkpoint is always a good one.
    */
   async snapshot(): Promise<RunSnapshot> {
-    const params: RunSnapshot['params'] = {};
-    for (const [name, v] of this.policy.params) {
-      params[name] = { shape: v.shape.slice(), data: Float32Array.from(await v.data()) };
-    }
+    const params = await readParams(this.policy.params);
     const snap = { step: this.step, params, optimizer: await this.trainer.optimizerState() };
     assertFiniteSnapshot(snap);
     return snap;
@@ -175,13 +157,7 @@ export class DpoRun {
    * to the last good checkpoint after a NaN.
    */
   async restore(snap: RunSnapshot): Promise<void> {
-    for (const [name, v] of this.policy.params) {
-      const p = snap.params[name];
-      if (!p || p.data.length !== v.size) throw new Error(`the checkpoint lacks ${name}`);
-      const t = tf.tensor(p.data, v.shape);
-      v.assign(t);
-      t.dispose();
-    }
+    assignParams(this.policy.params, snap.params);
     await this.trainer.restore(snap.step, snap.optimizer);
   }
 
@@ -205,7 +181,7 @@ export class DpoRun {
     try {
       const given =
         data ??
-        (await samplePairs(reference, task, settings, 1, (d, t) =>
+        (await samplePairs(reference, task, settings.data, settings.seed, 1, (d, t) =>
           cb.onProgress?.('sampling', d, t),
         ));
       const { pairs, preview } = given;
@@ -300,7 +276,8 @@ export class DpoRun {
    */
   private async startRound(round: number, startStep: number): Promise<void> {
     this.round = round;
-    const data = await samplePairs(this.policy, this.task, this.settings, round, (d, t) =>
+    const s = this.settings;
+    const data = await samplePairs(this.policy, this.task, s.data, s.seed, round, (d, t) =>
       this.cb.onProgress?.('sampling', d, t),
     );
     this.cb.onMetrics?.({ step: startStep, phase: 'dpo', round });
@@ -330,17 +307,13 @@ export class DpoRun {
     this.trainer.setReference(this.refLogps);
   }
 
-  /** β, lr and the step budget can change mid-run; they apply from the next step. */
-  update(patch: { beta?: number; lr?: number; steps?: number }): void {
+  /** β and lr can change mid-run; they apply from the next step. */
+  update(patch: { beta?: number; lr?: number }): void {
     this.trainer.update({
       ...(patch.beta !== undefined ? { loss: { beta: patch.beta } } : {}),
       ...(patch.lr !== undefined ? { optim: { lr: patch.lr } } : {}),
     });
-    this.settings = {
-      ...this.settings,
-      ...this.trainer.config,
-      steps: patch.steps ?? this.settings.steps,
-    };
+    this.settings = { ...this.settings, ...this.trainer.config };
   }
 
   /** One optimisation step, logging and evaluating on their schedules. */
@@ -386,61 +359,26 @@ export class DpoRun {
 
   /** Reward and KL of fresh π_θ samples on the evaluation prompts. */
   async evaluate(): Promise<void> {
-    const { tokenizer, evalPrompts } = this.task;
-    const reward = this.task.reward ?? (() => Number.NaN);
-    const prompts = evalPrompts
-      .slice(0, this.settings.eval.prompts)
-      .map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
-    const generation = {
-      temperature: this.settings.eval.temperature,
-      topK: 0,
-      topP: 1,
-      maxNewTokens: this.settings.eval.maxNewTokens,
-      seed: this.settings.seed + 7919 * (this.trainer.step + 1),
-      eotId: tokenizer.eot,
-    };
-    const decode = (ids: number[]) => tokenizer.decode(ids);
-    const opts = { generation, padId: tokenizer.eot, decode, reward };
-    if (Number.isNaN(this.evalRefLevel)) {
-      // π_ref's level, measured once with its own samples (the dashed line).
-      const ref = await evaluatePolicy(this.reference, this.reference, prompts, opts);
-      this.evalRefLevel = ref.reward;
-      this.refSamples = ref.samples.map((s) => ({ text: s.text, reward: s.reward, cut: s.cut }));
-    }
-    const r = await evaluatePolicy(this.policy, this.reference, prompts, opts);
-    // KL is read anyway: a NaN here means π_θ's weights went bad on a step that was not logged.
-    if (!Number.isFinite(r.kl)) throw new NonFiniteError(this.trainer.step, 'eval/kl', r.kl);
-    const klRef = this.syncRef
-      ? await meanKl(this.policy, this.syncRef, r.samples, tokenizer.eot)
-      : null;
-    this.cb.onMetrics?.({
+    const e = await evaluateDpo({
+      policy: this.policy,
+      reference: this.reference,
+      syncRef: this.syncRef,
+      tokenizer: this.task.tokenizer,
+      evalPrompts: this.task.evalPrompts,
+      ...(this.task.reward ? { reward: this.task.reward } : {}),
+      settings: this.settings,
       step: this.trainer.step,
-      phase: 'dpo',
-      ...(this.task.reward
-        ? {
-            'eval/reward': r.reward,
-            'eval/ref_reward': this.evalRefLevel,
-            ...fluencyMetrics(r.fluency, fluency(this.refSamples)),
-          }
-        : {}),
-      'eval/kl': r.kl,
-      'eval/kl_sample': r.klSample,
-      ...(klRef === null ? {} : { 'eval/kl_ref': klRef }),
+      // Without a reward π_ref's level is NaN: measured again at every evaluation.
+      refLevel: Number.isNaN(this.evalRefLevel)
+        ? null
+        : { level: this.evalRefLevel, samples: this.refSamples },
     });
-    this.cb.onSamples?.(
-      r.samples.map((s, i) => ({
-        prompt: evalPrompts[i] ?? '',
-        promptIds: s.prompt,
-        tokens: s.tokens,
-        tokenTexts: s.tokens.map((id) => tokenizer.tokenText(id)),
-        policyLogps: s.policyLogps,
-        refLogps: s.refLogps,
-        text: s.text,
-        reward: s.reward,
-        refText: this.refSamples[i]?.text ?? '',
-        refReward: this.refSamples[i]?.reward ?? Number.NaN,
-      })),
-    );
+    this.evalRefLevel = e.refLevel.level;
+    this.refSamples = e.refLevel.samples;
+    // KL is read anyway: a NaN here means π_θ's weights went bad on a step that was not logged.
+    if (!Number.isFinite(e.kl)) throw new NonFiniteError(this.trainer.step, 'eval/kl', e.kl);
+    this.cb.onMetrics?.(e.point);
+    this.cb.onSamples?.(e.samples);
   }
 
   dispose(): void {
@@ -449,17 +387,4 @@ export class DpoRun {
     this.reference.dispose();
     this.syncRef?.dispose();
   }
-}
-
-/** Mean over samples of the exact summed per-token KL(π_θ ‖ model) of their completions. */
-async function meanKl(
-  policy: GPT,
-  model: GPT,
-  samples: { prompt: number[]; tokens: number[] }[],
-  padId: number,
-): Promise<number> {
-  if (samples.length === 0) return Number.NaN;
-  const rows = samples.map((s) => ({ prompt: s.prompt, completion: s.tokens }));
-  const { kl } = await compareModels(policy, model, rows, padId);
-  return kl.reduce((a, k) => a + k.reduce((x, y) => x + y, 0), 0) / samples.length;
 }

@@ -5,19 +5,23 @@
 import * as tf from '@tensorflow/tfjs';
 import { type GenerateOptions, generate } from '../model/generate';
 import type { GPT } from '../model/gpt';
+import { nextTokenKl } from '../objectives/kl';
 import { tokenLogProbs } from '../objectives/logprobs';
 import { fluency } from '../task/fluency';
 import { collateSequences } from './collate';
-import { batchTensors } from './preferenceStep';
+import { batchTensors } from './train/tensors';
 
-export interface EvaluatedSample {
+interface EvaluatedSample {
   prompt: number[];
   /** Completion ids (ending with end-of-text where the sample stopped). */
   tokens: number[];
-  /** log π_θ(y_t | ·) and log π_ref(y_t | ·) per completion token. */
+  /** log π_θ(y_t | ·) and log π_ref(y_t | ·) per completion token, at the sampling temperature. */
   policyLogps: number[];
   refLogps: number[];
-  /** Σ_t KL(π_θ(·|y_<t) ‖ π_ref(·|y_<t)) over the completion: exact, per token, summed. */
+  /**
+   * Σ_t KL(π_θ(·|y_<t) ‖ π_ref(·|y_<t)) over the completion: exact, per token, summed; both
+   * distributions at the temperature the sample was drawn at.
+   */
   kl: number;
   text: string;
   reward: number;
@@ -54,16 +58,17 @@ export async function compareModels(
   reference: GPT,
   rows: { prompt: number[]; completion: number[] }[],
   padId: number,
+  temperature = 1,
 ): Promise<{ policyLogps: number[][]; refLogps: number[][]; kl: number[][] }> {
   const batch = collateSequences(rows, padId);
   const t = batchTensors(batch);
   const [lpP, lpR, klT] = tf.tidy(() => {
-    const logitsP = policy.forward(t.ids, { attentionMask: t.attentionMask }); // [N, T, V]
-    const logitsR = reference.forward(t.ids, { attentionMask: t.attentionMask });
-    const [N, T, V] = logitsP.shape;
-    const predP = tf.logSoftmax(tf.slice(logitsP, [0, 0, 0], [N, T - 1, V])); // [N, T−1, V]
-    const predR = tf.logSoftmax(tf.slice(logitsR, [0, 0, 0], [N, T - 1, V]));
-    const kl = tf.sum(tf.mul(tf.exp(predP), tf.sub(predP, predR)), -1); // [N, T−1]
+    // At the sampling temperature: the samples come from softmax(z / T) (objectives/kl.ts).
+    const scaled = (z: tf.Tensor) =>
+      (temperature === 1 ? z : tf.div(z, temperature)) as tf.Tensor3D; // [N, T, V]
+    const logitsP = scaled(policy.forward(t.ids, { attentionMask: t.attentionMask })); // [N, T, V]
+    const logitsR = scaled(reference.forward(t.ids, { attentionMask: t.attentionMask }));
+    const kl = nextTokenKl(logitsP, logitsR); // [N, T−1]
     return [tokenLogProbs(logitsP, t.ids), tokenLogProbs(logitsR, t.ids), kl];
   });
   const [p, r, k] = await Promise.all([lpP.data(), lpR.data(), klT.data()]);
@@ -85,7 +90,7 @@ export async function evaluatePolicy(
 ): Promise<EvalResult> {
   const g = await generate(policy, prompts, opts.generation);
   const rows = prompts.map((prompt, i) => ({ prompt, completion: g.tokens[i] ?? [] }));
-  const c = await compareModels(policy, reference, rows, opts.padId);
+  const c = await compareModels(policy, reference, rows, opts.padId, opts.generation.temperature);
   const samples = rows.map((row, i): EvaluatedSample => {
     const text = opts.decode(row.completion.filter((id) => id !== opts.generation.eotId));
     return {

@@ -1,12 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../model/config';
 import { GPT } from '../model/gpt';
+import { tokenizedPairs } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import type { MetricPoint, PairPreview } from '../worker/views';
 import { DEFAULT_DPO_SETTINGS, DpoRun } from './dpoRun';
 import { precomputeReference } from './preferenceTrainer';
 import { mixWeights, refSyncDue } from './refSync';
+import type { MetricPoint, PairPreview } from './views';
 
 const tokenizer = BpeTokenizer.train('good bad good bad fine', 260);
 const tiny = (seed: number) =>
@@ -46,20 +48,11 @@ describe('TR-DPO reference refresh', () => {
   });
 
   it('after a hard refresh the next batch has implicit rewards 0 and loss ln 2', async () => {
-    const enc = (s: string) => tokenizer.encode(s);
     const texts = [
       { prompt: 'good', chosen: ' good', rejected: ' bad' },
       { prompt: 'fine', chosen: ' good good', rejected: ' bad bad' },
     ];
-    const data = {
-      texts,
-      preview: [],
-      pairs: texts.map((t) => ({
-        prompt: [tokenizer.eot, ...enc(t.prompt)],
-        chosen: [...enc(t.chosen), tokenizer.eot],
-        rejected: [...enc(t.rejected), tokenizer.eot],
-      })),
-    };
+    const data = tokenizedPairs(tokenizer, texts);
     const sft = tiny(4);
     const points: MetricPoint[] = [];
     const run = await DpoRun.prepare(
@@ -99,7 +92,7 @@ describe('online DPO rounds', () => {
     const points: MetricPoint[] = [];
     let table: PairPreview[] = [];
     let total = 0;
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const run = await DpoRun.prepare(
       sft,
       {
@@ -155,7 +148,7 @@ describe('online DPO rounds', () => {
     while (!run.done) await run.trainStep();
     expect(points.filter((p) => 'round' in p)).toHaveLength(2); // no round after the last step
     run.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     sft.dispose();
   });
 });

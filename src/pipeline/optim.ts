@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdam } from './fusedAdam';
 
-export type OptimizerKind = 'adam' | 'rmsprop';
+type OptimizerKind = 'adam' | 'rmsprop';
 
 export interface OptimConfig {
   kind: OptimizerKind;

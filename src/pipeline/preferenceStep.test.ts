@@ -2,18 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOSS, type PreferenceLossConfig } from '../objectives/losses';
 import { PREFERENCE_METRIC_KEYS, readPacked } from '../objectives/metrics';
-import { testModel, values } from '../test/helpers';
+import { testModel, testPairs, values } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { collatePairs } from './collate';
-import { testPairs } from './fixtures';
 import {
   batchLogps,
-  batchTensors,
   type CachedLogps,
   preferenceObjective,
   preferenceStep,
   readStep,
   referenceLogps,
 } from './preferenceStep';
+import { batchTensors } from './train/tensors';
 
 const COLLATE = { padId: 0, maxLength: 16 };
 
@@ -203,13 +203,13 @@ describe('preference step through the model', () => {
     const opts = { loss: DEFAULT_LOSS, maxGradNorm: 10 };
     // The first step creates Adam's moment variables; count from after it.
     preferenceStep(s.policy, opt, s.t, s.cached, opts, s.B).dispose();
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     for (let i = 0; i < 20; i++) {
       const packed = preferenceStep(s.policy, opt, s.t, s.cached, opts, s.B);
       if (i % 5 === 0) await packed.data();
       packed.dispose();
     }
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     opt.dispose();
     s.dispose();
   });

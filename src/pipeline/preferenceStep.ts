@@ -4,8 +4,6 @@
  * Model-agnostic beyond `forward`; runs alike in Node tests and in the worker.
  */
 import * as tf from '@tensorflow/tfjs';
-import { wasmKernelActive } from '../model/kernels/program';
-import { CLIP_KERNEL, clipByGlobalNormFused } from '../model/kernels/wasmOptim';
 import {
   type SequenceLogps,
   sequenceLogProbs,
@@ -14,16 +12,9 @@ import {
 } from '../objectives/logprobs';
 import { NEEDS_REFERENCE, type PreferenceLossConfig, preferenceLoss } from '../objectives/losses';
 import { PREFERENCE_METRIC_KEYS, preferenceMetricsTensor } from '../objectives/metrics';
-import type { PreferenceBatch, SequenceBatch } from './collate';
-
-/** Anything with a causal-LM forward: ids [N, T] → logits [N, T, V]. */
-export interface CausalLM {
-  forward(
-    ids: tf.Tensor2D,
-    opts?: { attentionMask?: tf.Tensor2D; training?: boolean },
-  ): tf.Tensor3D;
-  variables(): tf.Variable[];
-}
+import type { PreferenceBatch } from './collate';
+import { type BatchTensors, batchTensors, type CausalLM, disposeBatch } from './train/tensors';
+import { type LossOutput, updateStep } from './train/updateStep';
 
 /** Per-row summed log-probs and token counts of a batch's 2B rows, on the CPU. */
 export interface CachedLogps {
@@ -32,22 +23,7 @@ export interface CachedLogps {
 }
 
 /** Metric keys of a step's packed output: the TRL preference metrics, then grad_norm. */
-export const STEP_METRIC_KEYS = [...PREFERENCE_METRIC_KEYS, 'grad_norm'] as const;
-
-export interface BatchTensors {
-  ids: tf.Tensor2D;
-  attentionMask: tf.Tensor2D;
-  completionMask: tf.Tensor2D;
-}
-
-export function batchTensors(b: SequenceBatch): BatchTensors {
-  const shape: [number, number] = [b.ids.length / b.length, b.length];
-  return {
-    ids: tf.tensor2d(b.ids, shape, 'int32'),
-    attentionMask: tf.tensor2d(b.attentionMask, shape),
-    completionMask: tf.tensor2d(b.completionMask, shape),
-  };
-}
+const STEP_METRIC_KEYS = [...PREFERENCE_METRIC_KEYS, 'grad_norm'] as const;
 
 /** Summed completion log-probs of all 2B rows in one forward: SequenceLogps of [2B]. */
 export function batchLogps(model: CausalLM, t: BatchTensors, training = false): SequenceLogps {
@@ -68,7 +44,8 @@ export async function referenceLogps(
   const t = batchTensors(b);
   const s = batchLogps(reference, t);
   const [sum, count] = await Promise.all([s.sum.data(), s.count.data()]);
-  tf.dispose([t.ids, t.attentionMask, t.completionMask, s.sum, s.count]);
+  disposeBatch(t);
+  tf.dispose([s.sum, s.count]);
   return { sum: Float32Array.from(sum), count: Float32Array.from(count) };
 }
 
@@ -117,24 +94,6 @@ export function preferenceObjective(
   });
 }
 
-/** Scales grads so their global L2 norm is at most maxNorm; returns the norm before clipping. */
-export function clipByGlobalNorm(
-  grads: tf.NamedTensorMap,
-  maxNorm: number,
-): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
-  // WASM: one JS kernel for all of it (kernels/wasmOptim.ts) instead of ≈ 4 per gradient.
-  if (wasmKernelActive(CLIP_KERNEL)) return clipByGlobalNormFused(grads, maxNorm);
-  // A chain of adds, not tf.addN: WebGPU's AddN binds one buffer per input and fails past
-  // the device's storage-buffer limit (8 by default) — a model has dozens of tensors.
-  const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-  const norm = tf.sqrt(squares.reduce((a, b) => tf.add(a, b), tf.scalar(0))) as tf.Scalar;
-  if (!Number.isFinite(maxNorm)) return { grads, norm };
-  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-  const clipped: tf.NamedTensorMap = {};
-  for (const [k, g] of Object.entries(grads)) clipped[k] = tf.mul(g, scale);
-  return { grads: clipped, norm };
-}
-
 export interface StepOptions {
   loss: PreferenceLossConfig;
   /** Global grad-norm clip (reference code: 10); Infinity disables it. */
@@ -153,11 +112,12 @@ export interface StepReadout {
 /** Reads a preferenceStep output (a GPU→CPU sync: log steps only). */
 export async function readStep(packed: tf.Tensor1D, B: number): Promise<StepReadout> {
   const v = Array.from(await packed.data());
-  const k = STEP_METRIC_KEYS.length;
+  const k = PREFERENCE_METRIC_KEYS.length;
   const metrics = {} as StepReadout['metrics'];
-  STEP_METRIC_KEYS.forEach((key, i) => {
+  PREFERENCE_METRIC_KEYS.forEach((key, i) => {
     metrics[key] = v[i] ?? Number.NaN;
   });
+  metrics.grad_norm = v[k + 3 * B] ?? Number.NaN;
   return {
     metrics,
     policyChosen: v.slice(k, k + B),
@@ -167,8 +127,9 @@ export async function readStep(packed: tf.Tensor1D, B: number): Promise<StepRead
 }
 
 /**
- * One update of π_θ. Returns, packed on the device, STEP_METRIC_KEYS [8] then the per-pair
- * values [3B]: read it with readStep only on log steps; the caller disposes it.
+ * One update of π_θ. Returns, packed on the device, PREFERENCE_METRIC_KEYS [7], the per-pair
+ * values [3B], then grad_norm [1]: read it with readStep only on log steps; the caller
+ * disposes it.
  */
 export function preferenceStep(
   policy: CausalLM,
@@ -178,19 +139,24 @@ export function preferenceStep(
   opts: StepOptions,
   B: number,
 ): tf.Tensor1D {
-  return tf.tidy(() => {
-    let kept: tf.Tensor1D[] = [];
-    const { grads } = tf.variableGrads(() => {
-      const o = preferenceObjective(policy, t, ref, opts.loss, B);
-      kept = [tf.keep(o.metrics), tf.keep(o.perPair)];
-      return o.loss;
-    }, policy.variables());
-    const clipped = clipByGlobalNorm(grads, opts.maxGradNorm);
-    optimizer.applyGradients(clipped.grads);
-    const [m, perPair] = kept;
-    if (!m || !perPair) throw new Error('objective produced no metrics');
-    const packed = tf.concat([m, tf.reshape(clipped.norm, [1]), perPair]) as tf.Tensor1D;
-    tf.dispose(kept);
-    return packed;
-  });
+  return updateStep(
+    policy,
+    optimizer,
+    preferenceLossFn(policy, t, ref, opts.loss, B),
+    opts.maxGradNorm,
+  );
+}
+
+/** The loss closure of a preference step; its report is [metrics [7], perPair [3B]]. */
+export function preferenceLossFn(
+  policy: CausalLM,
+  t: BatchTensors,
+  ref: CachedLogps | null,
+  cfg: PreferenceLossConfig,
+  B: number,
+): () => LossOutput {
+  return () => {
+    const o = preferenceObjective(policy, t, ref, cfg, B);
+    return { loss: o.loss, report: tf.concat([o.metrics, o.perPair]) as tf.Tensor1D };
+  };
 }

@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOSS } from '../objectives/losses';
-import { testModel } from '../test/helpers';
-import { testPairs } from './fixtures';
+import { testModel, testPairs } from '../test/helpers';
+import { liveTensors } from '../test/leaks';
 import { DEFAULT_OPTIM } from './optim';
 import { PreferenceTrainer, precomputeReference } from './preferenceTrainer';
 
@@ -34,13 +33,13 @@ describe('PreferenceTrainer', () => {
     first?.policyChosen.forEach((p, i) => {
       expect(p).toBeCloseTo(first.reference[i]?.chosen ?? 0, 3);
     });
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const seen = new Set<number>(first?.indices);
     for (let i = 0; i < 18; i++) {
       const log = await trainer.trainStep(i % 6 === 0);
       for (const j of log?.indices ?? []) seen.add(j);
     }
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     trainer.update({ loss: { beta: 0.1 } });
     const last = await trainer.trainStep(true);
     expect(last?.beta).toBe(0.1);

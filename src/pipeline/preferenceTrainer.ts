@@ -3,20 +3,18 @@
  * and π_ref's cached log-probs, and reports through return values; the worker (or a Node
  * script) decides when to step, log and evaluate.
  */
-import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../model/rng';
 import { NEEDS_REFERENCE, type PreferenceLossConfig } from '../objectives/losses';
 import { type CollateOptions, collatePairs, type TokenizedPair } from './collate';
-import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from './optim';
+import type { OptimConfig } from './optim';
 import {
-  batchTensors,
   type CachedLogps,
-  type CausalLM,
-  preferenceStep,
+  preferenceLossFn,
   readStep,
   referenceLogps,
   type StepReadout,
 } from './preferenceStep';
+import { batchTensors, type CausalLM, disposeBatch } from './train/tensors';
+import { Trainer } from './train/trainer';
 
 export interface PreferenceRunConfig {
   loss: PreferenceLossConfig;
@@ -89,7 +87,7 @@ export class NonFiniteError extends Error {
 }
 
 /** The first non-finite value of a step's readout (metrics, then per-pair values), or null. */
-export function firstNonFinite(r: StepReadout): { quantity: string; value: number } | null {
+function firstNonFinite(r: StepReadout): { quantity: string; value: number } | null {
   for (const [quantity, value] of Object.entries(r.metrics)) {
     if (!Number.isFinite(value)) return { quantity, value };
   }
@@ -105,15 +103,7 @@ export function firstNonFinite(r: StepReadout): { quantity: string; value: numbe
   return null;
 }
 
-export class PreferenceTrainer {
-  step = 0;
-  private optimizer: tf.Optimizer;
-  private order: number[] = [];
-  private cursor = 0;
-  private rand: () => number;
-  /** The step at which the current pairs were set (0, or an online round's first step). */
-  private dataStart = 0;
-  private dataSeed: number;
+export class PreferenceTrainer extends Trainer {
   private lastLogTime = performance.now();
   private pairsSinceLog = 0;
 
@@ -124,13 +114,10 @@ export class PreferenceTrainer {
     private cfg: PreferenceRunConfig,
     private readonly collate: CollateOptions,
   ) {
-    if (pairs.length === 0) throw new Error('no preference pairs to train on');
+    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
     if (NEEDS_REFERENCE[cfg.loss.type] && reference?.length !== pairs.length) {
       throw new Error(`${cfg.loss.type} needs π_ref log-probs for every pair`);
     }
-    this.optimizer = makeOptimizer(cfg.optim);
-    this.dataSeed = cfg.seed;
-    this.rand = mulberry32(cfg.seed);
   }
 
   /**
@@ -147,13 +134,9 @@ export class PreferenceTrainer {
     if (NEEDS_REFERENCE[this.cfg.loss.type] && reference?.length !== pairs.length) {
       throw new Error(`${this.cfg.loss.type} needs π_ref log-probs for every pair`);
     }
+    this.resetOrder(pairs.length, seed, startStep);
     this.pairs = pairs;
     this.reference = reference;
-    this.dataSeed = seed;
-    this.dataStart = startStep;
-    this.rand = mulberry32(seed);
-    this.order = [];
-    this.cursor = 0;
   }
 
   /** π_ref's cached log-probs replaced (a TR-DPO refresh); same pairs, same batch order. */
@@ -173,20 +156,7 @@ export class PreferenceTrainer {
       loss: { ...this.cfg.loss, ...patch.loss },
       optim: { ...this.cfg.optim, ...patch.optim },
     };
-  }
-
-  /** The next batch's dataset indices: seeded shuffles, one per epoch. */
-  private nextIndices(): number[] {
-    const B = Math.min(this.cfg.batchSize, this.pairs.length);
-    const out: number[] = [];
-    while (out.length < B) {
-      if (this.cursor >= this.order.length) {
-        this.order = shuffled(this.pairs.length, this.rand);
-        this.cursor = 0;
-      }
-      out.push(this.order[this.cursor++] ?? 0);
-    }
-    return out;
+    this.optim = this.cfg.optim;
   }
 
   /**
@@ -210,19 +180,13 @@ export class PreferenceTrainer {
           ]),
         }
       : null;
-    const lr = learningRateAt(this.step, this.cfg.optim);
-    setLearningRate(this.optimizer, lr);
+    const lr = this.scheduleLr();
     const t = batchTensors(batch);
-    const packed = preferenceStep(
+    const packed = this.applyUpdate(
       this.policy,
-      this.optimizer,
-      t,
-      cached,
-      { loss: this.cfg.loss, maxGradNorm: this.cfg.optim.maxGradNorm },
-      B,
+      preferenceLossFn(this.policy, t, cached, this.cfg.loss, B),
     );
-    tf.dispose([t.ids, t.attentionMask, t.completionMask]);
-    this.step++;
+    disposeBatch(t);
     this.pairsSinceLog += B;
     if (!log) {
       packed.dispose();
@@ -246,55 +210,4 @@ export class PreferenceTrainer {
       pairsPerSecond,
     };
   }
-
-  /** The optimizer's variables (iterations first, then its slots), read back for a checkpoint. */
-  async optimizerState(): Promise<NamedArray[]> {
-    const weights = await this.optimizer.getWeights();
-    const out: NamedArray[] = [];
-    for (const w of weights) {
-      const data = Float32Array.from(await w.tensor.data());
-      out.push({ name: w.name, shape: w.tensor.shape.slice(), data });
-      // The slots are the optimizer's own variables; the iteration count is a fresh scalar.
-      if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
-    }
-    return out;
-  }
-
-  /**
-   * Continues from a checkpoint taken after `step` steps: a fresh optimizer takes the saved
-   * slots (none at step 0) and the seeded batch order is replayed, so the next batches are the
-   * ones it would have seen. Also rolls back a trainer that went past `step`.
-   */
-  async restore(step: number, optimizer: NamedArray[]): Promise<void> {
-    // A fresh optimizer: setWeights would leave the old slots (and a step-0 restore has none).
-    this.optimizer.dispose();
-    this.optimizer = makeOptimizer(this.cfg.optim);
-    if (optimizer.length) {
-      // setWeights copies each tensor into a new variable and keeps no reference to it.
-      const named = optimizer.map((w) => ({ name: w.name, tensor: tf.tensor(w.data, w.shape) }));
-      await this.optimizer.setWeights(named);
-      tf.dispose(named.map((w) => w.tensor));
-    }
-    this.order = [];
-    this.cursor = 0;
-    this.rand = mulberry32(this.dataSeed);
-    for (let i = this.dataStart; i < step; i++) this.nextIndices();
-    this.step = step;
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-  }
-}
-
-/** A named float32 array with its shape (optimizer slots in a checkpoint). */
-export type NamedArray = { name: string; shape: number[]; data: Float32Array };
-
-function shuffled(n: number, rand: () => number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j] ?? 0, a[i] ?? 0];
-  }
-  return a;
 }

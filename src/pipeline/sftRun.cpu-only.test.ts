@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { MetricPoint } from '../worker/views';
+import { liveTensors } from '../test/leaks';
 import { SftRun, type SftSettings, sftLearningRate } from './sftRun';
+import type { MetricPoint } from './views';
 
 const docs = Array.from({ length: 40 }, (_, i) =>
   i % 2 ? 'the film was great and the cast was wonderful' : 'the plot was dull and the acting bad',
@@ -43,9 +43,9 @@ describe('SftRun', () => {
     // Untrained: close to ln V (uniform next-token guess).
     expect(Math.abs(before - Math.log(run.model.config.vocabSize))).toBeLessThan(0.5);
     await run.trainStep(); // Adam creates its moment variables here
-    const tensors = tf.memory().numTensors;
+    const live = liveTensors();
     while (!run.done) await run.trainStep();
-    expect(tf.memory().numTensors).toBe(tensors);
+    live.expectUnchanged();
     const after = await run.heldOutLoss(2);
     expect(after).toBeLessThan(before - 1.5);
     expect(points.map((p) => p.step)).toEqual([1, 10, 20, 30]);

@@ -8,14 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { makeConfig } from '../model/config';
 import { GPT } from '../model/gpt';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import type { MetricPoint } from '../worker/views';
 import { makeOptimizer, setLearningRate } from './optim';
-import { batchTensors } from './preferenceStep';
 import type { SftSettings } from './settings';
 import { tokenStream, windowSampler } from './sftData';
 import { sftStep } from './sftStep';
+import { batchTensors } from './train/tensors';
+import type { MetricPoint } from './views';
 
-export { BROWSER_SFT_SETTINGS, PRETRAIN_SETTINGS, type SftSettings } from './settings';
+export { PRETRAIN_SETTINGS, type SftSettings } from './settings';
 
 export interface SftCallbacks {
   onProgress?(stage: 'tokenizer' | 'training', done: number, total: number): void;

@@ -1,10 +1,17 @@
 /** One SFT / Preferred-FT update: token-mean NLL of the completion tokens, clipped. */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { tokenLogProbs } from '../objectives/logprobs';
 import { sftLoss } from '../objectives/losses';
-import { type BatchTensors, type CausalLM, clipByGlobalNorm } from './preferenceStep';
+import type { BatchTensors, CausalLM } from './train/tensors';
+import { updateStep } from './train/updateStep';
 
-export const SFT_METRIC_KEYS = ['loss', 'grad_norm'] as const;
+/** The loss closure of SFT: token-mean NLL of the completion tokens of `t`. */
+export function sftObjective(model: CausalLM, t: BatchTensors): () => { loss: tf.Scalar } {
+  return () => {
+    const logits = model.forward(t.ids, { attentionMask: t.attentionMask, training: true });
+    return { loss: sftLoss(tokenLogProbs(logits, t.ids), t.completionMask) };
+  };
+}
 
 /** Returns [loss, grad_norm] on the device; read it on log steps only, then dispose. */
 export function sftStep(
@@ -13,13 +20,5 @@ export function sftStep(
   t: BatchTensors,
   maxGradNorm: number,
 ): tf.Tensor1D {
-  return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(t.ids, { attentionMask: t.attentionMask, training: true });
-      return sftLoss(tokenLogProbs(logits, t.ids), t.completionMask);
-    }, model.variables());
-    const clipped = clipByGlobalNorm(grads, maxGradNorm);
-    optimizer.applyGradients(clipped.grads);
-    return tf.stack([value, clipped.norm]) as tf.Tensor1D;
-  });
+  return updateStep(model, optimizer, sftObjective(model, t), maxGradNorm);
 }

@@ -15,7 +15,7 @@ describe('PlaygroundConfig', () => {
     expect(DEFAULT_PLAYGROUND_CONFIG).toEqual({
       ...DEFAULT_DPO_SETTINGS,
       model: 'nano',
-      ui: { embed: false, hide: [], backend: 'auto' },
+      ui: { embed: false, hide: [], backend: 'auto', view: 'default' },
     });
     expect(playgroundConfigSchema.safeParse(DEFAULT_PLAYGROUND_CONFIG).success).toBe(true);
   });

@@ -18,6 +18,7 @@ export const PANEL_IDS = [
   'frontier',
   'runs',
   'data',
+  'labels',
 ] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
@@ -28,9 +29,12 @@ export interface PlaygroundUi {
   hide: PanelId[];
   /** The tfjs backend: 'auto' chooses by what the machine is; a name forces it. */
   backend: BackendChoice;
+  /** 'presenter': large type, charts and samples only, for a projector. */
+  view: PageView;
 }
 
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_NAMES];
+const PAGE_VIEWS = ['default', 'presenter'] as const;
+type PageView = (typeof PAGE_VIEWS)[number];
 
 export interface PlaygroundConfig extends DpoRunSettings {
   model: PresetName;
@@ -94,6 +98,7 @@ export const playgroundConfigSchema = z.object({
     embed: z.boolean(),
     hide: z.array(z.enum(PANEL_IDS)),
     backend: z.enum(['auto', ...BACKEND_NAMES]),
+    view: z.enum(PAGE_VIEWS),
   }),
 });
 
@@ -114,6 +119,7 @@ export function fromDpoRunSettings(
       embed: extras.ui?.embed ?? false,
       hide: [...(extras.ui?.hide ?? [])],
       backend: extras.ui?.backend ?? 'auto',
+      view: extras.ui?.view ?? 'default',
     },
   };
 }

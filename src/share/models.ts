@@ -42,7 +42,7 @@ export const PROBE_TOKENS = 32;
  * completions, each evaluation 64 from π_θ (and π_ref once), token by token. Longer demos
  * (more steps per round) are overestimated, which errs towards the smaller model.
  */
-export const DEMO_OVERHEAD = 2.5;
+const DEMO_OVERHEAD = 2.5;
 
 export function estimateDemoSeconds(stepMs: number, steps: number): number {
   return (stepMs / 1000) * steps * (1 + DEMO_OVERHEAD);

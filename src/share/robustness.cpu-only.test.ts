@@ -4,13 +4,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { attemptWithin, unclearMessage } from '../model/hf/testing';
+import { attemptWithin, BOUND_MS, unclearMessage } from '../test/robustness';
 import { PANEL_IDS, playgroundConfigSchema } from './config';
 import { CONFIG_URL_KEYS, decodeConfig, encodeConfig } from './url';
 
 const RUNS = 1_000;
 const SEED = 20_241_129;
-const BOUND_MS = 200;
 
 /** Text where a number, a name or a list belongs. */
 const junkText = fc.oneof(

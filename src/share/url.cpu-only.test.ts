@@ -68,6 +68,7 @@ const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record({
     embed: fc.boolean(),
     hide: fc.shuffledSubarray([...PANEL_IDS]),
     backend: one(['webgpu', 'wasm', 'webgl', 'cpu'] as const, D.ui.backend),
+    view: one(['presenter'] as const, D.ui.view),
   }),
 });
 
@@ -118,7 +119,7 @@ describe('encodeConfig / decodeConfig', () => {
       '&embed=1&hide=charts%2Cpairs';
     expect(encodeConfig(cfg)).toBe(search);
     expect(decodeConfig(`?${search}`)).toEqual({ config: cfg, warnings: [] });
-    expect(CONFIG_URL_KEYS).toHaveLength(31);
+    expect(CONFIG_URL_KEYS).toHaveLength(32);
   });
 
   it('forces a backend with backend=, after every other key; auto is the default', () => {

@@ -151,6 +151,7 @@ const FIELDS: readonly UrlField[] = [
   field('embed', S.ui.shape.embed, booleanCodec, at('ui', 'embed')),
   field('hide', S.ui.shape.hide, listCodec(), at('ui', 'hide')),
   field('backend', S.ui.shape.backend, textCodec(), at('ui', 'backend')),
+  field('view', S.ui.shape.view, textCodec(), at('ui', 'view')),
 ];
 
 const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));

@@ -3,12 +3,13 @@
  * (IndexedDB stores typed arrays natively), never base64.
  */
 import type { GPTConfig } from '../model/config';
+import type { CpuTensor, NamedCpuTensor } from '../model/weights';
 import type { TokenizerJSON } from '../tokenizer/bpe';
 
-export type RunStatus = 'running' | 'paused' | 'done' | 'failed' | 'interrupted';
+type RunStatus = 'running' | 'paused' | 'done' | 'failed' | 'interrupted';
 
 /** The model a run trains: its preset name and, when known, its size. */
-export interface ModelSummary {
+interface ModelSummary {
   preset: string;
   nLayer?: number;
   nHead?: number;
@@ -53,15 +54,15 @@ export interface StoredMetricPoint {
   [key: string]: number | string;
 }
 
-/** A row-major float32 tensor. */
-export type StoredTensor = { shape: number[]; data: Float32Array };
+/** A row-major float32 tensor: the one CPU copy type (model/weights.ts). */
+type StoredTensor = CpuTensor;
 
 /** π_θ at one step, with the optimizer's slots so training resumes where it stopped. */
 export interface StoredCheckpoint {
   /** GPT-2 parameter name → tensor. */
   params: Record<string, StoredTensor>;
   /** The optimizer's variables in tf.Optimizer.getWeights() order (iterations first). */
-  optimizer?: ({ name: string } & StoredTensor)[];
+  optimizer?: NamedCpuTensor[];
   config: GPTConfig;
   tokenizer?: TokenizerJSON;
   meta?: Record<string, string | number>;
@@ -111,4 +112,15 @@ export function validateCheckpoint(c: StoredCheckpoint): void {
       );
     }
   }
+}
+
+/**
+ * The learner's labels of one SFT model (the labelling mode), stored whole: a set is small
+ * (≈ 1 kB a label) and each edit rewrites it in one transaction. T: data/labels' LabelledPair.
+ */
+export interface LabelSetRecord<T = unknown> {
+  /** Which π_ref the labels' token ids belong to (its checkpoint URL or stored run id). */
+  id: string;
+  updatedAt: number;
+  labels: T[];
 }

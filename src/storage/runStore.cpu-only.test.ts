@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 
 describe('schema', () => {
-  it('creates the version-1 stores', async () => {
+  it('creates the stores of every version', async () => {
     const store = await openRunStore(DB, opts());
     store.close();
     const req = indexedDB.open(DB);
@@ -30,6 +30,7 @@ describe('schema', () => {
     expect([...db.objectStoreNames].sort()).toEqual([
       'checkpoints',
       'datasets',
+      'labels',
       'metrics',
       'runs',
       'samples',

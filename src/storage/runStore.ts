@@ -12,6 +12,7 @@ import {
   type StorageEstimate,
   StorageFullError,
 } from './errors';
+import { LabelStore } from './labelStore';
 import {
   assertStep,
   type DatasetRecord,
@@ -74,6 +75,11 @@ export class RunStore {
 
   close(): void {
     this.db.close();
+  }
+
+  /** The labelling mode's label sets, in the same database. */
+  labels(): LabelStore {
+    return new LabelStore(this.db, this.now, this.estimate);
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {

@@ -1,11 +1,18 @@
 /** The IndexedDB schema of the run store and its upgrade path. */
 import type { DBSchema, IDBPDatabase } from 'idb';
-import type { DatasetRecord, RunRecord, StoredCheckpoint, StoredMetricPoint } from './records';
+import type {
+  DatasetRecord,
+  LabelSetRecord,
+  RunRecord,
+  StoredCheckpoint,
+  StoredMetricPoint,
+} from './records';
 
-export const DB_VERSION = 1;
+/** 1: runs, metrics, samples, checkpoints, datasets. 2: + labels (the labelling mode). */
+export const DB_VERSION = 2;
 
 /** Per-run rows are keyed [runId, step] so one key range reads or deletes a run in step order. */
-export type RunStepKey = [string, number];
+type RunStepKey = [string, number];
 
 export interface MetricRow {
   runId: string;
@@ -14,7 +21,7 @@ export interface MetricRow {
   point: StoredMetricPoint;
 }
 
-export interface SampleRow {
+interface SampleRow {
   runId: string;
   step: number;
   bytes: number;
@@ -43,6 +50,7 @@ export interface RunStoreSchema extends DBSchema {
   samples: { key: RunStepKey; value: SampleRow; indexes: { runBytes: RunStepKey } };
   checkpoints: { key: RunStepKey; value: CheckpointRow; indexes: { runBytes: RunStepKey } };
   datasets: { key: string; value: DatasetRecord; indexes: { bytes: number } };
+  labels: { key: string; value: LabelSetRecord };
 }
 
 export type RunStoreDB = IDBPDatabase<RunStoreSchema>;
@@ -53,6 +61,9 @@ export function upgradeSchema(db: RunStoreDB, oldVersion: number): void {
     switch (v) {
       case 0:
         createVersion1(db);
+        break;
+      case 1:
+        db.createObjectStore('labels', { keyPath: 'id' });
         break;
       default:
         throw new Error(`no upgrade from run store version ${v}`);

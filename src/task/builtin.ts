@@ -6,7 +6,7 @@
 import { generateReviews, type Review, splitCorpus } from './corpus';
 import { reviewPrefixes } from './prompts';
 
-export const BUILTIN_TASK = {
+const BUILTIN_TASK = {
   reviews: 20_000,
   corpusSeed: 1,
   heldOutFraction: 0.1,

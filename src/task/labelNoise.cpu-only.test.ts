@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addLabelNoise } from '../pipeline/onlinePairs';
+import { addLabelNoise } from '../pipeline/preferenceData';
 import { flippedIndices, swapSides } from './labelNoise';
 
 describe('label noise', () => {

@@ -75,7 +75,7 @@ export function sentimentScore(text: string): number {
   return analyzer.analyze(text, { language: LANGUAGE }).score;
 }
 
-export interface SentimentTerm {
+interface SentimentTerm {
   /** The token as the lexicon matched it: lower case, punctuation stripped. */
   word: string;
   /** Position in RewardBreakdown.tokens. */

@@ -1,24 +1,12 @@
-// WebGPU in Node through Dawn (the `webgpu` package). With no GPU, Dawn is pointed at
-// Chromium's SwiftShader Vulkan driver (see ../shared/docs/webgpu-here.md); with a GPU and a
-// Vulkan driver, leave VK_ICD_FILENAMES unset and Dawn picks the GPU.
-import { existsSync } from 'node:fs';
+// WebGPU in Node through Dawn (src/node/backend.ts), on Chromium's SwiftShader Vulkan driver
+// wherever it is installed (see ../shared/docs/webgpu-here.md); to test on a GPU, set
+// VK_ICD_FILENAMES to its Vulkan driver.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, expect } from 'vitest';
-
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-// Dawn's Vulkan loader complains on stderr without it.
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
+import { installDawn } from '../node/backend';
 
 beforeAll(async () => {
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
-  const { create, globals } = await import('webgpu');
-  Object.assign(globalThis, globals);
-  Object.defineProperty(globalThis, 'navigator', {
-    value: { gpu: create([]) },
-    configurable: true,
-  });
+  await installDawn('first');
   await import('@tensorflow/tfjs-backend-webgpu');
   const ok = await tf.setBackend('webgpu');
   if (!ok || tf.getBackend() !== 'webgpu') {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../model/rng';
+import { utf8 } from '../test/results';
 import { BpeTokenizer, EOT_TEXT, pretokenize, type TokenizerJSON } from './bpe';
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
 
 const LINES = [
   'The film was great, and the acting was great too.',

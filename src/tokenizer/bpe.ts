@@ -6,12 +6,12 @@
  * (vocabSize − 1) is <|endoftext|>, as GPT-2's 50256 is. vocabSize counts all of them, so a
  * tokenizer has vocabSize − 257 merges. Any well-formed string round-trips exactly.
  */
-import { previewValue } from '../model/hf/preview';
+import { previewValue } from '../util/preview';
 import { pretokenize } from './pretokenize';
 import { PairQueue } from './queue';
 import { MAX_VOCAB_SIZE, pairKey, trainMerges, type WordCount } from './train';
 
-export { GPT2_PATTERN, pretokenize } from './pretokenize';
+export { pretokenize } from './pretokenize';
 
 export const EOT_TEXT = '<|endoftext|>';
 

@@ -8,7 +8,7 @@
  * which split "a \ufeffb" and "a \x85b" differently. whitespace.fixture.json, generated with
  * the real libraries (python/make_whitespace_fixture.py), pins every such code point.
  */
-export const WHITESPACE_CLASS =
+const WHITESPACE_CLASS =
   '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 const S = `[${WHITESPACE_CLASS}]`;

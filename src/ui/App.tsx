@@ -10,14 +10,15 @@ import {
 import type { PanelId, PlaygroundConfig } from '../share/config';
 import { fromDpoRunSettings, toDpoRunSettings } from '../share/config';
 import { decodeConfig, encodeConfig } from '../share/url';
-import { WorkerClient } from '../worker/client';
-import type { SmokeResult } from '../worker/protocol';
-import { installAutomation } from './automation';
+import type { WorkerClient } from '../worker/client';
+import type { SmokeResult, WorkerEvent } from '../worker/protocol';
+import { isBusy } from '../worker/runState';
 import { BackendBadge } from './BackendBadge';
 import { TrainingCharts } from './charts/TrainingCharts';
 import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
 import { FaultBanner } from './FaultBanner';
+import { LabellingMode } from './labelling/LabellingMode';
 import { checkpointUrl, modelInLink, probeChoice, softwareGpuChoice } from './modelChoice';
 import { PrivacyNote } from './PrivacyNote';
 import { DataPanel } from './panels/DataPanel';
@@ -31,6 +32,8 @@ import { TrlRunPanel } from './panels/TrlRunPanel';
 import { RunControls } from './RunControls';
 import { SftPanel } from './SftPanel';
 import { INITIAL_STATE, reduce } from './store';
+import { useAutomation } from './useAutomation';
+import { useRestartableWorker } from './workerRestart';
 
 const BASE = import.meta.env.BASE_URL;
 
@@ -53,90 +56,59 @@ export function App() {
   const startWhenReady = useRef(false);
   const stateRef = useRef(state);
   stateRef.current = state;
-  // Replaced by a new worker when the old one stops answering (restart from the checkpoint).
-  const [client, setClient] = useState(() => new WorkerClient());
-  const clientRef = useRef(client);
-  clientRef.current = client;
-  /** Set while a new worker resumes the run the stopped one was on. */
-  const restart = useRef<{ runId: string; training: boolean } | null>(null);
   // Charts re-render in an interruptible background pass, so input never waits on them.
   const points = useDeferredValue(state.points);
   const sftPoints = useDeferredValue(state.sftPoints);
   const fluency = useMemo(() => lastFluency(points), [points]);
 
-  useEffect(() => {
-    const off = client.on((e) => {
-      dispatch(e);
-      if (e.type === 'ready') {
-        const r = restart.current;
-        if (r) client.send({ type: 'run-resume', id: r.runId });
-        else if (linkModel.current) {
-          const preset = linkModel.current;
-          dispatch({
-            type: 'model-choice',
-            choice: { preset, how: 'link', reason: `model=${preset} in the link` },
-          });
-          client.send({ type: 'load-checkpoint', url: modelUrl.current });
-        } else {
-          const untimed = softwareGpuChoice(e.backend, e.adapter);
-          if (untimed) {
-            dispatch({ type: 'model-choice', choice: untimed });
-            modelUrl.current = checkpointUrl(BASE, untimed.preset);
-            client.send({ type: 'load-checkpoint', url: modelUrl.current });
-          } else client.send({ type: 'probe-models', demoSteps: demoSteps.current });
-        }
-        client.send({ type: 'runs-list' });
+  const loadModel = (client: WorkerClient, url: string) => {
+    modelUrl.current = url;
+    client.send({ type: 'load-checkpoint', url });
+  };
+  /** The page's start-up (the model choice) and the replies it waits for. */
+  const onEvent = (client: WorkerClient, e: WorkerEvent) => {
+    if (e.type === 'ready') {
+      if (linkModel.current) {
+        const preset = linkModel.current;
+        dispatch({
+          type: 'model-choice',
+          choice: { preset, how: 'link', reason: `model=${preset} in the link` },
+        });
+        loadModel(client, modelUrl.current);
+      } else {
+        const untimed = softwareGpuChoice(e.backend, e.adapter);
+        if (untimed) {
+          dispatch({ type: 'model-choice', choice: untimed });
+          loadModel(client, checkpointUrl(BASE, untimed.preset));
+        } else client.send({ type: 'probe-models', demoSteps: demoSteps.current });
       }
-      const r = restart.current;
-      if (r && e.type === 'run-state' && e.runId === r.runId && e.state !== 'preparing') {
-        restart.current = null;
-        dispatch({ type: 'worker-restarted', step: e.step });
-        if (r.training && e.state === 'paused') client.send({ type: 'start' });
-      }
-      if (r && e.type === 'error' && e.requestType === 'run-resume') {
-        restart.current = null;
-        client.send({ type: 'load-checkpoint', url: modelUrl.current });
-      }
-      if (e.type === 'probe-result' || (e.type === 'error' && e.requestType === 'probe-models')) {
-        // A failed probe falls back to the smallest model, and says so.
-        const choice = probeChoice(
-          e.type === 'probe-result' ? e.timings : [],
-          e.type === 'probe-result' ? e.backend : '?',
-          demoSteps.current,
-        );
-        dispatch({ type: 'model-choice', choice });
-        modelUrl.current = checkpointUrl(BASE, choice.preset);
-        client.send({ type: 'load-checkpoint', url: modelUrl.current });
-      }
-      if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
-        startWhenReady.current = false;
-        client.send({ type: 'start' });
-      }
-      if (e.type === 'run-state' && ['ready', 'paused', 'done'].includes(e.state)) {
-        client.send({ type: 'runs-list' });
-      }
-      if (e.type === 'export-file') download(e.name, e.bytes, e.mime);
-      if (e.type === 'error') startWhenReady.current = false;
-    });
-    const offLiveness = client.onLiveness((alive, reason) =>
-      dispatch(alive ? { type: 'worker-alive' } : { type: 'worker-stopped', reason }),
-    );
-    client.init(first.config.ui.backend);
-    return () => {
-      off();
-      offLiveness();
-    };
-  }, [client, first.config.ui.backend]);
-
-  /** A new worker; it resumes the saved run from its last checkpoint (as after a reload). */
-  const restartWorker = useCallback(() => {
-    const s = stateRef.current;
-    restart.current = s.runId ? { runId: s.runId, training: s.run === 'training' } : null;
-    clientRef.current.terminate();
-    dispatch({ type: 'worker-restarting' });
-    if (!s.runId) dispatch({ type: 'clear-run' });
-    setClient(new WorkerClient());
-  }, []);
+      client.send({ type: 'runs-list' });
+    }
+    if (e.type === 'probe-result' || (e.type === 'error' && e.requestType === 'probe-models')) {
+      // A failed probe falls back to the smallest model, and says so.
+      const choice = probeChoice(
+        e.type === 'probe-result' ? e.timings : [],
+        e.type === 'probe-result' ? e.backend : '?',
+        demoSteps.current,
+      );
+      dispatch({ type: 'model-choice', choice });
+      loadModel(client, checkpointUrl(BASE, choice.preset));
+    }
+    if (e.type === 'run-state' && e.state === 'ready' && startWhenReady.current) {
+      startWhenReady.current = false;
+      client.send({ type: 'start' });
+    }
+    if (e.type === 'export-file') download(e.name, e.bytes, e.mime);
+    if (e.type === 'error') startWhenReady.current = false;
+  };
+  // Replaced by a new worker when the old one stops answering (workerRestart.ts).
+  const { client, restartWorker } = useRestartableWorker({
+    backend: first.config.ui.backend,
+    dispatch,
+    state: () => stateRef.current,
+    onEvent,
+    reload: (c) => loadModel(c, modelUrl.current),
+  });
 
   // The whole configuration lives in the URL: a link reproduces the run's settings.
   useEffect(() => {
@@ -153,59 +125,7 @@ export function App() {
     return r;
   }, [client]);
 
-  useEffect(
-    () =>
-      installAutomation({
-        status: () => {
-          const s = stateRef.current;
-          return {
-            // Loading until the first model is in: the speed probe runs before it loads.
-            phase:
-              !s.backend || (!s.model && !s.checkpoint && s.run === 'empty')
-                ? 'loading'
-                : s.run === 'empty'
-                  ? 'idle'
-                  : s.run,
-            step: s.step,
-            backend: s.backend,
-            adapter: s.adapter,
-            fallbackReason: s.fallbackReason,
-            engine: s.engine,
-            runId: s.runId,
-          };
-        },
-        metrics: () => stateRef.current.points.map((p) => ({ ...p })),
-        sftMetrics: () => stateRef.current.sftPoints.map((p) => ({ ...p })),
-        checkpoint: () => {
-          const c = stateRef.current.checkpoint;
-          return c
-            ? { url: c.url, preset: c.preset, parameters: c.parameters, vocabSize: c.vocabSize }
-            : null;
-        },
-        samples: () => stateRef.current.samples.map((s) => ({ ...s })),
-        dataset: () => stateRef.current.dataset,
-        runs: () => stateRef.current.runs.map((r) => ({ ...r })),
-        warnings: () => [...stateRef.current.warnings],
-        frontier: () => ({
-          state: stateRef.current.sweep.state,
-          points: stateRef.current.sweep.points.map((p) => ({ ...p })),
-          runs: stateRef.current.sweep.runs.map((r) => ({ ...r })),
-        }),
-        logprob: async (text, model) => {
-          const r = await client.request({ type: 'logprob', text, model }, 'logprob-result');
-          return r.logprob;
-        },
-        smokeForward,
-        fault: () => {
-          const f = stateRef.current.fault;
-          return f ? { ...f } : null;
-        },
-        loseDevice: () => client.send({ type: 'lose-device' }),
-        killWorker: () => client.send({ type: 'crash' }),
-        restartWorker,
-      }),
-    [client, smokeForward, restartWorker],
-  );
+  useAutomation(state, client, smokeForward, restartWorker);
 
   const prepare = (thenStart: boolean) => {
     dispatch({ type: 'clear-run' });
@@ -224,12 +144,16 @@ export function App() {
     const [f] = await readFiles([file]);
     if (f) client.send({ type, name: f.name, bytes: f.bytes }, [f.bytes]);
   };
-  const busy = ['training', 'sft', 'preparing', 'loading-checkpoint'].includes(state.run);
+  const busy = isBusy(state.run);
   const sweeping = state.sweep.state === 'running';
-  const hidden = (id: PanelId) => config.ui.embed && config.ui.hide.includes(id);
+  // Presenter view: large type, charts and samples only (labelling.css).
+  const presenter = config.ui.view === 'presenter';
+  const hidden = (id: PanelId) =>
+    (config.ui.embed && config.ui.hide.includes(id)) ||
+    (presenter && !['charts', 'samples', 'labels'].includes(id));
 
   return (
-    <div className={`app${config.ui.embed ? ' embed' : ''}`}>
+    <div className={`app${config.ui.embed ? ' embed' : ''}${presenter ? ' presenter' : ''}`}>
       <header className="topbar">
         <div>
           <h1>DPO Playground</h1>
@@ -254,164 +178,185 @@ export function App() {
           }}
         />
       </header>
-      {state.fallbackReason && (
-        <p className="notice" role="status">
-          Running on {state.backend}: {state.fallbackReason}.
-        </p>
-      )}
-      {state.fault && (
-        <FaultBanner
-          fault={state.fault}
-          onRestart={state.workerStopped ? restartWorker : null}
-          onDismiss={() => dispatch({ type: 'dismiss-fault' })}
-        />
-      )}
-      {state.error && (
-        <div className="error-banner" role="alert" data-testid="error-banner">
-          <span>{state.error}</span>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => dispatch({ type: 'dismiss-error' })}
-          >
-            Dismiss
-          </button>
-        </div>
-      )}
-      {state.warnings.length > 0 && (
-        <div className="warning-banner" role="status" data-testid="warning-banner">
-          <ul>
-            {state.warnings.map((w, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: warnings repeat; order is identity.
-              <li key={i}>{w}</li>
-            ))}
-          </ul>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => dispatch({ type: 'dismiss-warnings' })}
-          >
-            Dismiss
-          </button>
-        </div>
-      )}
-      {!config.ui.embed && (
-        <SftPanel
-          checkpoint={state.checkpoint}
-          run={state.run}
-          progress={state.progress}
-          points={sftPoints}
-          corpus={state.corpus}
-          onTrain={(sft) => {
-            dispatch({ type: 'clear-run' });
-            dispatch({ type: 'clear-sft' });
-            client.send({ type: 'sft', settings: sft });
-          }}
-          onStop={() => client.send({ type: 'sft-stop' })}
-          onRestore={() => client.send({ type: 'load-checkpoint', url: modelUrl.current })}
-          model={state.model}
-          onModel={(preset) => {
-            dispatch({
-              type: 'model-choice',
-              choice: { preset, how: 'user', reason: 'picked here' },
-            });
-            modelUrl.current = checkpointUrl(BASE, preset);
-            dispatch({ type: 'clear-run' });
-            setConfig((c) => ({ ...c, model: preset }));
-            client.send({ type: 'load-checkpoint', url: modelUrl.current });
-          }}
-          onImportModel={async (files) => {
-            const read = await readFiles(files);
-            client.send(
-              { type: 'import-model', files: read },
-              read.map((f) => f.bytes),
-            );
-          }}
-          onImportCorpus={(f) => void sendFile('import-corpus', f)}
-        />
-      )}
-      {!hidden('data') && (
-        <DataPanel
-          dataset={state.dataset}
-          disabled={busy}
-          onFile={(f) => void sendFile('import-preferences', f)}
-          onBuiltin={() => client.send({ type: 'use-builtin-data' })}
-        />
-      )}
-      {!hidden('controls') && (
-        <RunControls
-          settings={settings}
-          onSettings={(s) =>
-            setConfig(fromDpoRunSettings(s, { model: config.model, ui: config.ui }))
-          }
-          onPreset={(c) => setConfig({ ...c, ui: config.ui })}
-          imported={!!state.dataset}
-          run={state.run}
-          step={state.step}
-          steps={state.steps}
-          progress={state.progress}
-          canRun={!!state.checkpoint && !sweeping}
-          onStart={onStart}
-          onPause={() => client.send({ type: 'pause' })}
-          onStep={onStep}
-          onReset={() => {
-            client.send({ type: 'reset' });
-            dispatch({ type: 'clear-run' });
-          }}
-          onLive={(patch) => client.send({ type: 'update', ...patch })}
-        />
-      )}
-      {!hidden('charts') && <TrainingCharts points={points} imported={!!state.dataset} />}
-      {!hidden('charts') && !config.ui.embed && <TrlRunPanel />}
-      <div className="grid two">
-        {!hidden('samples') && (
-          <SamplesPanel samples={state.samples} beta={settings.loss.beta} fluency={fluency} />
+      <main>
+        {state.fallbackReason && (
+          <p className="notice" role="status">
+            Running on {state.backend}: {state.fallbackReason}.
+          </p>
         )}
-        {!hidden('inspector') && (
-          <StepInspector pairs={state.inspector} lossType={settings.loss.type} />
-        )}
-      </div>
-      {!hidden('pairs') && (
-        <PairsTable pairs={state.pairs} total={state.pairsTotal} imported={!!state.dataset} />
-      )}
-      {!hidden('frontier') && (
-        <FrontierPanel
-          sweep={state.sweep}
-          disabled={busy || !state.checkpoint}
-          onStart={(sweep) => client.send({ type: 'sweep-start', sweep })}
-          onStop={() => client.send({ type: 'sweep-stop' })}
-          onRemove={(runIds) => dispatch({ type: 'remove-sweep-runs', runIds })}
-        />
-      )}
-      {!hidden('runs') && (
-        <>
-          <ExportBar
-            points={state.points}
-            samples={state.samples}
-            canExportModel={!!state.checkpoint && !busy && !sweeping}
-            onExport={(what) => client.send({ type: 'export', what })}
+        {state.fault && (
+          <FaultBanner
+            fault={state.fault}
+            onRestart={state.workerStopped ? restartWorker : null}
+            onDismiss={() => dispatch({ type: 'dismiss-fault' })}
           />
-          <RunsPanel
-            runs={state.runs}
-            storage={state.storage}
-            currentId={state.runId}
-            busy={busy || sweeping}
-            onResume={(id) => {
+        )}
+        {state.error && (
+          <div className="error-banner" role="alert" data-testid="error-banner">
+            <span>{state.error}</span>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => dispatch({ type: 'dismiss-error' })}
+            >
+              Dismiss
+            </button>
+          </div>
+        )}
+        {state.warnings.length > 0 && (
+          <div className="warning-banner" role="status" data-testid="warning-banner">
+            <ul>
+              {state.warnings.map((w, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: warnings repeat; order is identity.
+                <li key={i}>{w}</li>
+              ))}
+            </ul>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => dispatch({ type: 'dismiss-warnings' })}
+            >
+              Dismiss
+            </button>
+          </div>
+        )}
+        {!config.ui.embed && !presenter && (
+          <SftPanel
+            checkpoint={state.checkpoint}
+            run={state.run}
+            progress={state.progress}
+            points={sftPoints}
+            corpus={state.corpus}
+            onTrain={(sft) => {
               dispatch({ type: 'clear-run' });
-              client.send({ type: 'run-resume', id });
+              dispatch({ type: 'clear-sft' });
+              client.send({ type: 'sft', settings: sft });
             }}
-            onRename={(id, name) => client.send({ type: 'run-rename', id, name })}
-            onDelete={(id) => client.send({ type: 'run-delete', id })}
-            onPrune={(id) => client.send({ type: 'run-prune', id })}
+            onStop={() => client.send({ type: 'sft-stop' })}
+            onRestore={() => client.send({ type: 'load-checkpoint', url: modelUrl.current })}
+            model={state.model}
+            onModel={(preset) => {
+              dispatch({
+                type: 'model-choice',
+                choice: { preset, how: 'user', reason: 'picked here' },
+              });
+              modelUrl.current = checkpointUrl(BASE, preset);
+              dispatch({ type: 'clear-run' });
+              setConfig((c) => ({ ...c, model: preset }));
+              client.send({ type: 'load-checkpoint', url: modelUrl.current });
+            }}
+            onImportModel={async (files) => {
+              const read = await readFiles(files);
+              client.send(
+                { type: 'import-model', files: read },
+                read.map((f) => f.bytes),
+              );
+            }}
+            onImportCorpus={(f) => void sendFile('import-corpus', f)}
           />
-        </>
-      )}
-      {!config.ui.embed && (
-        <details className="card engine">
-          <summary>Engine check</summary>
-          <EngineCheck run={smokeForward} disabled={!state.backend} />
-        </details>
-      )}
+        )}
+        {!hidden('data') && (
+          <DataPanel
+            dataset={state.dataset}
+            disabled={busy}
+            onFile={(f) => void sendFile('import-preferences', f)}
+            onBuiltin={() => client.send({ type: 'use-builtin-data' })}
+          />
+        )}
+        {!hidden('labels') && (
+          <LabellingMode
+            client={client}
+            settings={settings}
+            hasModel={!!state.checkpoint && !sweeping}
+            run={state.run}
+            onRun={(a) =>
+              a === 'train' ? onStart() : a === 'step' ? onStep() : client.send({ type: 'pause' })
+            }
+            onNewRun={() => dispatch({ type: 'clear-run' })}
+          />
+        )}
+        {!hidden('controls') && (
+          <RunControls
+            settings={settings}
+            onSettings={(s) =>
+              setConfig(fromDpoRunSettings(s, { model: config.model, ui: config.ui }))
+            }
+            onPreset={(c) => setConfig({ ...c, ui: config.ui })}
+            imported={!!state.dataset}
+            run={state.run}
+            step={state.step}
+            steps={state.steps}
+            progress={state.progress}
+            canRun={!!state.checkpoint && !sweeping}
+            onStart={onStart}
+            onPause={() => client.send({ type: 'pause' })}
+            onStep={onStep}
+            onReset={() => {
+              client.send({ type: 'reset' });
+              dispatch({ type: 'clear-run' });
+            }}
+            onLive={(patch) => client.send({ type: 'update', ...patch })}
+          />
+        )}
+        {!hidden('charts') && <TrainingCharts points={points} imported={!!state.dataset} />}
+        {!hidden('charts') && !config.ui.embed && !presenter && <TrlRunPanel />}
+        <div className="grid two">
+          {!hidden('samples') && (
+            <SamplesPanel
+              samples={state.samples}
+              beta={state.facts?.beta ?? settings.loss.beta}
+              fluency={fluency}
+            />
+          )}
+          {!hidden('inspector') && (
+            <StepInspector
+              pairs={state.inspector}
+              lossType={state.facts?.lossType ?? settings.loss.type}
+            />
+          )}
+        </div>
+        {!hidden('pairs') && (
+          <PairsTable pairs={state.pairs} total={state.pairsTotal} imported={!!state.dataset} />
+        )}
+        {!hidden('frontier') && (
+          <FrontierPanel
+            sweep={state.sweep}
+            disabled={busy || !state.checkpoint}
+            onStart={(sweep) => client.send({ type: 'sweep-start', sweep })}
+            onStop={() => client.send({ type: 'sweep-stop' })}
+            onRemove={(runIds) => dispatch({ type: 'remove-sweep-runs', runIds })}
+          />
+        )}
+        {!hidden('runs') && (
+          <>
+            <ExportBar
+              points={state.points}
+              samples={state.samples}
+              canExportModel={!!state.checkpoint && !busy && !sweeping}
+              onExport={(what) => client.send({ type: 'export', what })}
+            />
+            <RunsPanel
+              runs={state.runs}
+              storage={state.storage}
+              currentId={state.runId}
+              busy={busy || sweeping}
+              onResume={(id) => {
+                dispatch({ type: 'clear-run' });
+                client.send({ type: 'run-resume', id });
+              }}
+              onRename={(id, name) => client.send({ type: 'run-rename', id, name })}
+              onDelete={(id) => client.send({ type: 'run-delete', id })}
+              onPrune={(id) => client.send({ type: 'run-prune', id })}
+            />
+          </>
+        )}
+        {!config.ui.embed && !presenter && (
+          <details className="card engine">
+            <summary>Engine check</summary>
+            <EngineCheck run={smokeForward} disabled={!state.backend} />
+          </details>
+        )}
+      </main>
     </div>
   );
 }

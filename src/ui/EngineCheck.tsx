@@ -24,8 +24,8 @@ export function EngineCheck({
     }
   };
   return (
-    <section className="card">
-      <h2>Engine check</h2>
+    <section className="card" aria-labelledby="engine-title">
+      <h2 id="engine-title">Engine check</h2>
       <p className="hint">
         One forward pass of a freshly initialised <em>nano</em> GPT in the worker: ids [2, 16] →
         logits [2, 16, V].

@@ -1,21 +1,10 @@
-import type { PreferenceLossType } from '../objectives/lossConfig';
+import { LOSS_TYPES, PREFERENCE_LOSSES, type PreferenceLossType } from '../objectives/lossConfig';
 import type { DpoRunSettings } from '../pipeline/settings';
 import type { PlaygroundConfig } from '../share/config';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
-import type { RunState } from '../worker/protocol';
+import { canReset, isBusy, type RunState } from '../worker/runState';
 import { DataFields } from './DataFields';
 import { TeachingFields } from './TeachingFields';
-
-const LOSSES: { value: PreferenceLossType; label: string }[] = [
-  { value: 'sigmoid', label: 'DPO (sigmoid)' },
-  { value: 'cdpo', label: 'cDPO (label smoothing)' },
-  { value: 'robust', label: 'Robust DPO' },
-  { value: 'ipo', label: 'IPO' },
-  { value: 'hinge', label: 'Hinge (SLiC)' },
-  { value: 'rpo', label: 'RPO (DPO + NLL)' },
-  { value: 'simpo', label: 'SimPO (no π_ref)' },
-  { value: 'orpo', label: 'ORPO (no π_ref)' },
-];
 
 interface Props {
   settings: DpoRunSettings;
@@ -42,12 +31,33 @@ function num(v: string, fallback: number): number {
   return Number.isFinite(x) && x > 0 ? x : fallback;
 }
 
+/** A whole number ≥ 1 fixed once the run is prepared (steps, batch size). */
+function CountField(p: {
+  label: string;
+  value: number;
+  locked: boolean;
+  onChange: (v: number) => void;
+}) {
+  return (
+    <label>
+      {p.label}
+      <input
+        type="number"
+        min="1"
+        value={p.value}
+        disabled={p.locked}
+        onChange={(e) => p.onChange(Math.round(num(e.target.value, p.value)))}
+      />
+    </label>
+  );
+}
+
 /** Play / pause / step / reset and the run's hyper-parameters. */
 export function RunControls(p: Props) {
   const s = p.settings;
   const locked = p.run !== 'empty';
   const training = p.run === 'training';
-  const busy = p.run === 'preparing' || p.run === 'loading-checkpoint' || p.run === 'sft';
+  const busy = isBusy(p.run);
   const setLoss = (patch: Partial<DpoRunSettings['loss']>) =>
     p.onSettings({ ...s, loss: { ...s.loss, ...patch } });
   return (
@@ -57,7 +67,7 @@ export function RunControls(p: Props) {
           type="button"
           data-testid="run-start"
           onClick={p.onStart}
-          disabled={!p.canRun || training || busy || p.run === 'done'}
+          disabled={!p.canRun || busy || p.run === 'done'}
         >
           {p.run === 'paused' ? '▶ Resume' : '▶ Train'}
         </button>
@@ -68,7 +78,7 @@ export function RunControls(p: Props) {
           type="button"
           data-testid="run-step"
           onClick={p.onStep}
-          disabled={!p.canRun || training || busy || p.run === 'done'}
+          disabled={!p.canRun || busy || p.run === 'done'}
         >
           Step
         </button>
@@ -77,7 +87,7 @@ export function RunControls(p: Props) {
           className="secondary"
           data-testid="run-reset"
           onClick={p.onReset}
-          disabled={busy}
+          disabled={!canReset(p.run)}
         >
           Reset
         </button>
@@ -119,9 +129,9 @@ export function RunControls(p: Props) {
             disabled={locked}
             onChange={(e) => setLoss({ type: e.target.value as PreferenceLossType })}
           >
-            {LOSSES.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
+            {LOSS_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {PREFERENCE_LOSSES[t].label}
               </option>
             ))}
           </select>
@@ -155,30 +165,18 @@ export function RunControls(p: Props) {
             }}
           />
         </label>
-        <label>
-          steps
-          <input
-            type="number"
-            min="1"
-            value={s.steps}
-            disabled={locked}
-            onChange={(e) =>
-              p.onSettings({ ...s, steps: Math.round(num(e.target.value, s.steps)) })
-            }
-          />
-        </label>
-        <label>
-          pairs / batch
-          <input
-            type="number"
-            min="1"
-            value={s.batchSize}
-            disabled={locked}
-            onChange={(e) =>
-              p.onSettings({ ...s, batchSize: Math.round(num(e.target.value, s.batchSize)) })
-            }
-          />
-        </label>
+        <CountField
+          label="steps"
+          value={s.steps}
+          locked={locked}
+          onChange={(steps) => p.onSettings({ ...s, steps })}
+        />
+        <CountField
+          label="pairs / batch"
+          value={s.batchSize}
+          locked={locked}
+          onChange={(batchSize) => p.onSettings({ ...s, batchSize })}
+        />
         <label>
           optimiser
           <select

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { type PresetName, parameterCount } from '../model/config';
 import { BROWSER_SFT_SETTINGS, type SftSettings } from '../pipeline/settings';
+import type { MetricPoint } from '../pipeline/views';
 import { SHIPPED_MODELS } from '../share/models';
-import type { CheckpointSummary, RunState } from '../worker/protocol';
-import type { MetricPoint } from '../worker/views';
+import type { CheckpointSummary } from '../worker/protocol';
+import { isBusy, type RunState } from '../worker/runState';
 import { MetricChart, type MetricSeries } from './charts/MetricChart';
 import type { ModelChoiceView } from './modelChoice';
 
@@ -77,7 +78,7 @@ function ModelPicker(p: Pick<Props, 'model' | 'onModel'> & { disabled: boolean }
 export function SftPanel(p: Props) {
   const [s, setS] = useState<SftSettings>(BROWSER_SFT_SETTINGS);
   const training = p.run === 'sft';
-  const idle = p.run === 'empty' || p.run === 'done' || p.run === 'ready' || p.run === 'paused';
+  const idle = !isBusy(p.run);
   const set = (patch: Partial<SftSettings>) => setS({ ...s, ...patch });
   const int = (v: string, fallback: number) => {
     const x = Math.round(Number(v));

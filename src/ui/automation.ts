@@ -1,6 +1,7 @@
 /** A small read-only automation API on window, for e2e tests, scripts and notebooks. */
 
 import type { FrontierPoint } from '../pipeline/frontier/points';
+import type { MetricPoint, SampleView } from '../pipeline/views';
 import type {
   AdapterInfo,
   BackendName,
@@ -8,14 +9,13 @@ import type {
   DatasetSummary,
   FaultReport,
   RunListItem,
-  RunState,
   SmokeResult,
 } from '../worker/protocol';
-import type { MetricPoint, SampleView } from '../worker/views';
+import type { RunState } from '../worker/runState';
 import type { SweepRunView } from './store';
 
 /** 'loading' until the worker reports a backend, then the run's state. */
-export type Phase = 'loading' | 'idle' | 'error' | RunState;
+type Phase = 'loading' | 'idle' | 'error' | RunState;
 
 export interface PlaygroundStatus {
   phase: Phase;

@@ -14,7 +14,7 @@ export interface ModelChoiceView {
   reason: string;
 }
 
-export function isShipped(preset: string): preset is PresetName {
+function isShipped(preset: string): preset is PresetName {
   return SHIPPED_MODELS.some((m) => m.preset === preset);
 }
 

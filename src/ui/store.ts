@@ -2,6 +2,7 @@
 
 import type { FrontierAlgorithm } from '../pipeline/frontier/config';
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
 import type {
   AdapterInfo,
   BackendName,
@@ -9,12 +10,12 @@ import type {
   CheckpointSummary,
   DatasetSummary,
   FaultReport,
+  RunFacts,
   RunListItem,
-  RunState,
   StorageSummary,
   WorkerEvent,
 } from '../worker/protocol';
-import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../worker/views';
+import type { RunState } from '../worker/runState';
 import type { ModelChoiceView } from './modelChoice';
 
 /** One run of a frontier sweep, as the runs table shows it. */
@@ -50,6 +51,8 @@ export interface UiState {
   run: RunState;
   step: number;
   steps: number;
+  /** The current run's β and loss type, as the worker reports them; null: no run. */
+  facts: RunFacts | null;
   progress: { stage: string; done: number; total: number } | null;
   /** DPO metrics of the current run. */
   points: MetricPoint[];
@@ -88,6 +91,7 @@ export const INITIAL_STATE: UiState = {
   run: 'empty',
   step: 0,
   steps: 0,
+  facts: null,
   progress: null,
   points: [],
   sftPoints: [],
@@ -109,7 +113,7 @@ export const INITIAL_STATE: UiState = {
 };
 
 /** The banner text for a silent worker, from what the UI knows (it cannot ask the worker). */
-export function workerStoppedFault(s: UiState, reason: string): FaultReport {
+function workerStoppedFault(s: UiState, reason: string): FaultReport {
   const savedStep = s.saved && s.saved.runId === s.runId ? s.saved.step : null;
   const what =
     savedStep !== null
@@ -194,6 +198,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
         step: a.step,
         steps: a.steps,
         runId: a.runId,
+        facts: a.facts,
         progress: a.state === 'preparing' || a.state === 'sft' ? s.progress : null,
       };
     case 'error':
@@ -321,6 +326,11 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'probe-result': // the App turns it into a 'model-choice'
     case 'export-file':
     case 'logprob-result':
+    // The labelling mode keeps its own state (ui/labelling/useLabelling.ts).
+    case 'label-candidate':
+    case 'labels':
+    case 'agreement':
+    case 'what-changed':
       return s;
     case 'clear-run':
       return { ...s, points: [], samples: [], inspector: [], pairs: [], pairsTotal: 0, step: 0 };

@@ -5,7 +5,7 @@
  * (2,497 ms per nano step against 341 ms on WASM, bench 2026-11-27); then WASM (SIMD,
  * threaded where the page is cross-origin isolated), then WebGL, then plain-JS CPU.
  */
-import type { BackendChoice, BackendName, BackendPass } from './protocol';
+import { BACKEND_NAMES, type BackendChoice, type BackendName, type BackendPass } from './protocol';
 
 /** What the worker can learn about the machine before starting any backend. */
 export interface MachineFacts {
@@ -39,10 +39,10 @@ export interface BackendPlan {
   wasmThreads: { count: number; reason: string | null };
 }
 
-/** The automatic order where every backend is usable. */
-export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+/** The automatic order where every backend is usable: the protocol's list is in that order. */
+const AUTO_ORDER: readonly BackendName[] = BACKEND_NAMES;
 
-export const BACKEND_LABEL: Readonly<Record<BackendName, string>> = {
+const BACKEND_LABEL: Readonly<Record<BackendName, string>> = {
   webgpu: 'WebGPU',
   wasm: 'WASM',
   webgl: 'WebGL',

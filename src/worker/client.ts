@@ -16,7 +16,7 @@ type LivenessListener = (alive: boolean, reason: string) => void;
 
 const PING_EVERY_MS = 1000;
 /** An unanswered ping this old means the worker stopped (a long synchronous task also would). */
-export const SILENT_LIMIT_MS = 6000;
+const SILENT_LIMIT_MS = 6000;
 
 export class WorkerClient {
   private readonly worker: Worker;

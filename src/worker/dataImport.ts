@@ -3,8 +3,8 @@
  * the model's context (with a report of what was skipped or cut), a text corpus becomes SFT
  * documents, and model files become the SFT model. Parsing runs here, off the UI thread.
  */
-import { parseTextCorpus } from '../data/corpus';
-import { describeSkipped, parsePreferenceFile } from '../data/preferences';
+import { parseTextCorpus } from '../data/corpusImport';
+import { describeSkipped, parsePreferenceFile } from '../data/preferenceImport';
 import { type PairConvention, tokenizePair } from '../data/trlTokenize';
 import { fitTokenPairs, type TruncationReport } from '../data/truncation';
 import { loadCheckpoint } from '../model/checkpoint';

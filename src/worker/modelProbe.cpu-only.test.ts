@@ -1,17 +1,17 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_MODELS } from '../share/models';
+import { liveTensors } from '../test/leaks';
 import { probeModels, timeTrainingStep } from './modelProbe';
 
 describe('the model speed probe', () => {
   it('times a real training step and frees what it made', async () => {
     const [nano] = SHIPPED_MODELS;
     if (!nano) throw new Error('no shipped model');
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const ms = await timeTrainingStep(nano.config, 1);
     expect(ms).toBeGreaterThan(0);
     expect(Number.isFinite(ms)).toBe(true);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
   });
 
   it('times sizes smallest first and skips one extrapolated past twice the budget', async () => {

@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from '../model/config';
 import { GPT } from '../model/gpt';
 import { makeOptimizer } from '../pipeline/optim';
-import { batchTensors } from '../pipeline/preferenceStep';
 import { sftStep } from '../pipeline/sftStep';
+import { batchTensors } from '../pipeline/train/tensors';
 import {
   maxStepMs,
   PROBE_ROWS,

@@ -7,12 +7,13 @@
  */
 import { type GPTConfig, PRESETS } from '../model/config';
 import type { DpoRunSettings, PreferenceData, RunSnapshot } from '../pipeline/dpoRun';
+import type { MetricPoint, SampleView } from '../pipeline/views';
 import { StorageFullError } from '../storage/errors';
+import type { LabelStore } from '../storage/labelStore';
 import type { RunRecord, StoredCheckpoint } from '../storage/records';
 import { openRunStore, type RunStore } from '../storage/runStore';
 import type { TokenizerJSON } from '../tokenizer/bpe';
 import type { RunListItem, StorageSummary } from './protocol';
-import type { MetricPoint, SampleView } from './views';
 
 /** Where a run's π_ref comes from: a shipped checkpoint URL or a stored model run. */
 export type ReferenceSource = { kind: 'url'; url: string } | { kind: 'stored'; runId: string };
@@ -92,6 +93,11 @@ export class RunRecorder {
   /** Waits for every queued write. */
   flush(): Promise<unknown> {
     return this.queue;
+  }
+
+  /** The labelling mode's label sets, in the same database. */
+  labels(): LabelStore {
+    return this.store.labels();
   }
 
   async begin(

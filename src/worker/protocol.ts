@@ -9,8 +9,10 @@ import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/config'
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type { SweepStage } from '../pipeline/frontier/sweep';
 import type { SftSettings } from '../pipeline/settings';
+import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
 import type { ProbeTiming } from '../share/models';
-import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
+import type { LabelEvent, LabelRequest } from './labelProtocol';
+import type { RunState } from './runState';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -48,17 +50,6 @@ export interface AdapterInfo {
   description: string;
 }
 
-export type RunState =
-  | 'empty'
-  | 'loading-checkpoint'
-  | 'preparing'
-  /** Supervised fine-tuning in the browser: a new π_ref is being trained. */
-  | 'sft'
-  | 'ready'
-  | 'training'
-  | 'paused'
-  | 'done';
-
 export type WorkerRequest =
   | { type: 'init'; version: number; backend?: BackendChoice }
   | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number }
@@ -77,7 +68,8 @@ export type WorkerRequest =
   | { type: 'step' }
   /** Drops the run; π_θ restarts from the checkpoint at the next prepare. */
   | { type: 'reset' }
-  | { type: 'update'; beta?: number; lr?: number; steps?: number }
+  /** β and the learning rate may change mid-run. */
+  | { type: 'update'; beta?: number; lr?: number }
   /** A preference file (JSONL, JSON, CSV): the next runs train on it instead of sampled pairs. */
   | { type: 'import-preferences'; name: string; bytes: ArrayBuffer }
   /** Back to pairs sampled from π_ref and labelled by the sentiment reward. */
@@ -103,10 +95,12 @@ export type WorkerRequest =
   /** Test hook: destroys the WebGPU device (as a driver reset would). */
   | { type: 'lose-device' }
   /** Test hook: the worker closes itself and goes silent, as if the browser had killed it. */
-  | { type: 'crash' };
+  | { type: 'crash' }
+  /** The labelling mode (labelProtocol.ts). */
+  | LabelRequest;
 
 /** The faults a run survives (the UI shows one banner per fault). */
-export type FaultKind = 'non-finite' | 'device-lost' | 'worker-stopped';
+type FaultKind = 'non-finite' | 'device-lost' | 'worker-stopped';
 
 export interface FaultReport {
   kind: FaultKind;
@@ -191,6 +185,13 @@ export interface SmokeResult {
   ms: number;
 }
 
+/** What the panels need to know of the run being shown, from the run itself. */
+export interface RunFacts {
+  lossType: DpoRunSettings['loss']['type'];
+  /** β now (it may change mid-run). */
+  beta: number;
+}
+
 export type ProgressStage = 'sampling' | 'reference' | 'evaluating' | 'tokenizer' | 'training';
 
 export type WorkerEvent =
@@ -209,7 +210,15 @@ export type WorkerEvent =
   | { type: 'metrics'; points: MetricPoint[] }
   | { type: 'samples'; samples: SampleView[] }
   | { type: 'inspector'; pairs: InspectorPair[] }
-  | { type: 'run-state'; state: RunState; step: number; steps: number; runId: string | null }
+  | {
+      type: 'run-state';
+      state: RunState;
+      step: number;
+      steps: number;
+      runId: string | null;
+      /** The current run's own settings (a resumed run's, not the page's); null: no run. */
+      facts: RunFacts | null;
+    }
   /** The imported preference data in use, or null for the built-in sampled pairs. */
   | { type: 'dataset'; summary: DatasetSummary | null }
   | { type: 'corpus'; name: string | null; note: string }
@@ -253,6 +262,10 @@ export type WorkerEvent =
   | { type: 'saved'; runId: string; step: number }
   /** Something the user should know that did not stop the run (e.g. storage full). */
   | { type: 'warning'; message: string }
-  | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' };
+  | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' }
+  | LabelEvent;
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;
+
+/** How the worker's parts send events; bulk buffers in `transfer` move instead of being copied. */
+export type PostEvent = (e: WorkerEvent, transfer?: Transferable[]) => void;

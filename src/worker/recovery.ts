@@ -3,9 +3,8 @@
  * every tensor with it), the backend hooks recovery calls, and the banner texts, which name
  * the fault, the step, what was restored and what to do.
  */
-import * as tf from '@tensorflow/tfjs';
-import type { GPTConfig } from '../model/config';
-import { GPT } from '../model/gpt';
+import type { GPT } from '../model/gpt';
+import { type CpuParams, gptFromParams, readParams as readWeights } from '../model/weights';
 import {
   DpoRun,
   type DpoRunCallbacks,
@@ -16,30 +15,14 @@ import type { RunRecorder } from './persistence';
 import type { BackendName, BackendReport } from './protocol';
 import { loadReference, type SftModel } from './sftModel';
 
-/** A model's weights as plain arrays, by GPT-2 name. */
-export type CpuParams = Record<string, { shape: number[]; data: Float32Array }>;
+export type { CpuParams } from '../model/weights';
 
 /** Reads a model's weights back (a GPU read). */
-export async function readParams(model: GPT): Promise<CpuParams> {
-  const out: CpuParams = {};
-  for (const [name, v] of model.params) {
-    out[name] = { shape: v.shape.slice(), data: Float32Array.from(await v.data()) };
-  }
-  return out;
+export function readParams(model: GPT): Promise<CpuParams> {
+  return readWeights(model.params);
 }
 
-/** A model on the current backend from CPU copies. */
-export function modelFromParams(config: GPTConfig, params: CpuParams, trainable: boolean): GPT {
-  const tensors = new Map<string, tf.Tensor>();
-  for (const [name, p] of Object.entries(params)) tensors.set(name, tf.tensor(p.data, p.shape));
-  try {
-    return GPT.fromTensors(config, tensors, trainable);
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
-}
-
-/** The backend operations recovery needs; the worker passes backend.ts, tests a fake. */
+/** The backend operations recovery needs; the worker passes browserBackend.ts, tests a fake. */
 export interface BackendControl {
   /** A new backend after a lost device: WebGPU on a fresh device, else chosen as at start. */
   reinitialise(): Promise<BackendReport>;
@@ -72,7 +55,7 @@ export async function rebuildOnNewBackend(o: {
   if (!o.sft) return { backend: selected, sft: null, run: null };
   const old = o.sft.model;
   let model: GPT | null = null;
-  if (o.sft.params) model = modelFromParams(old.model.config, o.sft.params, false);
+  if (o.sft.params) model = gptFromParams(old.model.config, o.sft.params, false);
   else if (old.source) model = (await loadReference(old.source, o.recorder)).model;
   if (!model) return { backend: selected, sft: null, run: null };
   const sft = { model: { ...old, model }, params: o.sft.params ?? (await readParams(model)) };

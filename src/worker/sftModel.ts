@@ -2,10 +2,10 @@
  * The SFT model that DPO runs start from (and clone π_ref from): where it came from, how to
  * get it back after a reload, and the corpus the next in-browser SFT trains on.
  */
-import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../model/checkpoint';
 import { parameterCount } from '../model/config';
-import { GPT } from '../model/gpt';
+import type { GPT } from '../model/gpt';
+import { gptFromParams, readParams } from '../model/weights';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import type { ReferenceSource, RunRecorder, StoredModel } from './persistence';
 import type { CheckpointSummary } from './protocol';
@@ -35,10 +35,7 @@ export async function fetchCheckpoint(url: string): Promise<SftModel> {
 
 /** Reads a model's weights for storage (a GPU read). */
 export async function storedModel(m: SftModel): Promise<StoredModel> {
-  const params: StoredModel['params'] = {};
-  for (const [name, v] of m.model.params) {
-    params[name] = { shape: v.shape.slice(), data: Float32Array.from(await v.data()) };
-  }
+  const params = await readParams(m.model.params);
   return { config: m.model.config, tokenizer: m.tokenizer.toJSON(), params, meta: m.meta };
 }
 
@@ -50,14 +47,7 @@ export async function loadReference(
   if (source.kind === 'url') return fetchCheckpoint(source.url);
   if (!recorder) throw new Error('storage is unavailable, so the run’s π_ref cannot be loaded');
   const s = await recorder.loadModel(source.runId);
-  const tensors = new Map<string, tf.Tensor>();
-  for (const [name, p] of Object.entries(s.params)) tensors.set(name, tf.tensor(p.data, p.shape));
-  let model: GPT;
-  try {
-    model = GPT.fromTensors(s.config, tensors, false);
-  } finally {
-    tf.dispose([...tensors.values()]);
-  }
+  const model = gptFromParams(s.config, s.params, false);
   return {
     model,
     tokenizer: BpeTokenizer.fromJSON(s.tokenizer),

@@ -1,9 +1,9 @@
 /** SFT in the worker: trains a tokenizer and a GPT on a corpus, step by step, until done or stopped. */
 import * as tf from '@tensorflow/tfjs';
 import { SftRun, type SftSettings } from '../pipeline/sftRun';
+import type { MetricPoint } from '../pipeline/views';
 import type { ProgressStage } from './protocol';
 import type { SftModel } from './sftModel';
-import type { MetricPoint } from './views';
 
 export interface SftTrainingIo {
   onProgress(stage: ProgressStage, done: number, total: number): void;

@@ -5,7 +5,7 @@
 import { parseSweepConfig, type SweepInput } from '../pipeline/frontier/config';
 import { runSweep } from '../pipeline/frontier/sweep';
 import { builtinFrontierTask } from '../pipeline/frontier/task';
-import type { WorkerEvent } from './protocol';
+import type { PostEvent } from './protocol';
 import type { SftModel } from './sftModel';
 
 export class SweepController {
@@ -13,7 +13,7 @@ export class SweepController {
   private stopRequested = false;
 
   constructor(
-    private readonly post: (e: WorkerEvent) => void,
+    private readonly post: PostEvent,
     private readonly session: { sft(): SftModel | null; busy(): boolean },
   ) {}
 
@@ -32,24 +32,41 @@ export class SweepController {
     this.stopRequested = false;
     this.post({ type: 'sweep-state', state: 'running', name: sweep.name });
     try {
-      const r = await runSweep(sweep, sft.model, task, {
-        onProgress: (stage, done, total, runId) =>
-          this.post({ type: 'sweep-progress', stage, done, total, runId: runId ?? null }),
-        onRunStart: (run, index, count) =>
-          this.post({
-            type: 'sweep-run-start',
-            runId: run.id,
-            label: run.label,
-            algorithm: run.algorithm,
-            index,
-            count,
-          }),
-        onPoint: (point) => this.post({ type: 'frontier-point', point }),
-        onRunEnd: (summary) =>
-          this.post({ type: 'sweep-run-end', summary: { ...summary, config: null } }),
-        shouldStop: () => this.stopRequested,
-      });
-      this.post({ type: 'sweep-state', state: r.stopped ? 'stopped' : 'done', name: sweep.name });
+      let stopped = false;
+      // One replicate per seed; a run's later seeds add points to it (the panel draws mean ±
+      // s.e. bands), so only the first announces it (a run start replaces a run's points).
+      for (const [k, seed] of sweep.seeds.entries()) {
+        const r = await runSweep(
+          sweep,
+          sft.model,
+          task,
+          {
+            onProgress: (stage, done, total, runId) =>
+              this.post({ type: 'sweep-progress', stage, done, total, runId: runId ?? null }),
+            onRunStart: (run, index, count) => {
+              const n = sweep.seeds.length;
+              if (k === 0) {
+                this.post({
+                  type: 'sweep-run-start',
+                  runId: run.id,
+                  label: run.label,
+                  algorithm: run.algorithm,
+                  index,
+                  count: count * n,
+                });
+              }
+            },
+            onPoint: (point) => this.post({ type: 'frontier-point', point }),
+            onRunEnd: (summary) =>
+              this.post({ type: 'sweep-run-end', summary: { ...summary, config: null } }),
+            shouldStop: () => this.stopRequested,
+          },
+          seed,
+        );
+        stopped = r.stopped;
+        if (stopped) break;
+      }
+      this.post({ type: 'sweep-state', state: stopped ? 'stopped' : 'done', name: sweep.name });
     } catch (e) {
       this.post({ type: 'sweep-state', state: 'failed', name: sweep.name });
       throw e;

@@ -1,6 +1,15 @@
 /// <reference lib="webworker" />
-/** The worker that owns tfjs: a thin, exhaustive switch over typed requests. */
-import { destroyDevice, reinitialiseBackend, selectBackend, watchDeviceLoss } from './backend';
+/**
+ * The worker that owns tfjs: a thin, exhaustive switch over typed requests. Each request goes
+ * to the part that owns it (runController.ts): the run (`c.session`), the data (`c.workspace`),
+ * the saved runs (`c.runs`), or the controller when it changes the model under a run.
+ */
+import {
+  destroyDevice,
+  reinitialiseBackend,
+  selectBackend,
+  watchDeviceLoss,
+} from './browserBackend';
 import { probeShippedModels } from './modelProbe';
 import { RunRecorder } from './persistence';
 import {
@@ -29,10 +38,10 @@ const backendControl: BackendControl = {
   watch: watchDeviceLoss,
 };
 const controllerReady = RunRecorder.open(warn).then(
-  (r) => new RunController((e) => post(e), r, backendControl),
+  (r) => new RunController(post, r, backendControl),
 );
 const sweepsReady = controllerReady.then(
-  (c) => new SweepController((e) => post(e), { sft: () => c.currentSft(), busy: () => c.busy() }),
+  (c) => new SweepController(post, { sft: () => c.workspace.model, busy: () => c.busy() }),
 );
 /** Requests whose failure a lost GPU device may explain (they compute on the device). */
 const ON_DEVICE = new Set<WorkerRequest['type']>([
@@ -61,7 +70,7 @@ const BLOCKED_BY_SWEEP = new Set<WorkerRequest['type']>([
 const bytesOf = (b: ArrayBuffer) => new Uint8Array(b);
 
 async function handle(req: WorkerRequest): Promise<void> {
-  const controller = await controllerReady;
+  const c = await controllerReady;
   const sweeps = await sweepsReady;
   if (sweeps.active && BLOCKED_BY_SWEEP.has(req.type)) {
     throw new Error('a frontier sweep is running: stop it first');
@@ -73,7 +82,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       }
       requestedBackend = req.backend ?? 'auto';
       const report = await selectBackend(requestedBackend);
-      watchDeviceLoss((reason) => void controller.onDeviceLost(reason));
+      watchDeviceLoss((reason) => void c.recovery.onDeviceLost(reason));
       post({ type: 'ready', version: PROTOCOL_VERSION, ...report });
       return;
     }
@@ -87,47 +96,45 @@ async function handle(req: WorkerRequest): Promise<void> {
       return;
     }
     case 'load-checkpoint':
-      return controller.loadCheckpoint(req.url);
+      return c.loadCheckpoint(req.url);
     case 'sft':
-      return controller.trainSft(req.settings);
+      return c.trainSft(req.settings);
     case 'sft-stop':
-      return controller.stopSft();
-    case 'prepare':
-      return controller.prepare(req.settings);
-    case 'start':
-      return controller.start();
-    case 'pause':
-      return controller.pause();
-    case 'step':
-      return controller.stepOnce();
-    case 'reset':
-      return controller.reset();
-    case 'update':
-      return controller.update(req);
-    case 'import-preferences':
-      return controller.importData(req.name, bytesOf(req.bytes));
-    case 'use-builtin-data':
-      return controller.selectBuiltinData();
-    case 'import-corpus':
-      return controller.importCorpus(req.name, bytesOf(req.bytes));
+      return c.stopSft();
     case 'import-model':
-      return controller.importModel(
-        req.files.map((f) => ({ name: f.name, bytes: bytesOf(f.bytes) })),
-      );
+      return c.importModel(req.files.map((f) => ({ name: f.name, bytes: bytesOf(f.bytes) })));
+    case 'reset':
+      return c.reset();
     case 'export':
-      return controller.exportFile(req.what);
-    case 'runs-list':
-      return controller.listRuns();
-    case 'run-rename':
-      return controller.renameRun(req.id, req.name);
-    case 'run-delete':
-      return controller.deleteRun(req.id);
-    case 'run-prune':
-      return controller.pruneRun(req.id);
-    case 'run-resume':
-      return controller.resume(req.id);
+      return c.exportFile(req.what);
     case 'logprob':
-      return controller.logprob(req.text, req.model);
+      return c.logprob(req.text, req.model);
+    case 'run-delete':
+      return c.deleteRun(req.id);
+    case 'prepare':
+      return c.session.prepare(req.settings);
+    case 'run-resume':
+      return c.session.resume(req.id);
+    case 'start':
+      return c.session.start();
+    case 'pause':
+      return c.session.pause();
+    case 'step':
+      return c.session.stepOnce();
+    case 'update':
+      return c.session.update(req);
+    case 'import-preferences':
+      return c.workspace.importData(req.name, bytesOf(req.bytes));
+    case 'use-builtin-data':
+      return c.workspace.selectBuiltinData();
+    case 'import-corpus':
+      return c.workspace.importCorpus(req.name, bytesOf(req.bytes));
+    case 'runs-list':
+      return c.runs.refresh();
+    case 'run-rename':
+      return c.runs.rename(req.id, req.name);
+    case 'run-prune':
+      return c.runs.prune(req.id);
     case 'sweep-start':
       return sweeps.start(req.sweep);
     case 'sweep-stop':
@@ -141,6 +148,22 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'crash':
       scope.close(); // silent from here on, as a killed worker would be
       return;
+    case 'label-next':
+      return c.labelling.labels.next(req.from, req.generation);
+    case 'label':
+      return c.labelling.labels.label(req.choice);
+    case 'label-edit':
+      return c.labelling.labels.edit(req.id, req.choice);
+    case 'label-remove':
+      return c.labelling.labels.remove(req.id);
+    case 'label-test':
+      return c.labelling.labels.testMe(req.n);
+    case 'label-train':
+      return c.labelling.train(req.settings);
+    case 'what-changed':
+      return c.labelling.labels.whatChanged();
+    case 'label-export':
+      return c.labelling.exportLabels();
     default: {
       const never: never = req;
       throw new Error(`unknown request ${JSON.stringify(never)}`);
@@ -157,7 +180,7 @@ scope.onmessage = (ev: MessageEvent<WorkerRequest>) => {
   }
   handle(req).catch(async (e: unknown) => {
     // A lost GPU device's recovery reports it (a fault banner), not as a generic failure.
-    if (ON_DEVICE.has(req.type) && (await (await controllerReady).lostDeviceExplains(e))) return;
+    if (ON_DEVICE.has(req.type) && (await (await controllerReady).recovery.explains(e))) return;
     post({
       type: 'error',
       message: e instanceof Error ? e.message : String(e),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { seededIds, TEST_CONFIG } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import { makeConfig } from '../config';
 import { GPT } from '../gpt';
@@ -92,7 +93,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
   it('gives bit-identical parameters, identical logits and the same token ids', async () => {
     const { model, tokenizer } = setup();
     const { files } = await exportHfGpt2(model, tokenizer);
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const back = importHfGpt2(files);
     expect(back.warnings).toEqual([]);
     expect(back.model.config).toEqual(model.config);
@@ -102,7 +103,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     expect(back.tokenizer.encode(TEXT)).toEqual(tokenizer.encode(TEXT));
     expect(back.tokenizer.encode(TEXT).length).toBeLessThan(new TextEncoder().encode(TEXT).length);
     back.model.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     model.dispose();
   });
 
@@ -199,7 +200,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
       data: name.endsWith('wte.weight') ? padded : t.data,
     }));
     const config = JSON.parse(text(files['config.json']));
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     expect(() =>
       importHfGpt2({
         ...files,
@@ -207,7 +208,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
         'model.safetensors': writeSafetensors(hfTensors),
       }),
     ).toThrow(`config.json vocab_size ${V + 2} is larger than the tokenizer's ${V} ids`);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     model.dispose();
   });
 
@@ -266,7 +267,7 @@ describe('exportHfGpt2 → importHfGpt2', () => {
       ...asWritten,
       { ...wte, name: 'lm_head.weight', data: wte.data.map((x) => x + 1) },
     ];
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const cases: [HfFiles, string][] = [
       [
         noTokenizer,
@@ -318,6 +319,6 @@ describe('exportHfGpt2 → importHfGpt2', () => {
     expect(() => importHfGpt2(files, { maxBytes: 45_000 })).toThrow(
       'model has 11488 parameters (45952 bytes as float32), over the 45000 bytes limit',
     );
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
   });
 });

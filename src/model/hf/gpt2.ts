@@ -27,7 +27,7 @@ import { tokenizerFromHf, tokenizerToHf } from './tokenizerFiles';
 import { tokenizerFromTokenizerJson } from './tokenizerJson';
 
 /** Default cap on the float32 weights an import may allocate (GPT-2 small is ~500 MB). */
-export const DEFAULT_MAX_IMPORT_BYTES = 600_000_000;
+const DEFAULT_MAX_IMPORT_BYTES = 600_000_000;
 
 export type HfFiles = Record<string, Uint8Array | string>;
 

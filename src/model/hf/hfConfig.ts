@@ -3,11 +3,11 @@
  * (another activation, an untied head, a different MLP width) are refused by name.
  */
 import { MAX_VOCAB_SIZE } from '../../tokenizer/train';
+import { previewValue } from '../../util/preview';
 import { type GPTConfig, validateConfig } from '../config';
-import { previewValue } from './preview';
 
 /** Far past any GPT-2 (1024); a bigger n_positions is a broken or hostile file. */
-export const MAX_POSITIONS = 1 << 16;
+const MAX_POSITIONS = 1 << 16;
 
 /** GELU variants computed as the tanh approximation gelu_new (exact "gelu" has its own kernel). */
 const TANH_GELU = new Set(['gelu_new', 'gelu_pytorch_tanh', 'gelu_fast']);

@@ -4,44 +4,22 @@
  * input must load or throw an Error whose message is a sentence, within a time bound, leaking
  * no tensors.
  */
-import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CONFIG } from '../../test/helpers';
+import { utf8 } from '../../test/results';
+import { attempt, expectClear, junkJson } from '../../test/robustness';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import { makeConfig } from '../config';
 import { GPT } from '../gpt';
 import { exportHfGpt2, type HfFiles, type ImportedHfModel, importHfGpt2 } from './gpt2';
 import { fromHfConfig } from './hfConfig';
 import { readSafetensors } from './safetensors';
-import { type Attempt, attempt, attemptWithin, rawSafetensors, unclearMessage } from './testing';
+import { rawSafetensors } from './testing';
 import { tokenizerFromHf } from './tokenizerFiles';
 
 const RUNS = 1_000;
 const SEED = 20_241_127;
-/** Per input; generous for a shared 2-core machine, far below what a hang would take. */
-const BOUND_MS = 200;
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
-
-/** Runs one input: it must load or throw a clear Error, within the bound. */
-function expectClear<T>(run: () => T, release?: (value: T) => void): Attempt<T> {
-  const r = attemptWithin(run, BOUND_MS, release);
-  expect(r.ms).toBeLessThan(BOUND_MS);
-  if (r.error !== undefined) {
-    expect([r.error, unclearMessage(r.error)]).toEqual([r.error, undefined]);
-  }
-  return r;
-}
-
-/** JSON text of a value where another was expected: wrong types, extremes, deep, huge. */
-const junkJson = fc.oneof(
-  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-  fc.constantFrom('0', '-1', '1.5', '-0', '1e999', '-1e999', '9007199254740993', '4294967296'),
-  fc.constantFrom('""', '"gpt2"', 'null', 'true', '[]', '{}', '[1,2]', '{"__proto__":1}'),
-  fc.integer({ min: 1, max: 100_000 }).map((n) => `${'['.repeat(n)}${']'.repeat(n)}`),
-  fc.string({ minLength: 1, maxLength: 8 }).map((s) => JSON.stringify(s.repeat(100_000))),
-);
 
 /** Bytes that are not what the file should hold. */
 const junkBytes = fc.oneof(
@@ -260,15 +238,12 @@ describe('Hugging Face folder import', () => {
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
         const files = { ...base };
         for (const m of mutations) m(files);
-        const before = tf.memory().numTensors;
-        const release = (m: ImportedHfModel) => m.model.dispose();
-        const r = expectClear(() => importHfGpt2(files), release);
-        if (r.value) {
-          release(r.value);
-          imported++;
-        }
+        const r = expectClear(
+          () => importHfGpt2(files),
+          (m: ImportedHfModel) => m.model.dispose(),
+        );
+        if (r.value) imported++;
         if (r.error) kinds.add(r.error.replace(/\d+/g, 'N').slice(0, 50));
-        expect(tf.memory().numTensors).toBe(before);
       }),
       { numRuns: RUNS, seed: SEED },
     );

@@ -5,9 +5,9 @@
  * offsets relative to the start of the data, tensors row-major little-endian.
  * Writes F32; reads F32, F16 and BF16 as float32 and refuses other dtypes.
  */
-import { previewValue } from './preview';
+import { previewValue } from '../../util/preview';
 
-export type SafetensorsDtype =
+type SafetensorsDtype =
   | 'BOOL'
   | 'U8'
   | 'I8'
@@ -43,7 +43,7 @@ const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
 };
 
 /** The reference implementation's limit; a longer header is malformed or hostile. */
-export const MAX_HEADER_BYTES = 100_000_000;
+const MAX_HEADER_BYTES = 100_000_000;
 
 export interface TensorToWrite {
   name: string;

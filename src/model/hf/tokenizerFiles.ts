@@ -7,7 +7,7 @@
  * same tokens in any order; `hfIds` maps ours to theirs.
  */
 import { BpeTokenizer, EOT_TEXT } from '../../tokenizer/bpe';
-import { previewValue } from './preview';
+import { previewValue } from '../../util/preview';
 
 export const MERGES_HEADER = '#version: 0.2';
 
@@ -23,7 +23,7 @@ export const BYTE_TO_CHAR: readonly string[] = (() => {
 })();
 
 /** A token's bytes as GPT-2 spells them in vocab.json and merges.txt. */
-export function tokenString(bytes: Uint8Array): string {
+function tokenString(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += BYTE_TO_CHAR[b];
   return s;

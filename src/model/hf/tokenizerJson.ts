@@ -8,7 +8,7 @@
  * added tokens limited to the end-of-text. Anything else is refused by name, since it would
  * split or number text differently from transformers.
  */
-import { previewValue } from './preview';
+import { previewValue } from '../../util/preview';
 import { type ImportedTokenizer, MERGES_HEADER, tokenizerFromHf } from './tokenizerFiles';
 
 type Json = Record<string, unknown>;

@@ -2,17 +2,12 @@
 // gradients as the model's original code (one-hot · logits − logSumExp; the tanh GELU).
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { takeValues } from '../../test/helpers';
 import { gelu, geluStock } from './gelu';
 import { fusedKernelsActive } from './program';
 import { rowMoments, softmaxLastAxis } from './rowOps';
 import { targetLogProbs } from './targetLogProb';
 import { maxRelDiff, seededValues } from './testInputs';
-
-async function read(t: tf.Tensor): Promise<number[]> {
-  const v = Array.from(await t.data());
-  t.dispose();
-  return v;
-}
 
 describe('kernel fallbacks (CPU backend)', () => {
   it('runs the stock path on the CPU backend', () => {
@@ -26,42 +21,42 @@ describe('kernel fallbacks (CPU backend)', () => {
     const t = tf.tensor1d([0, 10, 3, 3, 5, 1, 2, 9, 4], 'int32');
     const original = (l: tf.Tensor2D) =>
       tf.sub(tf.sum(tf.mul(l, tf.oneHot(t, V)), -1), tf.logSumExp(l, -1));
-    const got = await read(targetLogProbs(x, t));
-    expect(got).toEqual(await read(original(x)));
+    const got = await takeValues(targetLogProbs(x, t));
+    expect(got).toEqual(await takeValues(original(x)));
     const g = tf.grad((l: tf.Tensor) => tf.sum(targetLogProbs(l as tf.Tensor2D, t)));
     const g0 = tf.grad((l: tf.Tensor) => tf.sum(original(l as tf.Tensor2D)));
-    expect(await read(g(x))).toEqual(await read(g0(x)));
+    expect(await takeValues(g(x))).toEqual(await takeValues(g0(x)));
     tf.dispose([x, t]);
   });
 
   it('targetLogProbs of a hand-computed row: log-softmax([1, 2, 3])[2] = −0.40761', async () => {
     const x = tf.tensor2d([1, 2, 3], [1, 3]);
     const t = tf.tensor1d([2], 'int32');
-    expect((await read(targetLogProbs(x, t)))[0]).toBeCloseTo(-0.4076059644, 6);
+    expect((await takeValues(targetLogProbs(x, t)))[0]).toBeCloseTo(-0.4076059644, 6);
     tf.dispose([x, t]);
   });
 
   it('gelu is the stock tanh GELU: gelu(1) = 0.841192, gelu(−1) = −0.158808', async () => {
     const x = tf.tensor1d([1, -1, 0, 3]);
-    const got = await read(gelu(x));
+    const got = await takeValues(gelu(x));
     expect(got[0]).toBeCloseTo(0.8411919906, 6);
     expect(got[1]).toBeCloseTo(-0.1588080094, 6);
     expect(got[2]).toBe(0);
-    expect(maxRelDiff(got, await read(geluStock(x)))).toBe(0);
+    expect(maxRelDiff(got, await takeValues(geluStock(x)))).toBe(0);
     x.dispose();
   });
 
   it('softmaxLastAxis and rowMoments are tf.softmax and tf.moments', async () => {
     const x = tf.tensor2d([1, 2, 3, 0, 0, Math.log(3)], [2, 3]);
-    const p = await read(softmaxLastAxis(x));
+    const p = await takeValues(softmaxLastAxis(x));
     expect(p[3]).toBeCloseTo(0.2, 6); // [1, 1, 3] / 5
     expect(p[5]).toBeCloseTo(0.6, 6);
-    expect(p).toEqual(await read(tf.softmax(x)));
+    expect(p).toEqual(await takeValues(tf.softmax(x)));
     const m = rowMoments(x);
-    const mean = await read(m.mean);
+    const mean = await takeValues(m.mean);
     expect(mean[0]).toBe(2);
     expect(mean[1]).toBeCloseTo(Math.log(3) / 3, 6);
-    expect((await read(m.variance))[0]).toBeCloseTo(2 / 3, 6);
+    expect((await takeValues(m.variance))[0]).toBeCloseTo(2 / 3, 6);
     x.dispose();
   });
 });

@@ -44,7 +44,7 @@ const BACKWARD_BODY = `
 let registered = false;
 
 /** Registers the forward and backward WebGPU kernels (idempotent). Inputs are flat [n]. */
-export function registerGeluKernels(): void {
+function registerGeluKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({

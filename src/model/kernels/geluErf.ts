@@ -9,8 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelsActive, runFlat } from './program';
 
-export const GELU_ERF_KERNEL = 'DpoGeluErf';
-export const GELU_ERF_GRAD_KERNEL = 'DpoGeluErfGrad';
+const GELU_ERF_KERNEL = 'DpoGeluErf';
+const GELU_ERF_GRAD_KERNEL = 'DpoGeluErfGrad';
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -46,7 +46,7 @@ const BACKWARD_BODY = `
 let registered = false;
 
 /** Registers the forward and backward WebGPU kernels (idempotent). Inputs are flat [n]. */
-export function registerGeluErfKernels(): void {
+function registerGeluErfKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({

@@ -2,6 +2,8 @@
 // values and gradients, random inputs with ±80 logits and masked (zero-weight) rows.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { takeValues } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import { gelu, geluStock } from './gelu';
 import { rowMoments, softmaxLastAxis, softmaxStock } from './rowOps';
 import { targetLogProbs, targetLogProbsStock } from './targetLogProb';
@@ -20,12 +22,6 @@ async function onCpu(f: () => tf.Tensor[]): Promise<number[][]> {
   } finally {
     await tf.setBackend('webgpu');
   }
-}
-
-async function read(ts: tf.Tensor[]): Promise<number[][]> {
-  const out = await Promise.all(ts.map(async (t) => Array.from(await t.data())));
-  tf.dispose(ts);
-  return out;
 }
 
 describe('fused target log-prob (WebGPU)', () => {
@@ -48,7 +44,7 @@ describe('fused target log-prob (WebGPU)', () => {
   it('matches the stock composition on the CPU backend: values and dlogits', async () => {
     expect(tf.getBackend()).toBe('webgpu');
     const [want, wantGrad] = await onCpu(lossAndGrad(targetLogProbsStock));
-    const [got, gotGrad] = await read(tf.tidy(lossAndGrad(targetLogProbs)));
+    const [got, gotGrad] = await takeValues(tf.tidy(lossAndGrad(targetLogProbs)));
     expect(got).toHaveLength(M);
     expect(maxRelDiff(got ?? [], want ?? [])).toBeLessThan(TOL);
     expect(maxRelDiff(gotGrad ?? [], wantGrad ?? [])).toBeLessThan(TOL);
@@ -62,7 +58,7 @@ describe('fused target log-prob (WebGPU)', () => {
   it('is exact on a hand-computed row and finite for logits of ±80', async () => {
     // log-softmax([0, ln 3])[1] = ln 3 − ln 4; row 2: a +80 target among −80s gives ≈ 0.
     const x = tf.tensor2d([0, Math.log(3), 0, 80, -80, -80], [2, 3]);
-    const got = await read([targetLogProbs(x, tf.tensor1d([1, 0], 'int32'))]);
+    const got = await takeValues([targetLogProbs(x, tf.tensor1d([1, 0], 'int32'))]);
     expect(got[0]?.[0]).toBeCloseTo(Math.log(3) - Math.log(2 + 3), 5);
     expect(got[0]?.[1]).toBeCloseTo(0, 5);
     x.dispose();
@@ -71,11 +67,11 @@ describe('fused target log-prob (WebGPU)', () => {
   it('frees everything it allocates, forward and backward', () => {
     const x = tf.tensor2d(logits, [M, V]);
     const t = tf.tensor1d(targets, 'int32');
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const g = tf.tidy(() =>
       tf.grad((xx: tf.Tensor) => tf.sum(targetLogProbs(xx as tf.Tensor2D, t)))(x),
     );
-    expect(tf.memory().numTensors).toBe(before + 1); // only the gradient
+    live.expectUnchanged(1); // only the gradient
     g.dispose();
     tf.dispose([x, t]);
   });
@@ -95,7 +91,7 @@ describe('fused GELU (WebGPU)', () => {
 
   it('matches the stock composition on the CPU backend, incl. |x| = 80', async () => {
     const [want, wantGrad] = await onCpu(valueAndGrad(geluStock));
-    const [got, gotGrad] = await read(tf.tidy(valueAndGrad(gelu)));
+    const [got, gotGrad] = await takeValues(tf.tidy(valueAndGrad(gelu)));
     expect(maxRelDiff(got ?? [], want ?? [])).toBeLessThan(TOL);
     expect(maxRelDiff(gotGrad ?? [], wantGrad ?? [])).toBeLessThan(TOL);
     // gelu(80) = 80 and gelu(−80) = 0, both present among the inputs.
@@ -106,10 +102,10 @@ describe('fused GELU (WebGPU)', () => {
 
   it('keeps the input shape and frees its intermediates', () => {
     const x = tf.tensor2d(xs.slice(0, 6), [2, 3]);
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const y = tf.tidy(() => gelu(x));
     expect(y.shape).toEqual([2, 3]);
-    expect(tf.memory().numTensors).toBe(before + 1);
+    live.expectUnchanged(1);
     tf.dispose([x, y]);
   });
 });
@@ -131,7 +127,7 @@ describe('fused row softmax and moments (WebGPU)', () => {
 
   it('softmax matches tf.softmax on the CPU backend: values and gradients', async () => {
     const [want, wantGrad] = await onCpu(softmaxCase(softmaxStock));
-    const [got, gotGrad] = await read(tf.tidy(softmaxCase(softmaxLastAxis)));
+    const [got, gotGrad] = await takeValues(tf.tidy(softmaxCase(softmaxLastAxis)));
     expect(maxRelDiff(got ?? [], want ?? [])).toBeLessThan(TOL);
     expect(maxRelDiff(gotGrad ?? [], wantGrad ?? [])).toBeLessThan(TOL);
     expect(got?.[16 + 2]).toBe(0); // a masked key gets exactly 0
@@ -153,7 +149,7 @@ describe('fused row softmax and moments (WebGPU)', () => {
   it('moments match tf.moments on the CPU backend: mean, variance and gradient', async () => {
     const stock = (x: tf.Tensor) => tf.moments(x, -1, true);
     const [wm, wv, wg] = await onCpu(momentsCase(stock));
-    const [gm, gv, gg] = await read(tf.tidy(momentsCase(rowMoments)));
+    const [gm, gv, gg] = await takeValues(tf.tidy(momentsCase(rowMoments)));
     expect(maxRelDiff(gm ?? [], wm ?? [])).toBeLessThan(TOL);
     expect(maxRelDiff(gv ?? [], wv ?? [])).toBeLessThan(TOL);
     expect(maxRelDiff(gg ?? [], wg ?? [])).toBeLessThan(TOL);

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { f32, type WasmBackendLike } from './wasmHeap';
 
 export const LAYERNORM_KERNEL = 'DpoLayerNorm';
-export const LAYERNORM_GRAD_KERNEL = 'DpoLayerNormGrad';
+const LAYERNORM_GRAD_KERNEL = 'DpoLayerNormGrad';
 
 type Info = tf.TensorInfo;
 type KernelAttrs = Parameters<ReturnType<typeof tf.engine>['runKernel']>[2];

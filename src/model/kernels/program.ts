@@ -22,7 +22,7 @@ type FlatProgram = {
 };
 
 /** The one WebGPUBackend method the kernels call. */
-export type WebGPUBackendLike = {
+type WebGPUBackendLike = {
   runWebGPUProgram(
     program: FlatProgram,
     inputs: tf.TensorInfo[],

@@ -8,9 +8,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedKernelsActive, runFlat } from './program';
 
-export const SOFTMAX_KERNEL = 'DpoRowSoftmax';
-export const SOFTMAX_GRAD_KERNEL = 'DpoRowSoftmaxGrad';
-export const MOMENTS_KERNEL = 'DpoRowMoments';
+const SOFTMAX_KERNEL = 'DpoRowSoftmax';
+const SOFTMAX_GRAD_KERNEL = 'DpoRowSoftmaxGrad';
+const MOMENTS_KERNEL = 'DpoRowMoments';
 
 // Max first, so the exp never overflows; a row of −1e9 biases stays finite (uniform).
 const SOFTMAX_BODY = `
@@ -53,7 +53,7 @@ const MOMENTS_BODY = `
 
 let registered = false;
 
-export function registerRowKernels(): void {
+function registerRowKernels(): void {
   if (registered) return;
   registered = true;
   const rows = (

@@ -52,7 +52,7 @@ const BACKWARD_BODY = `
 let registered = false;
 
 /** Registers the two WebGPU kernels (idempotent; harmless where WebGPU is absent). */
-export function registerTargetLogProbKernels(): void {
+function registerTargetLogProbKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({

@@ -7,15 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenLogProbs } from '../../objectives/logprobs';
 import { DEFAULT_LOSS } from '../../objectives/losses';
 import { collatePairs } from '../../pipeline/collate';
-import { testPairs } from '../../pipeline/fixtures';
 import { FusedAdam } from '../../pipeline/fusedAdam';
-import {
-  batchTensors,
-  clipByGlobalNorm,
-  preferenceStep,
-  readStep,
-  referenceLogps,
-} from '../../pipeline/preferenceStep';
+import { preferenceStep, readStep, referenceLogps } from '../../pipeline/preferenceStep';
+import { batchTensors } from '../../pipeline/train/tensors';
+import { clipByGlobalNorm } from '../../pipeline/train/updateStep';
+import { takeValues, testPairs } from '../../test/helpers';
 import { makeConfig } from '../config';
 import { generate } from '../generate';
 import { GPT } from '../gpt';
@@ -41,17 +37,11 @@ afterAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function read(ts: tf.Tensor[]): Promise<number[][]> {
-  const out = await Promise.all(ts.map(async (t) => Array.from(await t.data())));
-  tf.dispose(ts);
-  return out;
-}
-
 /** Runs f on the CPU backend and returns its arrays, then switches back to WASM. */
 async function onCpu(f: () => tf.Tensor[]): Promise<number[][]> {
   await tf.setBackend('cpu');
   try {
-    return await read(tf.tidy(f));
+    return await takeValues(tf.tidy(f));
   } finally {
     await tf.setBackend('wasm');
   }
@@ -102,7 +92,7 @@ describe('WASM fast paths against the stock ops', () => {
         3,
       );
       const f = () => [tf.matMul(tf.tensor(va, sa), tf.tensor(vb, sb), ta, tb)];
-      const got = await read(tf.tidy(f));
+      const got = await takeValues(tf.tidy(f));
       expectClose(got, await onCpu(f));
     }
   });
@@ -120,8 +110,8 @@ describe('WASM fast paths against the stock ops', () => {
       return [f(x, t), g];
     };
     expect(await kernelsOf(run(targetLogProbs))).toContain(TARGET_LOGP_KERNEL);
-    const want = await read(tf.tidy(run(targetLogProbsStock)));
-    expectClose(await read(tf.tidy(run(targetLogProbs))), want);
+    const want = await takeValues(tf.tidy(run(targetLogProbsStock)));
+    expectClose(await takeValues(tf.tidy(run(targetLogProbs))), want);
     expectClose(await onCpu(run(targetLogProbsStock)), want);
   });
 
@@ -131,9 +121,9 @@ describe('WASM fast paths against the stock ops', () => {
       const x = tf.tensor2d(xs, [5, 101]);
       return [f(x), tf.grad((v: tf.Tensor) => tf.sum(tf.mul(f(v), v)))(x)];
     };
-    const got = await read(tf.tidy(run(gelu)));
+    const got = await takeValues(tf.tidy(run(gelu)));
     expect(got[0]?.[501]).toBeCloseTo(0.8411919906, 6); // gelu(1), hand value
-    expectClose(got, await read(tf.tidy(run(geluStock))));
+    expectClose(got, await takeValues(tf.tidy(run(geluStock))));
   });
 
   it('layerNormFused: values and gradients in x, γ, β equal the stock LayerNorm', async () => {
@@ -157,7 +147,7 @@ describe('WASM fast paths against the stock ops', () => {
     const fused = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => layerNormFused(x, g, b, 1e-5);
     expect(await kernelsOf(run(fused))).toContain(LAYERNORM_KERNEL);
     const want = await onCpu(run(stock));
-    expectClose(await read(tf.tidy(run(fused))), want, 1e-4);
+    expectClose(await takeValues(tf.tidy(run(fused))), want, 1e-4);
   });
 
   it('clipByGlobalNorm: one kernel, the stock norm and clipped gradients', async () => {
@@ -179,7 +169,7 @@ describe('WASM fast paths against the stock ops', () => {
         return [c.norm, ...Object.values(c.grads)];
       };
       expect(await kernelsOf(run)).toContain(CLIP_KERNEL);
-      const got = await read(tf.tidy(run));
+      const got = await takeValues(tf.tidy(run));
       const want = await onCpu(run);
       expectClose(got, want);
       if (maxNorm === 1) expect(Math.hypot(...got.slice(1).flat())).toBeCloseTo(1, 5);
@@ -201,8 +191,8 @@ describe('WASM fast paths against the stock ops', () => {
         tf.dispose(Object.values(map));
       }
       const weights = await opt.getWeights();
-      const out = await read(vars.map((v) => v.clone()));
-      const moments = await read(weights.slice(1).map((w) => w.tensor.clone()));
+      const out = await takeValues(vars.map((v) => v.clone()));
+      const moments = await takeValues(weights.slice(1).map((w) => w.tensor.clone()));
       const names = weights.map((w) => w.name.replace(/adam_t_(\d)_\w+/, 'v$1'));
       opt.dispose();
       tf.dispose(vars);
@@ -242,7 +232,7 @@ describe('WASM fast paths against the stock ops', () => {
     expect(kernels).toContain(TARGET_LOGP_KERNEL);
     expect(kernels).toContain(EMBEDDING_GRAD_KERNEL);
     expect(kernels).not.toContain('OneHot');
-    const got = await read(tf.tidy(run));
+    const got = await takeValues(tf.tidy(run));
     expectClose(got, await onCpu(run), 1e-4);
   });
 
@@ -288,7 +278,7 @@ describe('WASM fast paths against the stock ops', () => {
     const oneHot = (w: tf.Tensor2D, i: tf.Tensor2D) =>
       tf.reshape(tf.matMul(tf.oneHot(tf.reshape(i, [-1]), R), w), [2, 4, C]) as tf.Tensor3D;
     expect(await kernelsOf(run(embedFused))).toContain(EMBEDDING_KERNEL);
-    const got = await read(tf.tidy(run(embedFused)));
+    const got = await takeValues(tf.tidy(run(embedFused)));
     expect(got[0]?.slice(4 * C, 6 * C)).toEqual(new Array(2 * C).fill(0)); // ids −1 and 13
     expectClose(got, await onCpu(run(oneHot)));
   });

@@ -42,7 +42,7 @@ function swapLast(x: Info, backend: KernelArgs['backend']): Info {
  * (idempotent; a no-op where the WASM backend is not registered). Same values: the same
  * products and sums, only the operands' layout differs.
  */
-export function installWasmMatMul(): void {
+function installWasmMatMul(): void {
   if (matMulInstalled) return;
   const stock = tf.getKernel('BatchMatMul', 'wasm');
   if (!stock) return;
@@ -161,7 +161,7 @@ function registerTargetLogProb(): void {
 }
 
 /** Whether the WASM fast paths run: the active backend is tfjs-backend-wasm. */
-export function wasmFastActive(): boolean {
+function wasmFastActive(): boolean {
   return tf.getBackend() === 'wasm';
 }
 

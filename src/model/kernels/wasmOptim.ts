@@ -23,7 +23,7 @@ function listed(inputs: Record<string, Info>, prefix: string, n: number): Info[]
   });
 }
 
-export type ClipAttrs = { n: number; maxNorm: number };
+type ClipAttrs = { n: number; maxNorm: number };
 
 /**
  * Inputs g0…g(n−1); outputs n clipped copies and the norm [1] before clipping:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import defaultSweep from '../../../frontier/default.json';
 import { parseSweepConfig, resolveRuns } from './config';
+import { seedStream } from './seeds';
 
 describe('parseSweepConfig', () => {
   it('fills the defaults of the sweep and of each algorithm', () => {
@@ -15,7 +16,6 @@ describe('parseSweepConfig', () => {
       temperature: 1,
       maxNewTokens: 16,
       pairing: 'all',
-      seed: 1,
     });
     expect(s.eval.prompts).toBe(128);
     expect(s.train).toEqual({
@@ -24,8 +24,9 @@ describe('parseSweepConfig', () => {
       batchSize: 8,
       warmupSteps: 5,
       maxGradNorm: 10,
-      seed: 1,
     });
+    expect(s.seeds).toEqual([1]);
+    expect(s.budget).toBeUndefined();
     expect(s.runs[0]).toMatchObject({ algorithm: 'dpo', loss: 'sigmoid', beta: 0.1 });
     expect(s.runs[1]).toMatchObject({ n: [1, 2, 4, 8, 16], select: 'reward-model' });
     expect(s.runs[2]).toMatchObject({
@@ -96,8 +97,54 @@ describe('parseSweepConfig', () => {
     ]);
   });
 
-  it('accepts the shipped default sweep', () => {
+  it('gives each run its steps from the budget, and refuses runs that spend another', () => {
+    const ppo = { batchSize: 32, miniBatchSize: 16, ppoEpochs: 2 }; // 4 updates per iteration
+    const s = parseSweepConfig({
+      name: 'b',
+      budget: { updates: 120, samples: 960 },
+      data: { prompts: 120, completionsPerPrompt: 8 },
+      runs: [{ algorithm: 'sft' }, { algorithm: 'dpo' }, { algorithm: 'ppo-gt', ppo }],
+    });
+    // DPO: 120 updates; PPO-GT: 960 samples / 32 = 30 iterations × 4 = 120 updates.
+    expect(resolveRuns(s).map((r) => r.train.steps)).toEqual([60, 120, 30]);
+    expect(() =>
+      parseSweepConfig({
+        name: 'b',
+        budget: { updates: 120, samples: 960 },
+        data: { prompts: 100, completionsPerPrompt: 8 },
+        runs: [
+          { algorithm: 'dpo', steps: 200 },
+          { algorithm: 'ppo-gt', ppo: { ...ppo, ppoEpochs: 4, rewardScale: 5 } },
+          { algorithm: 'ppo', ppo },
+        ],
+      }),
+    ).toThrow(
+      [
+        "invalid sweep config: every trained run must use the sweep's budget (120 updates, 960 samples) and PPO one reward scale:",
+        '  data: 100 prompts × 8 completions = 800 samples, the budget is 960',
+        '  dpo-beta0.1: 200 gradient updates, the budget is 120',
+        '  ppo-gt: 240 gradient updates, the budget is 120 (30 iterations × 8 updates each)',
+        '  ppo.rewardScale differs between runs: 5, 1',
+      ].join('\n'),
+    );
+  });
+
+  it('derives every run’s batch order from the replicate seed unless the run sets one', () => {
+    const s = parseSweepConfig({
+      name: 's',
+      seeds: [3, 4, 5],
+      runs: [{ algorithm: 'dpo' }, { algorithm: 'dpo', beta: 1, seed: 9 }],
+    });
+    const [a, b] = resolveRuns(s, 12345);
+    expect(a?.train.seed).toBe(12345);
+    expect(b?.train.seed).toBe(9);
+    expect(resolveRuns(s)[0]?.train.seed).toBe(seedStream(3, 'order'));
+  });
+
+  it('accepts the shipped default sweep: 3 seeds, one budget', () => {
     const s = parseSweepConfig(defaultSweep);
+    expect(s.seeds.length).toBeGreaterThanOrEqual(3);
+    expect(s.budget).toBeDefined();
     const algorithms = new Set(s.runs.map((r) => r.algorithm));
     expect([...algorithms].sort()).toEqual(
       ['best-of-n', 'dpo', 'ppo', 'ppo-gt', 'preferred-ft', 'sft', 'unlikelihood'].sort(),

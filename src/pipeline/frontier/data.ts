@@ -3,13 +3,12 @@
  * training prompt sampled from π_ref, labelled by the ground-truth reward (the paper's
  * Task 1), and π_ref's log-probs of every pair cached for the reference-based losses.
  */
-import { generate } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
-import { makePairs } from '../../task/preferences';
 import type { BpeTokenizer } from '../../tokenizer/bpe';
-import type { CollateOptions, TokenizedPair } from '../collate';
+import type { CollateOptions } from '../collate';
+import { type PreferenceData, samplePairs } from '../preferenceData';
 import { type PairReference, precomputeReference } from '../preferenceTrainer';
-import type { TokenizedPrompt } from '../rl/reward';
+import type { TokenizedPrompt } from '../rl/rewardFunction';
 import type { SweepConfig } from './config';
 
 /** What a sweep runs on: the tokenizer, disjoint prompt sets, the ground-truth reward. */
@@ -23,18 +22,10 @@ export interface FrontierTask {
   reward: (completion: string, prompt: string) => number;
 }
 
-export interface PairText {
-  prompt: string;
-  chosen: string;
-  rejected: string;
-  chosenReward: number;
-  rejectedReward: number;
-}
-
-export interface PreferenceData {
+/** The sweep's pairs (one PreferenceData, as the playground's) with what its runs share. */
+export interface SweepData extends PreferenceData {
+  /** The training prompts, tokenized: PPO's rollouts. */
   prompts: TokenizedPrompt[];
-  pairs: TokenizedPair[];
-  texts: PairText[];
   /** π_ref's summed log-probs of each pair's completions. */
   reference: PairReference[];
   collate: CollateOptions;
@@ -44,60 +35,33 @@ export function tokenizePrompts(
   tokenizer: BpeTokenizer,
   texts: readonly string[],
 ): TokenizedPrompt[] {
-  return texts.map((text) => ({ ids: [tokenizer.eot, ...tokenizer.encode(text)], text }));
+  return texts.map((text) => ({
+    ids: [tokenizer.eot, ...tokenizer.encode(text)],
+    text,
+  }));
 }
 
-/** Samples, labels and caches; ties (equal rewards) make no pair. */
-export async function buildPreferenceData(
+/** Samples and labels (samplePairs, as the playground's first round), then caches π_ref. */
+export async function buildSweepData(
   reference: GPT,
   task: FrontierTask,
   d: SweepConfig['data'],
+  seed: number,
   onProgress?: (stage: 'sampling' | 'reference', done: number, total: number) => void,
-): Promise<PreferenceData> {
+): Promise<SweepData> {
   const { tokenizer } = task;
   const prompts = tokenizePrompts(tokenizer, task.trainPrompts.slice(0, d.prompts));
   if (prompts.length === 0) throw new Error('the task has no training prompts');
-  const K = d.completionsPerPrompt;
-  const pairs: TokenizedPair[] = [];
-  const texts: PairText[] = [];
-  const perCall = Math.max(1, Math.floor(64 / K));
-  for (let i = 0; i < prompts.length; i += perCall) {
-    const group = prompts.slice(i, i + perCall);
-    const g = await generate(
-      reference,
-      group.flatMap((p) => Array.from({ length: K }, () => p.ids)),
-      {
-        temperature: d.temperature,
-        topK: 0,
-        topP: 1,
-        maxNewTokens: d.maxNewTokens,
-        seed: d.seed + i,
-        eotId: tokenizer.eot,
-      },
-    );
-    group.forEach((p, j) => {
-      const scored = Array.from({ length: K }, (_, k) => {
-        const tokens = g.tokens[j * K + k] ?? [];
-        const text = tokenizer.decode(tokens.filter((t) => t !== tokenizer.eot));
-        return { item: { tokens, text }, reward: task.reward(text, p.text) };
-      });
-      for (const pair of makePairs(scored, d.pairing)) {
-        pairs.push({ prompt: p.ids, chosen: pair.chosen.tokens, rejected: pair.rejected.tokens });
-        texts.push({
-          prompt: p.text,
-          chosen: pair.chosen.text,
-          rejected: pair.rejected.text,
-          chosenReward: pair.chosenReward,
-          rejectedReward: pair.rejectedReward,
-        });
-      }
-    });
-    onProgress?.('sampling', Math.min(prompts.length, i + perCall), prompts.length);
-  }
-  if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
-  const collate = { padId: tokenizer.eot, maxLength: reference.config.blockSize };
-  const cached = await precomputeReference(reference, pairs, collate, 16, (done, total) =>
+  const data = await samplePairs(reference, task, d, seed, 1, (done, total) =>
+    onProgress?.('sampling', done, total),
+  );
+  if (data.pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
+  const collate = {
+    padId: tokenizer.eot,
+    maxLength: reference.config.blockSize,
+  };
+  const cached = await precomputeReference(reference, data.pairs, collate, 16, (done, total) =>
     onProgress?.('reference', done, total),
   );
-  return { prompts, pairs, texts, reference: cached, collate };
+  return { ...data, prompts, reference: cached, collate };
 }

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tokenLogProbs } from '../../objectives/logprobs';
 import { sftLoss, unlikelihoodLoss } from '../../objectives/losses';
-import { testModel } from '../../test/helpers';
+import { testModel, testPairs } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import { collatePairs, collateSequences, fitToLength } from '../collate';
-import { testPairs } from '../fixtures';
-import { batchTensors } from '../preferenceStep';
+import { batchTensors } from '../train/tensors';
 import { PairFinetuner } from './finetune';
 
 const PAIRS = testPairs(4);
@@ -65,9 +65,9 @@ describe('PairFinetuner', () => {
       const first = await trainer.trainStep(true);
       expect(first?.loss).toBeCloseTo(expected, 4);
       expect(first?.grad_norm).toBeGreaterThan(0);
-      const before = tf.memory().numTensors; // after Adam made its slots
+      const live = liveTensors(); // after Adam made its slots
       for (let i = 0; i < 20; i++) await trainer.trainStep(false);
-      expect(tf.memory().numTensors).toBe(before);
+      live.expectUnchanged();
       const last = await trainer.trainStep(true);
       expect(trainer.step).toBe(22);
       expect(last?.loss).toBeLessThan((first?.loss ?? 0) * 0.8);

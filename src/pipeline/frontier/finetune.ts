@@ -1,12 +1,12 @@
 /**
  * The two supervised baselines of the paper's Fig. 2, trained on the sweep's pairs:
  * Preferred-FT (token-mean NLL of the chosen completions, sftStep) and Unlikelihood
- * (chosen NLL + α · unlikelihood of the rejected, Welleck et al. 2019; unlikelihoodStep).
+ * (chosen NLL + α · unlikelihood of the rejected, Welleck et al. 2019).
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../../model/rng';
 import { splitPairs, tokenLogProbs } from '../../objectives/logprobs';
 import { unlikelihoodLoss } from '../../objectives/losses';
+import { readPacked } from '../../objectives/metrics';
 import {
   type CollateOptions,
   collatePairs,
@@ -14,79 +14,57 @@ import {
   fitToLength,
   type TokenizedPair,
 } from '../collate';
-import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
-import {
-  type BatchTensors,
-  batchTensors,
-  type CausalLM,
-  clipByGlobalNorm,
-} from '../preferenceStep';
-import { epochSampler } from '../rl/batchOrder';
-import { sftStep } from '../sftStep';
+import { sftObjective } from '../sftStep';
+import { type BatchTensors, batchTensors, type CausalLM, disposeBatch } from '../train/tensors';
+import { Trainer, type TrainerConfig } from '../train/trainer';
 
 /**
- * One Unlikelihood update on a pair batch (2B rows: B chosen, then B rejected):
- * mean over pairs of −mean_t log π(y_w,t) − α·mean_t log(1 − π(y_l,t)). Returns
- * [loss, grad_norm] on the device; read it on log steps only, then dispose.
+ * The Unlikelihood loss closure on a pair batch (2B rows: B chosen, then B rejected):
+ * mean over pairs of −mean_t log π(y_w,t) − α·mean_t log(1 − π(y_l,t)).
  */
-export function unlikelihoodStep(
+function unlikelihoodObjective(
   model: CausalLM,
-  optimizer: tf.Optimizer,
   t: BatchTensors,
   alpha: number,
-  maxGradNorm: number,
-): tf.Tensor1D {
-  return tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.forward(t.ids, { attentionMask: t.attentionMask, training: true });
-      const [lpW, lpL] = splitPairs(tokenLogProbs(logits, t.ids)); // [B, T−1] each
-      const [maskW, maskL] = splitPairs(t.completionMask); // [B, T] each
-      const losses = unlikelihoodLoss(
-        { tokenLogps: lpW, completionMask: maskW },
-        { tokenLogps: lpL, completionMask: maskL },
-        alpha,
-      );
-      return tf.mean(losses) as tf.Scalar;
-    }, model.variables());
-    const clipped = clipByGlobalNorm(grads, maxGradNorm);
-    optimizer.applyGradients(clipped.grads);
-    return tf.stack([value, clipped.norm]) as tf.Tensor1D;
-  });
+): () => { loss: tf.Scalar } {
+  return () => {
+    const logits = model.forward(t.ids, { attentionMask: t.attentionMask, training: true });
+    const [lpW, lpL] = splitPairs(tokenLogProbs(logits, t.ids)); // [B, T−1] each
+    const [maskW, maskL] = splitPairs(t.completionMask); // [B, T] each
+    const losses = unlikelihoodLoss(
+      { tokenLogps: lpW, completionMask: maskW },
+      { tokenLogps: lpL, completionMask: maskL },
+      alpha,
+    );
+    return { loss: tf.mean(losses) as tf.Scalar };
+  };
 }
 
-export type FinetuneObjective = { kind: 'preferred-ft' } | { kind: 'unlikelihood'; alpha: number };
+type FinetuneObjective = { kind: 'preferred-ft' } | { kind: 'unlikelihood'; alpha: number };
 
-export interface FinetuneConfig {
+/** What a logged step of either baseline reports: updateStep's [loss, grad_norm]. */
+const FINETUNE_METRIC_KEYS = ['loss', 'grad_norm'] as const;
+
+/** batchSize: pairs per step. */
+export interface FinetuneConfig extends TrainerConfig {
   objective: FinetuneObjective;
-  optim: OptimConfig;
-  /** Pairs per step. */
-  batchSize: number;
-  seed: number;
 }
 
 /** Trains `policy` in place on seeded epochs of the pairs; the caller owns the policy. */
-export class PairFinetuner {
-  step = 0;
-  private readonly optimizer: tf.Optimizer;
-  private readonly nextBatch: () => number[];
-
+export class PairFinetuner extends Trainer {
   constructor(
     private readonly policy: CausalLM,
     private readonly pairs: readonly TokenizedPair[],
     private readonly cfg: FinetuneConfig,
     private readonly collate: CollateOptions,
   ) {
-    if (pairs.length === 0) throw new Error('no preference pairs to train on');
-    this.optimizer = makeOptimizer(cfg.optim);
-    this.nextBatch = epochSampler(pairs.length, cfg.batchSize, mulberry32(cfg.seed));
+    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
   }
 
   /** One update; reads [loss, grad_norm] back (a GPU sync) only when `log` is set. */
   async trainStep(log: boolean): Promise<{ loss: number; grad_norm: number } | null> {
-    const batch = this.nextBatch().map((i) => this.pairs[i] as TokenizedPair);
-    const lr = learningRateAt(this.step, this.cfg.optim);
-    setLearningRate(this.optimizer, lr);
-    const { maxGradNorm } = this.cfg.optim;
+    const batch = this.nextIndices().map((i) => this.pairs[i] as TokenizedPair);
+    this.scheduleLr();
     const o = this.cfg.objective;
     const t =
       o.kind === 'preferred-ft'
@@ -97,22 +75,19 @@ export class PairFinetuner {
             ),
           )
         : batchTensors(collatePairs(batch, this.collate));
-    const packed =
+    const packed = this.applyUpdate(
+      this.policy,
       o.kind === 'preferred-ft'
-        ? sftStep(this.policy, this.optimizer, t, maxGradNorm)
-        : unlikelihoodStep(this.policy, this.optimizer, t, o.alpha, maxGradNorm);
-    tf.dispose([t.ids, t.attentionMask, t.completionMask]);
-    this.step++;
+        ? sftObjective(this.policy, t)
+        : unlikelihoodObjective(this.policy, t, o.alpha),
+    );
+    disposeBatch(t);
     if (!log) {
       packed.dispose();
       return null;
     }
-    const [loss = Number.NaN, gradNorm = Number.NaN] = await packed.data();
+    const metrics = await readPacked(packed, FINETUNE_METRIC_KEYS);
     packed.dispose();
-    return { loss, grad_norm: gradNorm };
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
+    return metrics;
   }
 }

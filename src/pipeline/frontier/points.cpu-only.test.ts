@@ -6,7 +6,6 @@ import {
   POINT_CSV_COLUMNS,
   pointsCsv,
   summarizeRun,
-  summaryMarkdown,
 } from './points';
 
 const point = (over: Partial<FrontierPoint>): FrontierPoint => ({
@@ -43,13 +42,14 @@ describe('pointsCsv', () => {
     const lines = csv.split('\n');
     expect(lines[0]).toBe(POINT_CSV_COLUMNS.join(','));
     expect(lines[0]).toBe(
-      'runId,algorithm,label,step,n,kl,klStderr,klKind,reward,rewardStderr,samples,sample',
+      'runId,algorithm,label,seed,step,n,kl,klStderr,klKind,reward,rewardStderr,samples,sample',
     );
     const parsed = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
     expect(parsed[1]).toEqual([
       'dpo',
       'dpo',
       'DPO β=0.1',
+      '',
       '20',
       '',
       '1.5',
@@ -60,10 +60,11 @@ describe('pointsCsv', () => {
       '64',
       'It was "great", really\nyes',
     ]);
-    expect(parsed[2]?.slice(0, 8)).toEqual([
+    expect(parsed[2]?.slice(0, 9)).toEqual([
       'bon',
       'best-of-n',
       'BoN',
+      '',
       '0',
       '4',
       '0',
@@ -74,7 +75,7 @@ describe('pointsCsv', () => {
 });
 
 describe('summaries', () => {
-  it('reports the final and best points and escapes pipes in the table', () => {
+  it('reports the final and best points', () => {
     const points = [
       point({ step: 0, reward: 0.5 }),
       point({ step: 20, kl: 3, reward: 0.62 }),
@@ -90,14 +91,7 @@ describe('summaries', () => {
     expect(s.final).toEqual({ step: 40, kl: 6, reward: 0.6, rewardStderr: 0.01 });
     expect(s.best).toEqual({ step: 20, kl: 3, reward: 0.62, rewardStderr: 0.01 });
     expect(s.points).toBe(3);
-    const md = summaryMarkdown('t', [s]);
-    expect(md).toContain(
-      '| DPO \\| β=0.1 | dpo | 40 | 6.00 | 0.600 ± 0.010 | 20 | 3.00 | 0.620 ± 0.010 | 12 |',
-    );
     const empty = summarizeRun({ id: 'x', algorithm: 'sft', label: 'X' }, {}, [], 0);
     expect(empty.final).toBeNull();
-    expect(summaryMarkdown('t', [empty])).toContain(
-      '| X | sft | – | – | – ± – | – | – | – ± – | 0 |',
-    );
   });
 });

@@ -12,6 +12,8 @@ export interface FrontierPoint {
   label: string;
   /** Training step (PPO: iteration) at which the policy was evaluated; 0 = the SFT model. */
   step: number;
+  /** The replicate (training) seed of a multi-seed sweep (pipeline/frontier/seeds.ts). */
+  seed?: number;
   /** Best-of-N only: the N of this point. */
   n?: number;
   /**
@@ -45,6 +47,7 @@ export const POINT_CSV_COLUMNS = [
   'runId',
   'algorithm',
   'label',
+  'seed',
   'step',
   'n',
   'kl',
@@ -74,6 +77,22 @@ export interface RunSummary {
   best: { step: number; n?: number; kl: number; reward: number; rewardStderr: number } | null;
   points: number;
   seconds: number;
+  /** The run's use of the sweep's budget (pipeline/frontier/budget.ts); absent for untrained runs. */
+  budget?: { updates: number; samples: number; epochs?: number };
+  /**
+   * Held-out pair accuracy on the test prompts' pairs: of the reward model this run learned
+   * (PPO, Best-of-N), or of DPO's implicit reward β·log π_θ/π_ref at the end of training.
+   */
+  heldOutAccuracy?: HeldOutAccuracy;
+  /** The replicate seed the run belongs to (multi-seed sweeps). */
+  seed?: number;
+}
+
+export interface HeldOutAccuracy {
+  kind: 'reward-model' | 'implicit';
+  /** Share of pairs ranked as r* ranks them (reward model: strict; implicit: a tie counts ½). */
+  accuracy: number;
+  pairs: number;
 }
 
 function brief(p: FrontierPoint): NonNullable<RunSummary['final']> {
@@ -108,37 +127,4 @@ export function summarizeRun(
     points: own.length,
     seconds,
   };
-}
-
-const fixed = (x: number | undefined, digits: number) =>
-  x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
-
-/** A Markdown table of the summaries (pipes in labels escaped). */
-export function summaryMarkdown(title: string, runs: readonly RunSummary[]): string {
-  const at = (s: RunSummary['final']) => (s ? (s.n !== undefined ? `N=${s.n}` : `${s.step}`) : '–');
-  const lines = [
-    `# Reward–KL frontier: ${title}`,
-    '',
-    'KL = Σ_t KL(π_θ‖π_ref) per completion, nats (Best-of-N: analytic log N − (N−1)/N). ' +
-      'Reward = mean ground-truth reward of held-out samples ± standard error.',
-    '',
-    '| run | algorithm | final at | final KL | final reward | best at | best KL | best reward | time (s) |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...runs
-      .map((r) =>
-        [
-          r.label.replaceAll('|', '\\|'),
-          r.algorithm,
-          at(r.final),
-          fixed(r.final?.kl, 2),
-          `${fixed(r.final?.reward, 3)} ± ${fixed(r.final?.rewardStderr, 3)}`,
-          at(r.best),
-          fixed(r.best?.kl, 2),
-          `${fixed(r.best?.reward, 3)} ± ${fixed(r.best?.rewardStderr, 3)}`,
-          r.seconds.toFixed(0),
-        ].join(' | '),
-      )
-      .map((row) => `| ${row} |`),
-  ];
-  return `${lines.join('\n')}\n`;
 }

@@ -62,7 +62,7 @@ describe('frontierSvg', () => {
     expect(xs[0]).toBeLessThan(xs[1] ?? 0);
     expect(xs[1]).toBeLessThan(xs[2] ?? 0);
     expect(svg).toContain('stroke-dasharray="6 4"'); // Best-of-N
-    expect(svg).toContain('>Best-of-N (KL = log N − (N−1)/N)</text>');
+    expect(svg).toContain('>Best-of-N (KL ≤ log N − (N−1)/N)</text>');
     expect(svg.match(/<line class="stderr"/g)).toHaveLength(POINTS.length);
   });
 
@@ -76,6 +76,23 @@ describe('frontierSvg', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.split('\n')[1]).toBe('<title>T &lt;1&gt;</title>'); // the document's alt text
     expect(svg.trim().endsWith('</svg>')).toBe(true);
+  });
+
+  it('draws a ± s.e. band per series for points aggregated across seeds, with notes', () => {
+    const banded = POINTS.map((q) => ({ ...q, seeds: 3 }));
+    const out = frontierSvg(banded, { notes: ['budget: 160 updates, 640 samples'] });
+    // One band for each series of ≥ 2 points (dpo, bon); the SFT point and the single
+    // Preferred-FT point keep their error bars.
+    expect(out.match(/<path class="band"/g)).toHaveLength(2);
+    expect(out.match(/<line class="stderr"/g)).toHaveLength(2);
+    expect(out).toContain('>bands: mean ± s.e. across 3 seeds</text>');
+    expect(out).toContain('>budget: 160 updates, 640 samples</text>');
+    // The DPO band: 3 upper + 3 lower vertices, the upper edge above the series.
+    const d = out.match(/<g class="run" data-run="dpo">\n<path class="band" d="M([^"]*) Z"/)?.[1];
+    const ys = (d ?? '').split(' L').map((v) => Number(v.split(' ')[1]));
+    expect(ys).toHaveLength(6);
+    expect(ys[0]).toBeLessThan(ys[5] ?? 0); // SVG y grows downward: upper edge has smaller y
+    expect(svg).not.toContain('class="band"'); // single-seed points: no band by default
   });
 
   it('ticks the x axis from 0 past the largest KL', () => {

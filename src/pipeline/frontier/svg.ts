@@ -1,8 +1,9 @@
 /**
  * The reward–KL frontier as a standalone SVG document (pure string building, no DOM): x the
  * KL(π_θ ‖ π_ref) per completion, y the mean ground-truth reward, one coloured series per run
- * (a path through its points in step order, ± standard-error bars), a legend, axes with ticks.
- * Best-of-N is dashed at its analytic KL; the SFT model is a black diamond.
+ * (a path through its points in step order, ± standard-error bars, or a shaded ± s.e. band for
+ * points aggregated across seeds), a legend, axes with ticks. Best-of-N is dashed at its
+ * analytic KL (an upper bound: its points may lie further left); the SFT model is a black diamond.
  */
 import type { FrontierPoint } from './points';
 
@@ -12,6 +13,13 @@ export interface FrontierPlotOptions {
   height?: number;
   xLabel?: string;
   yLabel?: string;
+  /**
+   * A shaded band of ± one standard error around each series (for points aggregated across
+   * seeds: acrossSeeds.ts); default: on when some point has `seeds` ≥ 2.
+   */
+  bands?: boolean;
+  /** Short lines under the legend (the budget, the reward models' held-out accuracies). */
+  notes?: readonly string[];
 }
 
 export const DEFAULT_X_LABEL = 'KL(π_θ‖π_ref): Σ_t KL per completion, nats';
@@ -90,7 +98,7 @@ const f = (x: number) => x.toFixed(1);
 
 /** Best-of-N is plotted at its analytic KL, and the legend says so. */
 function bestOfNLegend(label: string): string {
-  return label.includes('analytic') ? label : `${label} (KL = log N − (N−1)/N)`;
+  return label.includes('analytic') ? label : `${label} (KL ≤ log N − (N−1)/N)`;
 }
 
 /** The whole plot as an SVG document. */
@@ -106,6 +114,8 @@ export function frontierSvg(
   const ph = H - m.top - m.bottom;
   const series = groupByRun(points);
   const all = series.flatMap((s) => s.points);
+  const bands = opts.bands ?? all.some((p) => ((p as { seeds?: number }).seeds ?? 1) >= 2);
+  const seeds = Math.max(1, ...all.map((p) => (p as { seeds?: number }).seeds ?? 1));
 
   const xTicks = niceTicks(0, Math.max(1e-9, ...all.map((p) => p.kl)));
   const xMax = Math.max(xTicks[xTicks.length - 1] ?? 1, 1e-9);
@@ -167,14 +177,22 @@ export function frontierSvg(
     const colour = sft ? '#000' : (PALETTE[coloured++ % PALETTE.length] ?? '#000');
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${f(sx(p.kl))} ${f(sy(p.reward))}`).join(' ');
     const dash = bon ? ' stroke-dasharray="6 4"' : '';
+    out.push(`<g class="run" data-run="${escapeXml(s.runId)}">`);
+    if (bands && s.points.length >= 2) {
+      // Upper edge left to right, lower edge back: the region reward ± s.e. along the series.
+      const upper = s.points.map((p) => `${f(sx(p.kl))} ${f(sy(p.reward + p.rewardStderr))}`);
+      const lower = s.points.map((p) => `${f(sx(p.kl))} ${f(sy(p.reward - p.rewardStderr))}`);
+      out.push(
+        `<path class="band" d="M${[...upper, ...lower.reverse()].join(' L')} Z" fill="${colour}" fill-opacity="0.15" stroke="none"/>`,
+      );
+    }
     out.push(
-      `<g class="run" data-run="${escapeXml(s.runId)}">`,
       `<path class="series" d="${d}" fill="none" stroke="${colour}" stroke-width="2"${dash}/>`,
     );
     for (const p of s.points) {
       const x = sx(p.kl);
       const y = sy(p.reward);
-      if (p.rewardStderr > 0) {
+      if (p.rewardStderr > 0 && !(bands && s.points.length >= 2)) {
         out.push(
           `<line class="stderr" x1="${f(x)}" y1="${f(sy(p.reward - p.rewardStderr))}" x2="${f(x)}" y2="${f(sy(p.reward + p.rewardStderr))}" stroke="${colour}" stroke-opacity="0.5"/>`,
         );
@@ -195,6 +213,16 @@ export function frontierSvg(
         ? `<path d="M${lx + 12} ${ly - 5} L${lx + 17} ${ly} L${lx + 12} ${ly + 5} L${lx + 7} ${ly} Z" fill="#000"/>`
         : `<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${colour}" stroke-width="2"${dash}/>`,
       `<text x="${lx + 30}" y="${ly + 4}">${escapeXml(bon ? bestOfNLegend(s.label) : s.label)}</text>`,
+    );
+  });
+  const notes = [
+    ...(bands ? [`bands: mean ± s.e. across ${seeds} seeds`] : []),
+    ...(opts.notes ?? []),
+  ];
+  notes.forEach((text, k) => {
+    const y = m.top + 8 + (series.length + 1 + k) * 20;
+    legend.push(
+      `<text class="note" x="${m.left + pw + 16}" y="${y + 4}" font-size="11">${escapeXml(text)}</text>`,
     );
   });
   out.push('<g class="legend" fill="#222">', ...legend, '</g>', '</svg>');

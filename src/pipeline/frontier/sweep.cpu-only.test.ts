@@ -4,6 +4,7 @@ import { makeConfig } from '../../model/config';
 import { GPT } from '../../model/gpt';
 import { ScalarHead } from '../../model/scalarHead';
 import { bestOfNKl } from '../../objectives/bestOfN';
+import { liveTensors } from '../../test/leaks';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import { parseSweepConfig } from './config';
 import type { FrontierTask } from './data';
@@ -48,7 +49,7 @@ describe('runSweep', () => {
         { algorithm: 'best-of-n', n: [1, 2, 4], select: 'ground-truth' },
       ],
     });
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const streamed: FrontierPoint[] = [];
     const ended: string[] = [];
     let pairs = 0;
@@ -59,7 +60,7 @@ describe('runSweep', () => {
         pairs = n;
       },
     });
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     expect(r.stopped).toBe(false);
     expect(pairs).toBeGreaterThan(0);
     expect(r.pairs).toBe(pairs);
@@ -102,6 +103,18 @@ describe('runSweep', () => {
     expect(bon[2]?.reward).toBeGreaterThanOrEqual(bon[0]?.reward ?? 1);
     expect(r.runs.map((s) => s.points)).toEqual([1, 3, 3, 3, 2, 3]);
     expect(r.runs[1]?.final?.step).toBe(4);
+    // The replicate seed on every point; each trained run's budget; DPO's implicit reward
+    // model measured on held-out pairs (test prompts), a share in [0, 1].
+    for (const p of r.points) expect(p.seed).toBe(1);
+    expect(r.runs[0]?.budget).toBeUndefined();
+    expect(r.runs[1]?.budget).toMatchObject({ updates: 4, samples: 24 }); // 6 prompts × K = 4
+    expect(r.runs[3]?.budget?.epochs).toBeCloseTo((4 * 4) / pairs, 12);
+    const implicit = r.runs[1]?.heldOutAccuracy;
+    expect(implicit?.kind).toBe('implicit');
+    expect(implicit?.pairs).toBeGreaterThan(0);
+    expect(implicit?.accuracy).toBeGreaterThanOrEqual(0);
+    expect(implicit?.accuracy).toBeLessThanOrEqual(1);
+    expect(r.runs[3]?.heldOutAccuracy).toBeUndefined(); // Preferred-FT has no reward model
     sft.dispose();
   });
 
@@ -127,7 +140,7 @@ describe('runSweep', () => {
     const probe = tf.memory().numTensors;
     ScalarHead.create(4).dispose();
     const perHead = tf.memory().numTensors - probe;
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const rmLogs: number[] = [];
     let ppoGtSteps = 0;
     const r = await runSweep(sweep, sft, TASK, {
@@ -137,7 +150,7 @@ describe('runSweep', () => {
       },
       shouldStop: () => ppoGtSteps >= 3,
     });
-    expect(tf.memory().numTensors).toBe(before + 3 * perHead);
+    live.expectUnchanged(3 * perHead);
     // One reward model serves PPO and Best-of-N (same settings).
     expect(rmLogs).toEqual([3]);
     expect(r.stopped).toBe(true);
@@ -146,6 +159,10 @@ describe('runSweep', () => {
     expect(steps('ppo-gt')).toEqual([0, 1, 2, 3]);
     expect(r.points.filter((p) => p.runId === 'best-of-n').map((p) => p.n)).toEqual([1, 2]);
     for (const p of r.points) expect(Number.isFinite(p.reward) && Number.isFinite(p.kl)).toBe(true);
+    // The reward model's held-out pair accuracy, reported by both runs that use it.
+    const rm = r.runs.map((s) => s.heldOutAccuracy);
+    expect(rm[0]?.kind).toBe('reward-model');
+    expect(rm[1]).toEqual(rm[0]);
     sft.dispose();
   });
 });

@@ -6,8 +6,8 @@
  */
 import type { GPT } from '../../model/gpt';
 import { bestOfN } from '../../objectives/bestOfN';
-import { evaluateBestOfN } from '../rl/bestOfN';
-import { perSampleReward, type TokenizedPrompt } from '../rl/reward';
+import { evaluateBestOfN } from '../rl/bestOfNBaseline';
+import { perSampleReward, type TokenizedPrompt } from '../rl/rewardFunction';
 import type { RewardModel } from '../rl/rewardModelTrainer';
 import {
   isTrained,
@@ -16,10 +16,24 @@ import {
   type TrainedRun,
   trainRewardModel,
 } from './algorithms';
+import { epochsOf, runBudget } from './budget';
 import { type ResolvedRun, resolveRuns, type SweepConfig } from './config';
-import { buildPreferenceData, type FrontierTask, tokenizePrompts } from './data';
-import { evaluateFrontier, type FrontierEval } from './evaluate';
-import { type FrontierPoint, meanStderr, type RunSummary, summarizeRun } from './points';
+import { buildSweepData, type FrontierTask, tokenizePrompts } from './data';
+import { evaluateFrontier, type FrontierEval } from './frontierEval';
+import {
+  buildHeldOutPairs,
+  type HeldOutPairs,
+  implicitRewardAccuracy,
+  rewardModelAccuracy,
+} from './heldOut';
+import {
+  type FrontierPoint,
+  type HeldOutAccuracy,
+  meanStderr,
+  type RunSummary,
+  summarizeRun,
+} from './points';
+import { seedStreams } from './seeds';
 
 export type SweepStage =
   | 'sampling'
@@ -58,14 +72,23 @@ export interface SweepResult {
 /** Training metrics are read back (a GPU sync) every this many steps. */
 const LOG_EVERY = 10;
 
+/** Test prompts whose π_ref pairs measure the held-out pair accuracies. */
+const HELD_OUT_PROMPTS = 96;
+
+/**
+ * One replicate of the sweep: every random choice comes from `seed`'s streams (seeds.ts), so
+ * replicates differ in data, batch order, evaluation samples, reward-model init and Best-of-N.
+ */
 export async function runSweep(
   sweep: SweepConfig,
   sft: GPT,
   task: FrontierTask,
   cb: SweepCallbacks = {},
+  seed = sweep.seeds[0] ?? 1,
 ): Promise<SweepResult> {
   const t0 = performance.now();
-  const runs = resolveRuns(sweep);
+  const streams = seedStreams(seed);
+  const runs = resolveRuns(sweep, streams.order);
   const evalPrompts = tokenizePrompts(
     task.tokenizer,
     task.evalPrompts.slice(0, sweep.eval.prompts),
@@ -77,14 +100,27 @@ export async function runSweep(
   const summaries: RunSummary[] = [];
   let stopped = false;
   try {
-    const data = await buildPreferenceData(reference, task, sweep.data, (stage, d, t) =>
+    const data = await buildSweepData(reference, task, sweep.data, streams.data, (stage, d, t) =>
       cb.onProgress?.(stage, d, t),
     );
+    let heldOut: HeldOutPairs | undefined;
+    const heldOutPairs = async () => {
+      heldOut ??= await buildHeldOutPairs(
+        reference,
+        task,
+        sweep.data,
+        Math.min(HELD_OUT_PROMPTS, task.evalPrompts.length),
+        streams.heldOutPairs,
+        data.collate,
+      );
+      return heldOut;
+    };
+    const rmAccuracy = new Map<RewardModel, HeldOutAccuracy>();
     cb.onPairs?.(data.pairs.length);
     const evalOpts = {
       maxNewTokens: sweep.eval.maxNewTokens,
       temperature: sweep.eval.temperature,
-      seed: sweep.eval.seed,
+      seed: streams.eval,
       eotId: task.tokenizer.eot,
       decode: (ids: number[]) => task.tokenizer.decode(ids),
       reward: task.reward,
@@ -107,16 +143,27 @@ export async function runSweep(
       reference,
       task,
       data,
+      generation: {
+        maxNewTokens: sweep.data.maxNewTokens,
+        temperature: sweep.data.temperature,
+      },
       rewardModel: async (s, runId) => {
         const key = JSON.stringify(s);
         let rm = rewardModels.get(key);
         if (!rm) {
           cb.onProgress?.('reward-model', 0, s.steps, runId);
-          rm = await trainRewardModel(sft, data, s, sweep.train.seed, (step, m) => {
+          rm = await trainRewardModel(sft, data, s, streams.rewardModel, (step, m) => {
             cb.onLog?.(runId, 'reward-model', step, m);
             cb.onProgress?.('reward-model', step, s.steps, runId);
           });
           rewardModels.set(key, rm);
+          const held = await heldOutPairs();
+          const accuracy = await rewardModelAccuracy(rm, held);
+          rmAccuracy.set(rm, {
+            kind: 'reward-model',
+            accuracy,
+            pairs: held.pairs.length,
+          });
         }
         return rm;
       },
@@ -130,7 +177,9 @@ export async function runSweep(
       cb.onRunStart?.(run, index, runs.length);
       const started = performance.now();
       const own: FrontierPoint[] = [];
-      const emit = (p: FrontierPoint) => {
+      let accuracy: HeldOutAccuracy | undefined;
+      const emit = (q: FrontierPoint) => {
+        const p = { ...q, seed };
         own.push(p);
         points.push(p);
         cb.onPoint?.(p);
@@ -149,17 +198,54 @@ export async function runSweep(
         sample: e.sample,
       });
       if (run.algorithm === 'best-of-n') {
-        for (const p of await bestOfNPoints(run, ctx, evalPrompts, sweep, cb)) emit(p);
+        for (const p of await bestOfNPoints(run, ctx, evalPrompts, sweep, streams.bestOfN, cb)) {
+          emit(p);
+        }
       } else {
         emit(exact(0, await evaluate(null, run.id)));
         if (isTrained(run)) {
-          stopped = await train(run, ctx, cb, async (step, policy) =>
-            emit(exact(step, await evaluate(policy, run.id))),
+          stopped = await train(
+            run,
+            ctx,
+            cb,
+            async (step, policy) => emit(exact(step, await evaluate(policy, run.id))),
+            async (policy) => {
+              // DPO's implicit reward model β·log π_θ/π_ref, on the held-out pairs.
+              if (run.algorithm !== 'dpo' || run.loss === 'simpo' || run.loss === 'orpo') return;
+              const held = await heldOutPairs();
+              const a = await implicitRewardAccuracy(policy, held, run.beta, data.collate);
+              accuracy = {
+                kind: 'implicit',
+                accuracy: a,
+                pairs: held.pairs.length,
+              };
+            },
           );
         }
       }
+      if ('rewardModel' in run && (run.algorithm === 'ppo' || run.select === 'reward-model')) {
+        accuracy = rmAccuracy.get(await ctx.rewardModel(run.rewardModel, run.id));
+      }
       const seconds = (performance.now() - started) / 1000;
-      const summary = summarizeRun(run, configOf(run), own, seconds);
+      const used = runBudget(run, sweep.data);
+      const epochs =
+        used.counted && !('ppo' in run)
+          ? epochsOf(run.train.steps, run.train.batchSize, data.pairs.length)
+          : undefined;
+      const summary = {
+        ...summarizeRun(run, configOf(run), own, seconds),
+        seed,
+        ...(used.counted
+          ? {
+              budget: {
+                updates: used.updates,
+                samples: used.samples,
+                ...(epochs !== undefined ? { epochs } : {}),
+              },
+            }
+          : {}),
+        ...(accuracy ? { heldOutAccuracy: accuracy } : {}),
+      };
       summaries.push(summary);
       cb.onRunEnd?.(summary);
       if (stopped) break;
@@ -183,6 +269,7 @@ async function train(
   ctx: SweepContext,
   cb: SweepCallbacks,
   evaluateAt: (step: number, policy: GPT) => Promise<void>,
+  atEnd: (policy: GPT) => Promise<void>,
 ): Promise<boolean> {
   const training = await startTraining(run, ctx);
   try {
@@ -198,6 +285,7 @@ async function train(
       }
       if (stop) return true;
     }
+    await atEnd(training.policy);
     return false;
   } finally {
     training.dispose();
@@ -209,6 +297,7 @@ async function bestOfNPoints(
   ctx: SweepContext,
   prompts: TokenizedPrompt[],
   sweep: SweepConfig,
+  seed: number,
   cb: SweepCallbacks,
 ): Promise<FrontierPoint[]> {
   const { tokenizer, reward } = ctx.task;
@@ -224,7 +313,7 @@ async function bestOfNPoints(
       ns: run.n,
       maxNewTokens: sweep.eval.maxNewTokens,
       temperature: sweep.eval.temperature,
-      seed: sweep.eval.seed,
+      seed,
       eotId: tokenizer.eot,
       decode: (ids) => tokenizer.decode(ids),
       select,
@@ -250,7 +339,11 @@ async function bestOfNPoints(
       reward: s.mean,
       rewardStderr: s.stderr,
       samples: picked.length,
-      ...(first ? { sample: `${first.prompt} ⟶ ${first.texts[chosenIndex[0] ?? 0] ?? ''}` } : {}),
+      ...(first
+        ? {
+            sample: `${first.prompt} ⟶ ${first.texts[chosenIndex[0] ?? 0] ?? ''}`,
+          }
+        : {}),
     };
   });
 }

@@ -1,29 +1,48 @@
 /**
- * The built-in sentiment task as a frontier task: training prompts from the first held-out
- * reviews, evaluation prompts from reviews EVAL_PROMPT_OFFSET on (disjoint), the AFINN reward.
+ * The built-in sentiment task as a frontier task: the prefixes of every held-out review,
+ * deduplicated and split by a hash of their text into train / validation / test sets that are
+ * disjoint as text (task/promptSplit.ts); the AFINN reward. Hyperparameters are chosen with
+ * `evalSplit: 'validation'`; reported figures use 'test'.
  */
 import { builtinPrompts, builtinTask } from '../../task/builtin';
+import { type PromptSplit, type PromptSplitName, splitPrompts } from '../../task/promptSplit';
 import { groundTruthReward } from '../../task/reward';
 import type { BpeTokenizer } from '../../tokenizer/bpe';
 import type { SweepConfig } from './config';
 import type { FrontierTask } from './data';
 
-/** Held-out review index where evaluation prompts start; training prompts end before it. */
-export const EVAL_PROMPT_OFFSET = 1000;
+let cached: PromptSplit | undefined;
+
+/** The built-in task's three prompt sets (826 / 244 / 309 distinct prefixes). */
+function builtinPromptSplit(): PromptSplit {
+  if (!cached) {
+    const { heldOut } = builtinTask();
+    cached = splitPrompts(builtinPrompts(heldOut, heldOut.length, 0));
+  }
+  return cached;
+}
 
 export function builtinFrontierTask(
   tokenizer: BpeTokenizer,
   sweep: Pick<SweepConfig, 'data' | 'eval'>,
+  evalSplit: Exclude<PromptSplitName, 'train'> = 'test',
 ): FrontierTask {
-  const { heldOut } = builtinTask();
-  const limit = Math.min(EVAL_PROMPT_OFFSET, heldOut.length - EVAL_PROMPT_OFFSET);
-  if (sweep.data.prompts > limit || sweep.eval.prompts > limit) {
-    throw new Error(`the built-in task has ${limit} training and ${limit} evaluation prompts`);
+  const split = builtinPromptSplit();
+  const evalPrompts = split[evalSplit];
+  if (sweep.data.prompts > split.train.length) {
+    throw new Error(
+      `data.prompts is ${sweep.data.prompts}: the built-in task has ${split.train.length} training prompts`,
+    );
+  }
+  if (sweep.eval.prompts > evalPrompts.length) {
+    throw new Error(
+      `eval.prompts is ${sweep.eval.prompts}: the built-in task has ${evalPrompts.length} ${evalSplit} prompts`,
+    );
   }
   return {
     tokenizer,
-    trainPrompts: builtinPrompts(heldOut, sweep.data.prompts, 0),
-    evalPrompts: builtinPrompts(heldOut, sweep.eval.prompts, EVAL_PROMPT_OFFSET),
+    trainPrompts: split.train.slice(0, sweep.data.prompts),
+    evalPrompts: evalPrompts.slice(0, sweep.eval.prompts),
     reward: groundTruthReward,
   };
 }

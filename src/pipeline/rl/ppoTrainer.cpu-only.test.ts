@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { seededIds, testModel } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import { DEFAULT_PPO_CONFIG, PPO_METRIC_KEYS, type PpoConfig, PpoTrainer } from './ppoTrainer';
-import { perSampleReward } from './reward';
+import { perSampleReward } from './rewardFunction';
 
 const EOT = 31;
 const PROMPTS = Array.from({ length: 16 }, (_, i) => {
@@ -47,9 +47,9 @@ describe('PpoTrainer', () => {
       first.samples.reduce((a, s) => a + s.tokens.length, 0) / 4,
       10,
     );
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const second = await trainer.trainIteration();
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     for (const k of PPO_METRIC_KEYS) expect(Number.isFinite(second.metrics[k]), k).toBe(true);
     expect(second.iteration).toBe(2);
     expect(trainer.updates).toBe(2 * 1 * 2); // 2 iterations × 1 epoch × 2 minibatches

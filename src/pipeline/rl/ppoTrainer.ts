@@ -27,9 +27,9 @@ import {
   whiten,
 } from '../../objectives/ppo';
 import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
-import { clipByGlobalNorm } from '../preferenceStep';
-import { epochSampler, shuffled } from './batchOrder';
-import type { RewardFunction, RewardQuery, TokenizedPrompt } from './reward';
+import { epochSampler, shuffled } from '../train/epochs';
+import { updateStep } from '../train/updateStep';
+import type { RewardFunction, RewardQuery, TokenizedPrompt } from './rewardFunction';
 import {
   completionLogps,
   layoutRollout,
@@ -110,9 +110,9 @@ export const PPO_METRIC_KEYS = [
   'tokens/responses_len_mean',
 ] as const;
 
-export type PpoMetrics = Record<(typeof PPO_METRIC_KEYS)[number], number>;
+type PpoMetrics = Record<(typeof PPO_METRIC_KEYS)[number], number>;
 
-export interface PpoSample {
+interface PpoSample {
   prompt: string;
   tokens: number[];
   text: string;
@@ -296,32 +296,23 @@ export class PpoTrainer {
       const oldValues = rowsTensor(data.values, rows);
       const advantages = rowsTensor(data.advantages, rows);
       const returns = rowsTensor(data.returns, rows);
-      const kept: tf.Tensor1D[] = []; // kept tensors outlive every tidy: disposed below
-      const { grads } = tf.variableGrads(() => {
+      const lossFn = () => {
         const pv = policyValues(this.policy, this.valueHead, t, data.layout, true);
         const pg = clippedPolicyLoss(pv.logps, oldLogps, advantages, mask, cfg.clipRange);
         const vf = clippedValueLoss(pv.values, oldValues, returns, mask, cfg.clipRangeValue);
         const loss = tf.add(pg.loss, tf.mul(cfg.vfCoef, vf.loss)) as tf.Scalar;
-        kept.push(
-          tf.keep(
-            tf.stack([
-              pg.loss,
-              vf.loss,
-              loss,
-              pg.approxKl,
-              pg.clipfrac,
-              maskedMean(pv.values, mask),
-              vf.clipfrac,
-            ]) as tf.Tensor1D,
-          ),
-        );
-        return loss;
-      }, vars);
-      const clipped = clipByGlobalNorm(grads, cfg.optim.maxGradNorm);
-      this.optimizer.applyGradients(clipped.grads);
-      const out = tf.concat([...kept, tf.reshape(clipped.norm, [1])]) as tf.Tensor1D;
-      tf.dispose(kept);
-      return out;
+        const report = tf.stack([
+          pg.loss,
+          vf.loss,
+          loss,
+          pg.approxKl,
+          pg.clipfrac,
+          maskedMean(pv.values, mask),
+          vf.clipfrac,
+        ]) as tf.Tensor1D;
+        return { loss, report };
+      };
+      return updateStep({ variables: () => vars }, this.optimizer, lossFn, cfg.optim.maxGradNorm);
     });
   }
 
@@ -332,7 +323,7 @@ export class PpoTrainer {
   }
 }
 
-export function validatePpoConfig(c: PpoConfig): void {
+function validatePpoConfig(c: PpoConfig): void {
   const positiveInts: (keyof PpoConfig)[] = [
     'batchSize',
     'miniBatchSize',

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { seededIds, testModel } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import type { TokenizedPair } from '../collate';
 import { pairCompletions, type RewardModelStepLog, RewardModelTrainer } from './rewardModelTrainer';
 
@@ -38,10 +38,10 @@ describe('RewardModelTrainer', () => {
     expect(first?.metrics.loss).toBeCloseTo(Math.LN2, 1);
     expect(first?.lr).toBeCloseTo(1e-3, 10); // warm-up: 3e-3 · 1/3
     expect(first?.metrics.grad_norm).toBeGreaterThan(0);
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     expect(await trainer.trainStep(false)).toBeNull();
     const third = await trainer.trainStep(true);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     expect(third?.step).toBe(3);
 
     const model = await trainer.finish();

@@ -6,9 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../../model/gpt';
-import { mulberry32 } from '../../model/rng';
 import { ScalarHead } from '../../model/scalarHead';
 import { splitPairs } from '../../objectives/logprobs';
+import { readPacked } from '../../objectives/metrics';
 import {
   bradleyTerryLoss,
   REWARD_MODEL_METRIC_KEYS,
@@ -21,25 +21,21 @@ import {
   fitToLength,
   type TokenizedPair,
 } from '../collate';
-import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
-import { type BatchTensors, batchTensors, clipByGlobalNorm } from '../preferenceStep';
-import { epochSampler } from './batchOrder';
-import type { RewardFunction } from './reward';
+import { type BatchTensors, batchTensors, disposeBatch } from '../train/tensors';
+import { Trainer, type TrainerConfig } from '../train/trainer';
+import type { RewardFunction } from './rewardFunction';
 
-export interface RewardModelConfig {
-  optim: OptimConfig;
-  /** Pairs per step (B); the forward sees 2B rows. */
-  batchSize: number;
-  seed: number;
-}
+/**
+ * Where the head reads the trunk: 'last-token' (the last real token, as
+ * GPT2ForSequenceClassification) or 'pooled' (summed over the completion's tokens:
+ * ScalarHead.pooled), which fits a reward that adds up word by word.
+ */
+export type RewardHeadKind = 'last-token' | 'pooled';
 
-export const DEFAULT_REWARD_MODEL_CONFIG: RewardModelConfig = {
-  optim: { kind: 'adam', lr: 1e-3, warmupSteps: 5, maxGradNorm: 10 },
-  batchSize: 8,
-  seed: 1,
-};
+/** batchSize: pairs per step (B); the forward sees 2B rows. */
+export type RewardModelConfig = TrainerConfig & { head?: RewardHeadKind };
 
-export const REWARD_MODEL_STEP_KEYS = [...REWARD_MODEL_METRIC_KEYS, 'grad_norm'] as const;
+const REWARD_MODEL_STEP_KEYS = [...REWARD_MODEL_METRIC_KEYS, 'grad_norm'] as const;
 
 export interface RewardModelStepLog {
   step: number;
@@ -47,7 +43,10 @@ export interface RewardModelStepLog {
   metrics: Record<(typeof REWARD_MODEL_STEP_KEYS)[number], number>;
 }
 
-/** r(x, y) = head(trunk(x ‖ y)) at the last real token, as (r − mean)/std once normalised. */
+/**
+ * r(x, y) = head(trunk(x ‖ y)) at the last real token, or summed over y's tokens ('pooled'),
+ * as (r − mean)/std once normalised.
+ */
 export class RewardModel {
   /** Affine normalisation of the raw score; identity until `normalise`. */
   mean = 0;
@@ -57,17 +56,23 @@ export class RewardModel {
     readonly trunk: GPT,
     readonly head: ScalarHead,
     private readonly collate: CollateOptions,
+    readonly headKind: RewardHeadKind = 'last-token',
   ) {}
 
   /** Raw scores of padded rows: [N]. Gradients flow (training uses it). */
-  scoresOf(t: Pick<BatchTensors, 'ids' | 'attentionMask'>, training = false): tf.Tensor1D {
+  scoresOf(
+    t: Pick<BatchTensors, 'ids' | 'attentionMask' | 'completionMask'>,
+    training = false,
+  ): tf.Tensor1D {
     return tf.tidy(() => {
       const { hidden } = this.trunk.forwardHidden(t.ids, {
         attentionMask: t.attentionMask,
         training,
         withLogits: false,
       }); // [N, T, C]
-      return this.head.atLastToken(hidden, t.attentionMask);
+      return this.headKind === 'pooled'
+        ? this.head.pooled(hidden, t.completionMask)
+        : this.head.atLastToken(hidden, t.attentionMask);
     });
   }
 
@@ -84,7 +89,8 @@ export class RewardModel {
       const t = batchTensors(collateSequences(chunk, this.collate.padId));
       const s = this.scoresOf(t);
       out.push(...(await s.data()));
-      tf.dispose([s, t.ids, t.attentionMask, t.completionMask]);
+      s.dispose();
+      disposeBatch(t);
     }
     return out;
   }
@@ -129,66 +135,53 @@ export function pairCompletions(
   return [...seen.values()];
 }
 
-export class RewardModelTrainer {
-  step = 0;
+export class RewardModelTrainer extends Trainer {
   readonly model: RewardModel;
-  private readonly optimizer: tf.Optimizer;
-  private readonly nextBatch: () => number[];
   private handedOver = false;
 
   /** Trains a copy of `sft` (the caller keeps `sft`) with a fresh head. */
   constructor(
     sft: GPT,
     private readonly pairs: TokenizedPair[],
-    private readonly cfg: RewardModelConfig,
+    cfg: RewardModelConfig,
     private readonly collate: CollateOptions,
   ) {
-    if (pairs.length === 0) throw new Error('no preference pairs to train on');
+    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
     this.model = new RewardModel(
       sft.clone(true),
       ScalarHead.create(sft.config.nEmbd, cfg.seed),
       collate,
+      cfg.head ?? 'last-token',
     );
-    this.optimizer = makeOptimizer(cfg.optim);
-    this.nextBatch = epochSampler(pairs.length, cfg.batchSize, mulberry32(cfg.seed));
   }
 
   /** One Bradley–Terry update; reads the metrics back (a GPU sync) only when `log` is set. */
   async trainStep(log: boolean): Promise<RewardModelStepLog | null> {
     if (this.handedOver) throw new Error('the reward model was handed over by finish()');
     const batch = collatePairs(
-      this.nextBatch().map((i) => this.pairs[i] as TokenizedPair),
+      this.nextIndices().map((i) => this.pairs[i] as TokenizedPair),
       this.collate,
     );
-    const lr = learningRateAt(this.step, this.cfg.optim);
-    setLearningRate(this.optimizer, lr);
+    const lr = this.scheduleLr();
     const t = batchTensors(batch);
-    const vars = [...this.model.trunk.variables(), ...this.model.head.variables()];
-    const packed = tf.tidy(() => {
-      const kept: tf.Tensor1D[] = []; // kept tensors outlive every tidy: disposed below
-      const { grads } = tf.variableGrads(() => {
-        const [chosen, rejected] = splitPairs(this.model.scoresOf(t, true)); // [B] each
-        kept.push(tf.keep(rewardModelMetrics(chosen, rejected)));
-        return tf.mean(bradleyTerryLoss(chosen, rejected)) as tf.Scalar;
-      }, vars);
-      const clipped = clipByGlobalNorm(grads, this.cfg.optim.maxGradNorm);
-      this.optimizer.applyGradients(clipped.grads);
-      const out = tf.concat([...kept, tf.reshape(clipped.norm, [1])]) as tf.Tensor1D;
-      tf.dispose(kept);
-      return out;
+    const { trunk, head } = this.model;
+    const vars = {
+      variables: () => [...trunk.variables(), ...head.variables()],
+    };
+    const packed = this.applyUpdate(vars, () => {
+      const [chosen, rejected] = splitPairs(this.model.scoresOf(t, true)); // [B] each
+      return {
+        loss: tf.mean(bradleyTerryLoss(chosen, rejected)) as tf.Scalar,
+        report: rewardModelMetrics(chosen, rejected),
+      };
     });
-    tf.dispose([t.ids, t.attentionMask, t.completionMask]);
-    this.step++;
+    disposeBatch(t);
     if (!log) {
       packed.dispose();
       return null;
     }
-    const v = await packed.data();
+    const metrics = await readPacked(packed, REWARD_MODEL_STEP_KEYS);
     packed.dispose();
-    const metrics = {} as RewardModelStepLog['metrics'];
-    REWARD_MODEL_STEP_KEYS.forEach((k, i) => {
-      metrics[k] = v[i] ?? Number.NaN;
-    });
     return { step: this.step, lr, metrics };
   }
 
@@ -199,14 +192,14 @@ export class RewardModelTrainer {
   async finish(): Promise<RewardModel> {
     await this.model.normalise(pairCompletions(this.pairs));
     this.handedOver = true;
-    this.optimizer.dispose();
+    super.dispose();
     return this.model;
   }
 
   /** Frees the optimiser, and the model unless `finish` handed it over. */
-  dispose(): void {
+  override dispose(): void {
     if (this.handedOver) return;
-    this.optimizer.dispose();
+    super.dispose();
     this.model.dispose();
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../model/generate';
 import { ScalarHead } from '../../model/scalarHead';
 import { testModel, values } from '../../test/helpers';
+import { liveTensors } from '../../test/leaks';
 import {
   completionLogps,
   layoutRollout,
@@ -59,7 +60,7 @@ describe('policyValues / completionLogps', () => {
       seed: 11,
       eotId: 30,
     });
-    const before = tf.memory().numTensors;
+    const live = liveTensors();
     const layout = layoutRollout(prompts, g.tokens, 0);
     const t = rolloutTensors(layout);
     const pv = policyValues(m, head, t, layout, false);
@@ -85,7 +86,7 @@ describe('policyValues / completionLogps', () => {
       });
     }
     tf.dispose([t.ids, t.attentionMask, pv.logps, pv.values, ref]);
-    expect(tf.memory().numTensors).toBe(before);
+    live.expectUnchanged();
     head.dispose();
     m.dispose();
   });

@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo } from 'react';
+import { type ReactNode, useId, useMemo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { MetricKey, MetricPoint } from '../../worker/views';
+import type { MetricKey, MetricPoint } from '../../pipeline/views';
 import { formatCompact, formatStep } from './format';
 import { chartRows, seriesSlot, type YDomain, yAxis } from './rows';
 import type { TrlEvalKey } from './trainerState';
@@ -73,10 +73,18 @@ export function MetricChart(p: MetricChartProps) {
   );
   const y = useMemo(() => yAxis(rows, series.length, yDomain), [rows, series.length, yDomain]);
   const dots = rows.length <= 30;
+  const titleId = useId();
 
   return (
-    <section className="card chart-card" data-testid={p.testId} data-points={rows.length}>
-      <h3 className="chart-title">{p.title}</h3>
+    <section
+      className="card chart-card"
+      aria-labelledby={titleId}
+      data-testid={p.testId}
+      data-points={rows.length}
+    >
+      <h3 className="chart-title" id={titleId}>
+        {p.title}
+      </h3>
       {p.subtitle && <div className="chart-subtitle">{p.subtitle}</div>}
       {rows.length === 0 ? (
         <div className="chart-empty" style={{ height: HEIGHT }}>

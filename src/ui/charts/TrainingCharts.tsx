@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import type { MetricPoint } from '../../worker/views';
+import type { MetricPoint } from '../../pipeline/views';
 import { formatCompact } from './format';
 import { MetricChart, type MetricSeries } from './MetricChart';
 import type { TrlEvalKey } from './trainerState';
@@ -248,8 +248,14 @@ export const TrainingCharts = memo(function TrainingCharts({
               </>
             }
           />
-          <section className="card chart-card chart-note" data-testid="chart-beta-note">
-            <h3 className="chart-title">What β does</h3>
+          <section
+            className="card chart-card chart-note"
+            aria-labelledby="beta-note-title"
+            data-testid="chart-beta-note"
+          >
+            <h3 className="chart-title" id="beta-note-title">
+              What β does
+            </h3>
             <p>
               β scales the implicit reward. Higher β keeps π_θ nearer π_ref: the loss saturates
               after a smaller log-ratio, so the policy drifts less (lower KL) and usually gains less

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { MetricPoint } from '../../worker/views';
+import type { MetricPoint } from '../../pipeline/views';
 import { TrainingCharts } from './TrainingCharts';
 
 describe('TrainingCharts', () => {

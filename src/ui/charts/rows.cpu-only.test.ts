@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricPoint } from '../../worker/views';
+import type { MetricPoint } from '../../pipeline/views';
 import { chartRows, yAxis } from './rows';
 
 const points: MetricPoint[] = [

@@ -1,4 +1,4 @@
-import type { MetricPoint } from '../../worker/views';
+import type { MetricPoint } from '../../pipeline/views';
 import { downsample } from '../downsample';
 import { niceTicks } from './format';
 

@@ -6,15 +6,15 @@
  * Trainer's summary (`train_loss`, `train_runtime`) and is not a point.
  */
 import { z } from 'zod';
-import { METRIC_KEYS, type MetricPoint } from '../../worker/views';
+import { METRIC_KEYS, type MetricPoint } from '../../pipeline/views';
 
 /** TRL's training metrics are this app's own names (views.ts), up to the learning rate. */
-export const TRL_TRAIN_KEYS = METRIC_KEYS.slice(0, METRIC_KEYS.indexOf('learning_rate') + 1);
+const TRL_TRAIN_KEYS = METRIC_KEYS.slice(0, METRIC_KEYS.indexOf('learning_rate') + 1);
 
 type TrlPreferenceKey = Exclude<(typeof TRL_TRAIN_KEYS)[number], 'grad_norm' | 'learning_rate'>;
 
 /** The eval_ twins of the preference metrics, drawn dashed beside the train ones. */
-export const TRL_EVAL_KEYS = TRL_TRAIN_KEYS.filter(
+const TRL_EVAL_KEYS = TRL_TRAIN_KEYS.filter(
   (k): k is TrlPreferenceKey => k !== 'grad_norm' && k !== 'learning_rate',
 ).map((k) => `eval_${k}` as const);
 

@@ -25,10 +25,11 @@ export const DataPanel = memo(function DataPanel({ dataset, disabled, onFile, on
     if (f && !disabled) onFile(f);
   };
   return (
-    // A drop target for files; the file input is the keyboard and screen-reader path.
-    // biome-ignore lint/a11y/noStaticElementInteractions: see above.
+    // A drop target for files (a named region); the file input is the keyboard and
+    // screen-reader path.
     <section
       className={`card panel data-panel${over ? ' drop-over' : ''}`}
+      aria-labelledby="data-title"
       data-testid="data-panel"
       onDragOver={(e) => {
         e.preventDefault();
@@ -37,7 +38,7 @@ export const DataPanel = memo(function DataPanel({ dataset, disabled, onFile, on
       onDragLeave={() => setOver(false)}
       onDrop={drop}
     >
-      <h2>Stage 2 · Preference data</h2>
+      <h2 id="data-title">Stage 2 · Preference data</h2>
       <p className="hint">
         {dataset
           ? 'Training on your file. π_θ is evaluated on the held-out prompts (KL only: there is no ground-truth reward for your data).'

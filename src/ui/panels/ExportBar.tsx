@@ -1,6 +1,6 @@
 import { metricsToCsv, metricsToJson, samplesToJsonl } from '../../data/export';
+import type { MetricPoint, SampleView } from '../../pipeline/views';
 import type { ExportKind } from '../../worker/protocol';
-import type { MetricPoint, SampleView } from '../../worker/views';
 import { download } from '../download';
 
 interface Props {

@@ -1,16 +1,19 @@
 import { memo, useMemo, useState } from 'react';
 import {
+  Area,
   CartesianGrid,
+  ComposedChart,
   Legend,
   ResponsiveContainer,
   Scatter,
-  ScatterChart,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
+import { ALGORITHMS } from '../../pipeline/algorithms/registry';
+import { type BandPoint, seedBands } from '../../pipeline/frontier/acrossSeeds';
 import type { SweepInput } from '../../pipeline/frontier/config';
-import type { FrontierPoint } from '../../pipeline/frontier/points';
+import type { RunSummary } from '../../pipeline/frontier/points';
 import { pointsCsv } from '../../pipeline/frontier/points';
 import { DEFAULT_X_LABEL, frontierSvg } from '../../pipeline/frontier/svg';
 import { download } from '../download';
@@ -27,20 +30,12 @@ interface Props {
   onRemove: (runIds: string[]) => void;
 }
 
-const COLORS: Record<string, string> = {
-  sft: 'var(--text)',
-  dpo: 'var(--accent)',
-  'preferred-ft': '#E69F00',
-  unlikelihood: '#CC79A7',
-  'best-of-n': '#009E73',
-  ppo: '#D55E00',
-  'ppo-gt': '#882255',
-};
 /** Runs of one algorithm are told apart by dash patterns. */
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
 const AXIS_TICK = { fill: 'var(--muted)', fontSize: 11 };
 
-type Row = FrontierPoint & { x: number; y: number };
+/** A point (mean across seeds when there are several) and its ± s.e. band [low, high]. */
+type Row = BandPoint & { x: number; y: number; band: [number, number] };
 
 function PointTip({ active, payload }: { active?: boolean; payload?: { payload: Row }[] }) {
   const p = payload?.[0]?.payload;
@@ -50,41 +45,94 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
       <strong>{p.label}</strong>
       <div>
         {p.n !== undefined ? `N = ${p.n}` : `step ${p.step}`} · KL {p.kl.toFixed(2)}
-        {p.klKind === 'analytic' ? ' (analytic)' : ''} · reward {p.reward.toFixed(3)} ±{' '}
+        {p.klKind === 'analytic' ? ' (upper bound)' : ''} · reward {p.reward.toFixed(3)} ±{' '}
         {p.rewardStderr.toFixed(3)}
+        {p.seeds > 1 ? ` (mean ± s.e. across ${p.seeds} seeds)` : ''}
       </div>
       {p.sample && <div className="frontier-sample">{p.sample}</div>}
     </div>
   );
 }
 
+/** One chart series per visible run: its points in step (or N) order, with their bands. */
+export function frontierSeries(bands: readonly BandPoint[], hidden: ReadonlySet<string>) {
+  const byRun = new Map<string, Row[]>();
+  for (const pt of bands) {
+    if (hidden.has(pt.runId)) continue;
+    const rows = byRun.get(pt.runId) ?? [];
+    const band: [number, number] = [pt.reward - pt.rewardStderr, pt.reward + pt.rewardStderr];
+    rows.push({ ...pt, x: pt.kl, y: pt.reward, band });
+    byRun.set(pt.runId, rows);
+  }
+  const perAlgorithm = new Map<string, number>();
+  return [...byRun].map(([runId, rows]) => {
+    const first = rows[0] as Row;
+    const k = perAlgorithm.get(first.algorithm) ?? 0;
+    perAlgorithm.set(first.algorithm, k + 1);
+    rows.sort((a, b) => (a.n ?? a.step) - (b.n ?? b.step));
+    return {
+      runId,
+      label: first.label,
+      color: ALGORITHMS[first.algorithm]?.colour ?? 'var(--muted)',
+      dash: DASHES[k % DASHES.length] ?? '',
+      rows,
+      /** The band in KL order, as Area draws left to right. */
+      bandRows: [...rows].sort((a, b) => a.x - b.x),
+    };
+  });
+}
+
+/** What the runs' summaries say of the budget and the held-out pair accuracies, in words. */
+export function sweepFacts(runs: readonly { summary?: RunSummary | null }[]): {
+  budget: string | null;
+  accuracy: string | null;
+} {
+  const summaries = runs.flatMap((r) => (r.summary ? [r.summary] : []));
+  const budgets = summaries.flatMap((s) => (s.budget ? [s.budget] : []));
+  const first = budgets[0];
+  const same = budgets.every((b) => b.updates === first?.updates && b.samples === first?.samples);
+  const epochs = budgets.flatMap((b) => (b.epochs !== undefined ? [b.epochs] : []));
+  const budget = first
+    ? same
+      ? `Budget per trained run: ${first.updates} policy updates, ${first.samples} samples scored by a reward${epochs.length ? ` (DPO and the supervised baselines: ${(epochs.reduce((a, b) => a + b, 0) / epochs.length).toFixed(1)} epochs over the pairs)` : ''}.`
+      : 'Budgets differ between runs: not a like-for-like comparison.'
+    : null;
+  const mean = (kind: 'reward-model' | 'implicit') => {
+    const xs = summaries.flatMap((s) =>
+      s.heldOutAccuracy?.kind === kind ? [s.heldOutAccuracy] : [],
+    );
+    if (!xs.length) return null;
+    const acc = xs.reduce((a, x) => a + x.accuracy, 0) / xs.length;
+    return `${acc.toFixed(3)} (${xs[0]?.pairs} pairs${xs.length > 1 ? `, mean of ${xs.length}` : ''})`;
+  };
+  const rm = mean('reward-model');
+  const implicit = mean('implicit');
+  const accuracy =
+    rm || implicit
+      ? `Held-out pair accuracy on test-prompt pairs: reward model ${rm ?? '—'}; DPO’s implicit reward β·log π_θ/π_ref ${implicit ?? '—'}.`
+      : null;
+  return { budget, accuracy };
+}
+
 /** The reward–KL frontier (paper Fig. 2, left), live, with the sweep that fills it. */
 export const FrontierPanel = memo(function FrontierPanel(p: Props) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
   const { sweep } = p;
-  const series = useMemo(() => {
-    const byRun = new Map<string, Row[]>();
-    for (const pt of sweep.points) {
-      if (hidden.has(pt.runId)) continue;
-      const rows = byRun.get(pt.runId) ?? [];
-      rows.push({ ...pt, x: pt.kl, y: pt.reward });
-      byRun.set(pt.runId, rows);
+  const bands = useMemo(() => seedBands(sweep.points), [sweep.points]);
+  const seeds = bands.reduce((m, b) => Math.max(m, b.seeds), 1);
+  const facts = useMemo(() => sweepFacts(sweep.runs), [sweep.runs]);
+  const series = useMemo(() => frontierSeries(bands, hidden), [bands, hidden]);
+  // With several seeds the table shows the means the chart draws, not the last seed's summary.
+  const ends = useMemo(() => {
+    const m = new Map<string, { final: BandPoint; best: BandPoint }>();
+    if (seeds < 2) return m;
+    for (const b of bands) {
+      const e = m.get(b.runId);
+      if (!e) m.set(b.runId, { final: b, best: b });
+      else m.set(b.runId, { final: b, best: b.reward > e.best.reward ? b : e.best });
     }
-    const perAlgorithm = new Map<string, number>();
-    return [...byRun].map(([runId, rows]) => {
-      const first = rows[0] as Row;
-      const k = perAlgorithm.get(first.algorithm) ?? 0;
-      perAlgorithm.set(first.algorithm, k + 1);
-      rows.sort((a, b) => (a.n ?? a.step) - (b.n ?? b.step));
-      return {
-        runId,
-        label: first.label,
-        color: COLORS[first.algorithm] ?? 'var(--muted)',
-        dash: DASHES[k % DASHES.length] ?? '',
-        rows,
-      };
-    });
-  }, [sweep.points, hidden]);
+    return m;
+  }, [bands, seeds]);
   const running = sweep.state === 'running';
   const prog = sweep.progress;
   const toggle = (id: string) => {
@@ -95,8 +143,12 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
   };
 
   return (
-    <section className="card panel frontier-panel" data-testid="frontier-panel">
-      <h2>Reward–KL frontier</h2>
+    <section
+      className="card panel frontier-panel"
+      aria-labelledby="frontier-title"
+      data-testid="frontier-panel"
+    >
+      <h2 id="frontier-title">Reward–KL frontier</h2>
       <p className="hint">
         The paper’s Fig. 2 (left), in miniature: every algorithm starts from the same SFT model and
         the same sampled pairs; each point is one evaluation of fresh samples on held-out prompts.
@@ -134,6 +186,7 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
         data-testid="frontier-chart"
         data-series={series.length}
         data-points={sweep.points.length}
+        data-seeds={seeds}
       >
         {series.length === 0 ? (
           <div className="chart-empty" style={{ height: 320 }}>
@@ -145,7 +198,7 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
             height={340}
             initialDimension={{ width: 640, height: 340 }}
           >
-            <ScatterChart margin={{ top: 8, right: 16, bottom: 28, left: 8 }}>
+            <ComposedChart margin={{ top: 8, right: 16, bottom: 28, left: 8 }}>
               <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
               <XAxis
                 type="number"
@@ -179,7 +232,24 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                 }}
               />
               <Tooltip content={<PointTip />} isAnimationActive={false} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
+              {seeds > 1 &&
+                series.map((s) =>
+                  s.rows.length > 1 ? (
+                    <Area
+                      key={`band-${s.runId}`}
+                      data={s.bandRows}
+                      dataKey="band"
+                      type="linear"
+                      stroke="none"
+                      fill={s.color}
+                      fillOpacity={0.15}
+                      legendType="none"
+                      tooltipType="none"
+                      isAnimationActive={false}
+                    />
+                  ) : null,
+                )}
               {series.map((s) => (
                 <Scatter
                   key={s.runId}
@@ -190,14 +260,23 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                   isAnimationActive={false}
                 />
               ))}
-            </ScatterChart>
+            </ComposedChart>
           </ResponsiveContainer>
         )}
         <p className="chart-explanation">
           x: KL(π_θ‖π_ref) per completion, the exact per-token KL summed over its tokens and
-          averaged over samples. Best-of-N has no π_θ to measure: its points use the analytic KL log
-          N − (N−1)/N. y: mean ground-truth reward ± one standard error.
+          averaged over samples. Best-of-N has no π_θ to measure: its points sit at the analytic
+          bound log N − (N−1)/N, so its true KL is if anything smaller. y: mean ground-truth reward
+          ± one standard error
+          {seeds > 1
+            ? `; points are means across ${seeds} training seeds and the shaded bands ± one standard error across them.`
+            : ' of the evaluation samples.'}
         </p>
+        {(facts.budget || facts.accuracy) && (
+          <p className="chart-explanation" data-testid="sweep-facts">
+            {facts.budget} {facts.accuracy}
+          </p>
+        )}
       </div>
       {sweep.runs.length > 0 && (
         <>
@@ -227,18 +306,21 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                       />
                     </td>
                     <td>
-                      <span className="swatch" style={{ background: COLORS[r.algorithm] }} />{' '}
+                      <span
+                        className="swatch"
+                        style={{ background: ALGORITHMS[r.algorithm]?.colour }}
+                      />{' '}
                       {r.label}
                     </td>
                     <td>{r.status}</td>
                     <td className="num">
-                      {r.summary?.best ? r.summary.best.reward.toFixed(3) : '—'}
+                      {(ends.get(r.runId)?.best ?? r.summary?.best)?.reward.toFixed(3) ?? '—'}
                     </td>
                     <td className="num">
-                      {r.summary?.final ? r.summary.final.kl.toFixed(2) : '—'}
+                      {(ends.get(r.runId)?.final ?? r.summary?.final)?.kl.toFixed(2) ?? '—'}
                     </td>
                     <td className="num">
-                      {r.summary?.final ? r.summary.final.reward.toFixed(3) : '—'}
+                      {(ends.get(r.runId)?.final ?? r.summary?.final)?.reward.toFixed(3) ?? '—'}
                     </td>
                     <td className="num">
                       {r.summary ? `${Math.round(r.summary.seconds)} s` : '…'}

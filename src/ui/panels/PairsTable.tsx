@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { PairPreview } from '../../worker/views';
+import type { PairPreview } from '../../pipeline/views';
 import './panels.css';
 
 export interface PairsTableProps {
@@ -21,13 +21,21 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
   // Online rounds: which π_θ sampled the pair; label noise: which labels were swapped.
   const showRound = pairs.some((p) => (p.round ?? 1) > 1);
   const showFlip = pairs.some((p) => p.flipped);
+  const showSource = pairs.some((p) => p.source);
   return (
-    <section className="card panel pairs-panel" data-testid="pairs-table" data-count={pairs.length}>
-      <h2>Preference pairs</h2>
+    <section
+      className="card panel pairs-panel"
+      aria-labelledby="pairs-title"
+      data-testid="pairs-table"
+      data-count={pairs.length}
+    >
+      <h2 id="pairs-title">Preference pairs</h2>
       <p className="hint">
-        {imported
-          ? 'Pairs from your file, as the model sees them after fitting its context.'
-          : 'Completions sampled from π_ref (from π_θ in later online rounds), labelled by the ground-truth reward r*: the higher one is chosen.'}{' '}
+        {showSource
+          ? 'Pairs you labelled (source "you"): chosen is the completion you picked; r* is shown only for comparison.'
+          : imported
+            ? 'Pairs from your file, as the model sees them after fitting its context.'
+            : 'Completions sampled from π_ref (from π_θ in later online rounds), labelled by the ground-truth reward r*: the higher one is chosen.'}{' '}
         {showFlip && 'Rows marked ⇄ had their labels flipped by the label-noise setting. '}
         {total > 0 && `Showing ${shown.length} of ${total.toLocaleString('en')}.`}
       </p>
@@ -38,6 +46,7 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
           <table className="pairs">
             <thead>
               <tr>
+                {showSource && <th>source</th>}
                 {showRound && <th className="num">round</th>}
                 {showFlip && <th title="label flipped by label noise">⇄</th>}
                 <th>prompt</th>
@@ -56,6 +65,7 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
                   className={p.flipped ? 'flipped' : undefined}
                   data-flipped={p.flipped ? 'true' : undefined}
                 >
+                  {showSource && <td>{p.source ?? ''}</td>}
                   {showRound && <td className="num">{p.round ?? 1}</td>}
                   {showFlip && (
                     <td title={p.flipped ? 'label flipped' : undefined}>{p.flipped ? '⇄' : ''}</td>

@@ -28,8 +28,12 @@ export const RunsPanel = memo(function RunsPanel(p: Props) {
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
   const s = p.storage;
   return (
-    <section className="card panel runs-panel" data-testid="runs-panel">
-      <h2>Saved runs</h2>
+    <section
+      className="card panel runs-panel"
+      aria-labelledby="runs-title"
+      data-testid="runs-panel"
+    >
+      <h2 id="runs-title">Saved runs</h2>
       <p className="hint">
         Kept in this browser’s storage (IndexedDB) with their metrics, samples, pairs and the last
         two checkpoints of π_θ; an interrupted run resumes from its last checkpoint.{' '}

@@ -1,11 +1,12 @@
 import { memo, useMemo } from 'react';
-import type { MetricPoint, SampleView } from '../../worker/views';
+import type { MetricPoint, SampleView } from '../../pipeline/views';
 import { RewardBar } from './RewardBar';
 import { shadeColor, shadeScale, signed, tokenRewards } from './tokenShade';
 import './panels.css';
 
 export interface SamplesPanelProps {
   samples: SampleView[];
+  /** The shown run's β (from the worker: a resumed run's own, not the page's). */
   beta: number;
   /** The last evaluation's fluency of π_ref's and π_θ's samples (eval/ref_fluency, eval/fluency). */
   fluency?: { ref: number; policy: number } | null;
@@ -39,10 +40,12 @@ export const SamplesPanel = memo(function SamplesPanel({
   return (
     <section
       className="card panel samples-panel"
+      aria-labelledby="samples-title"
       data-testid="samples-panel"
       data-count={samples.length}
+      data-beta={beta}
     >
-      <h2>Samples</h2>
+      <h2 id="samples-title">Samples</h2>
       <p className="hint">
         Your language model is secretly a reward model: colour = β·log π_θ(token)/π_ref(token).
       </p>

@@ -1,11 +1,12 @@
 import { memo, useState } from 'react';
-import type { InspectorPair } from '../../worker/views';
+import type { InspectorPair } from '../../pipeline/views';
 import { inspectPair, LOSS_FORMULAS } from './inspect';
 import { signed } from './tokenShade';
 import './panels.css';
 
 export interface StepInspectorProps {
   pairs: InspectorPair[];
+  /** The shown run's objective (from the worker: a resumed run's own, not the page's). */
   lossType: string;
 }
 
@@ -28,10 +29,12 @@ export const StepInspector = memo(function StepInspector({ pairs, lossType }: St
   return (
     <section
       className="card panel step-inspector"
+      aria-labelledby="inspector-title"
       data-testid="step-inspector"
       data-count={pairs.length}
+      data-loss-type={lossType}
     >
-      <h2>Step inspector</h2>
+      <h2 id="inspector-title">Step inspector</h2>
       <p className="hint">One pair of the last logged batch: where its gradient comes from.</p>
       {!pair ? (
         <p className="panel-empty">Pairs appear after the first logged step.</p>

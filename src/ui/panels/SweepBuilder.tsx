@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ALGORITHM_IDS, ALGORITHMS, type AlgorithmId } from '../../pipeline/algorithms/registry';
 import type { SweepInput } from '../../pipeline/frontier/config';
 
 interface Props {
@@ -6,19 +7,13 @@ interface Props {
   onStart: (s: SweepInput) => void;
 }
 
-type Algo = 'dpo' | 'preferred-ft' | 'unlikelihood' | 'best-of-n' | 'ppo' | 'ppo-gt';
-
-const LABELS: Record<Algo, string> = {
-  dpo: 'DPO, β ∈',
-  'preferred-ft': 'Preferred-FT',
-  unlikelihood: 'Unlikelihood',
-  'best-of-n': 'Best-of-N (N = 1, 2, 4, 8)',
-  ppo: 'PPO (learned reward model)',
-  'ppo-gt': 'PPO-GT (ground-truth reward)',
-};
+/** The algorithms the builder offers (the registry's, minus SFT: always the first point). */
+const OFFERED = ALGORITHM_IDS.filter((a) => ALGORITHMS[a].builder !== null);
+/** Checked at first: DPO against the simplest baseline. */
+const FIRST_ON: readonly AlgorithmId[] = ['dpo', 'preferred-ft'];
 
 /** Parses "0.05, 0.1, 1" into positive numbers; null when any entry is not one. */
-export function parseBetas(text: string): number[] | null {
+function parseBetas(text: string): number[] | null {
   const xs = text
     .split(/[\s,;]+/)
     .filter(Boolean)
@@ -28,19 +23,16 @@ export function parseBetas(text: string): number[] | null {
 
 /** Queue a sweep: which algorithms, which β, how long; sized for a browser by default. */
 export function SweepBuilder({ disabled, onStart }: Props) {
-  const [on, setOn] = useState<Record<Algo, boolean>>({
-    dpo: true,
-    'preferred-ft': true,
-    unlikelihood: false,
-    'best-of-n': false,
-    ppo: false,
-    'ppo-gt': false,
-  });
+  const [on, setOn] = useState<Partial<Record<AlgorithmId, boolean>>>(() =>
+    Object.fromEntries(OFFERED.map((a) => [a, FIRST_ON.includes(a)])),
+  );
   const [betas, setBetas] = useState('0.1, 1');
   const [steps, setSteps] = useState(40);
   const [prompts, setPrompts] = useState(32);
   const [evalPrompts, setEvalPrompts] = useState(32);
   const [evalEvery, setEvalEvery] = useState(20);
+  /** Replicate seeds: ≥ 2 draws each run as mean ± s.e. across seeds, a band. */
+  const [seeds, setSeeds] = useState(1);
   const beta = parseBetas(betas);
   const int = (v: string, f: number) => {
     const x = Math.round(Number(v));
@@ -48,20 +40,20 @@ export function SweepBuilder({ disabled, onStart }: Props) {
   };
   const build = (): SweepInput => {
     const runs: SweepInput['runs'] = [{ algorithm: 'sft' }];
-    if (on.dpo) for (const b of beta ?? []) runs.push({ algorithm: 'dpo', beta: b });
-    if (on['preferred-ft']) runs.push({ algorithm: 'preferred-ft' });
-    if (on.unlikelihood) runs.push({ algorithm: 'unlikelihood' });
-    if (on['best-of-n']) {
-      runs.push({ algorithm: 'best-of-n', n: [1, 2, 4, 8], rewardModel: { steps: 60 } });
+    for (const a of OFFERED) {
+      const run = ALGORITHMS[a].builder?.run;
+      if (!on[a] || !run) continue;
+      const queued = { ...run, algorithm: a } as SweepInput['runs'][number];
+      // DPO: one run per β of the field.
+      if (queued.algorithm === 'dpo') for (const b of beta ?? []) runs.push({ ...queued, beta: b });
+      else runs.push(queued);
     }
-    if (on.ppo)
-      runs.push({ algorithm: 'ppo', steps: 10, evalEvery: 5, rewardModel: { steps: 60 } });
-    if (on['ppo-gt']) runs.push({ algorithm: 'ppo-gt', steps: 10, evalEvery: 5 });
     return {
       name: `sweep-${new Date().toISOString().slice(11, 19).replaceAll(':', '')}`,
       data: { prompts },
       eval: { prompts: evalPrompts, every: evalEvery },
       train: { steps },
+      seeds: Array.from({ length: seeds }, (_, i) => i + 1),
       runs,
     };
   };
@@ -69,16 +61,16 @@ export function SweepBuilder({ disabled, onStart }: Props) {
   return (
     <fieldset className="fields sweep-builder" disabled={disabled}>
       <legend>Sweep: runs one after another in the worker</legend>
-      {(Object.keys(LABELS) as Algo[]).map((a) => (
+      {OFFERED.map((a) => (
         <label key={a} className="check">
           <span>
             <input
               type="checkbox"
-              checked={on[a]}
+              checked={on[a] ?? false}
               data-testid={`sweep-${a}`}
               onChange={(e) => setOn({ ...on, [a]: e.target.checked })}
             />{' '}
-            {LABELS[a]}
+            {ALGORITHMS[a].builder?.label}
           </span>
           {a === 'dpo' && (
             <input
@@ -129,6 +121,17 @@ export function SweepBuilder({ disabled, onStart }: Props) {
           value={evalEvery}
           data-testid="sweep-eval-every"
           onChange={(e) => setEvalEvery(int(e.target.value, evalEvery))}
+        />
+      </label>
+      <label>
+        seeds
+        <input
+          type="number"
+          min="1"
+          max="5"
+          value={seeds}
+          data-testid="sweep-seeds"
+          onChange={(e) => setSeeds(Math.min(5, int(e.target.value, seeds)))}
         />
       </label>
       <p className="hint fields-note">

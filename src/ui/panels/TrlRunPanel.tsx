@@ -28,8 +28,8 @@ export const TrlRunPanel = memo(function TrlRunPanel() {
     }
   };
   return (
-    <section className="card panel" data-testid="trl-run-panel">
-      <h2>Read a TRL run</h2>
+    <section className="card panel" aria-labelledby="trl-run-title" data-testid="trl-run-panel">
+      <h2 id="trl-run-title">Read a TRL run</h2>
       <p className="hint">
         Open the <code>trainer_state.json</code> of a TRL DPOTrainer run (it is in every{' '}
         <code>checkpoint-N</code> folder) to see its metrics in the same charts: train rows solid,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InspectorPair } from '../../worker/views';
+import type { InspectorPair } from '../../pipeline/views';
 import { inspectPair, logSigmoid, sigmoid } from './inspect';
 
 const pair = (o: Partial<InspectorPair>): InspectorPair => ({

@@ -1,4 +1,5 @@
-import type { InspectorPair } from '../../worker/views';
+import { LOSS_TYPES, PREFERENCE_LOSSES } from '../../objectives/lossConfig';
+import type { InspectorPair } from '../../pipeline/views';
 
 /** σ(z) without overflow: exp only ever sees −|z|. */
 export function sigmoid(z: number): number {
@@ -48,13 +49,6 @@ export function inspectPair(p: InspectorPair): PairInspection {
 }
 
 /** Each objective's per-pair loss, as written in the DPO reference. */
-export const LOSS_FORMULAS: Record<string, string> = {
-  sigmoid: 'L = −log σ(β·h)',
-  cdpo: 'L = −(1−ε)·log σ(β·h) − ε·log σ(−β·h)',
-  robust: 'L = [−(1−ε)·log σ(β·h) + ε·log σ(−β·h)] / (1−2ε)',
-  ipo: 'L = (h − 1/(2β))²',
-  hinge: 'L = max(0, 1 − β·h)',
-  rpo: 'L = −log σ(β·h) + α·NLL(y_w)',
-  simpo: 'L = −log σ(β·(p̄_w − p̄_l) − γ),  p̄ = mean token log-prob',
-  orpo: 'L = NLL(y_w) − λ·log σ(logodds(p̄_w) − logodds(p̄_l))',
-};
+export const LOSS_FORMULAS: Record<string, string> = Object.fromEntries(
+  LOSS_TYPES.map((t) => [t, PREFERENCE_LOSSES[t].formula]),
+);

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { PairPreview } from '../../worker/views';
+import type { PairPreview } from '../../pipeline/views';
 import { roundLines } from '../charts/TrainingCharts';
 import { PairsTable } from './PairsTable';
 

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import type { InspectorPair, SampleView } from '../../worker/views';
+import type { InspectorPair, SampleView } from '../../pipeline/views';
 import { PairsTable } from './PairsTable';
 import { SamplesPanel } from './SamplesPanel';
 import { StepInspector } from './StepInspector';

@@ -1,0 +1,118 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { AgreementPoint } from '../../objectives/agreement';
+
+const HEIGHT = 180;
+const TICK = { fill: 'var(--muted)', fontSize: 11 };
+const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : String(v));
+
+/** The latest agreement figure: the test round's when there is one, else the held-out labels'. */
+export function latestAgreement(
+  series: readonly AgreementPoint[],
+): { value: number; n: number; on: 'test' | 'held-out'; step: number } | null {
+  const p = series.at(-1);
+  if (!p) return null;
+  if (p.test !== undefined && Number.isFinite(p.test))
+    return { value: p.test, n: p.testN ?? 0, on: 'test', step: p.step };
+  if (Number.isFinite(p.heldOut))
+    return { value: p.heldOut, n: p.heldOutN, on: 'held-out', step: p.step };
+  return null;
+}
+
+/** Agreement of the implicit reward with your labels against the step; 50 % is a coin. */
+export function AgreementChart({ series }: { series: AgreementPoint[] }) {
+  const first = series[0];
+  const last = latestAgreement(series);
+  const before =
+    first && (first.test !== undefined && Number.isFinite(first.test) ? first.test : first.heldOut);
+  return (
+    <div
+      className="agreement"
+      data-testid="agreement"
+      data-points={series.length}
+      data-series={JSON.stringify(series)}
+    >
+      <p className="agreement-figure">
+        <span
+          className="agreement-value"
+          data-testid="agreement-value"
+          data-value={last?.value ?? ''}
+        >
+          {last ? pct(last.value) : '—'}
+        </span>{' '}
+        <span className="muted-text">
+          {last
+            ? `agreement on ${last.n} ${last.on === 'test' ? 'test' : 'held-out'} pairs at step ${last.step}`
+            : 'agreement appears once a run on your labels starts'}
+          {last && before !== undefined && series.length > 1 && Number.isFinite(before)
+            ? ` (before training: ${pct(before)})`
+            : ''}
+        </span>
+      </p>
+      {series.length > 0 && (
+        <ResponsiveContainer
+          width="100%"
+          height={HEIGHT}
+          initialDimension={{ width: 320, height: HEIGHT }}
+        >
+          <LineChart data={series} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={[0, 'dataMax']}
+              tick={TICK}
+              stroke="var(--border)"
+            />
+            <YAxis
+              domain={[0, 1]}
+              ticks={[0, 0.25, 0.5, 0.75, 1]}
+              tickFormatter={pct}
+              width={44}
+              tick={TICK}
+              stroke="var(--border)"
+            />
+            <Tooltip
+              formatter={pct}
+              labelFormatter={(l) => `step ${l}`}
+              isAnimationActive={false}
+            />
+            <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="2 4" />
+            <Line
+              dataKey="heldOut"
+              name="held-out labels"
+              stroke="var(--accent)"
+              dot={{ r: 2 }}
+              connectNulls
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="test"
+              name="test me"
+              stroke="var(--chosen)"
+              strokeDasharray="5 4"
+              dot={{ r: 4, fill: 'var(--chosen)' }}
+              connectNulls
+              isAnimationActive={false}
+            />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+      <p className="hint">
+        How often the implicit reward β·log π_θ(y)/π_ref(y) ranks a pair you labelled the way you
+        did (a margin of exactly 0 counts half). Before training π_θ = π_ref: every margin is 0, so
+        50 %. Only pairs never trained on count: every 4th label, and "test me" rounds.
+      </p>
+    </div>
+  );
+}

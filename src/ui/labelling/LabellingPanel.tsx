@@ -1,0 +1,152 @@
+import { useId } from 'react';
+import type { LabelChoice, LabelCounts, LabelView } from '../../data/labels';
+import type { AgreementPoint } from '../../objectives/agreement';
+import type { WhatChanged } from '../../task/textStats';
+import { AgreementChart } from './AgreementChart';
+import { SHORTCUTS } from './keys';
+import { type LabelCandidateView, LabelCard } from './LabelCard';
+import { LabelsTable } from './LabelsTable';
+import { WhatChangedTable } from './WhatChangedTable';
+import './labelling.css';
+
+export interface LabellingPanelProps {
+  candidate: LabelCandidateView | null;
+  loading: boolean;
+  labels: LabelView[];
+  counts: LabelCounts;
+  agreement: AgreementPoint[];
+  whatChanged: WhatChanged | null;
+  /** Which model samples the next pairs; π_θ only once a run exists. */
+  sampleFrom: 'ref' | 'policy';
+  canSamplePolicy: boolean;
+  onSampleFrom(from: 'ref' | 'policy'): void;
+  onLabel(choice: LabelChoice): void;
+  onEdit(id: string, choice: LabelChoice): void;
+  onRemove(id: string): void;
+  /** Trains (or goes on training) DPO on the labels; disabled while nothing can be trained. */
+  onTrain(): void;
+  canTrain: boolean;
+  /** A round of `n` fresh pairs to label, never trained on; null when none is running. */
+  onTestMe(n: number): void;
+  testLeft: number;
+  onWhatChanged(): void;
+  canCompare: boolean;
+  onExport(): void;
+  onImport(file: File): void;
+  busy: boolean;
+}
+
+/**
+ * "You are the reward model": label pairs sampled from π_ref (or π_θ), train DPO on them, and
+ * watch the implicit reward agree with you and π_θ's samples drift your way.
+ */
+export function LabellingPanel(p: LabellingPanelProps) {
+  const titleId = useId();
+  const testN = 16;
+  return (
+    <section
+      className="card panel labelling-panel"
+      aria-labelledby={titleId}
+      data-testid="labelling-panel"
+    >
+      <h2 id={titleId}>You are the reward model</h2>
+      <p className="hint">
+        Pick the better completion: DPO learns your taste from your labels alone. Keys:{' '}
+        {SHORTCUTS.map((s) => (
+          <span key={s.key} className="shortcut">
+            <kbd>{s.key}</kbd> {s.label}
+          </span>
+        ))}
+        . Nothing you label leaves this browser.
+      </p>
+      <div className="label-toolbar">
+        <label>
+          sample pairs from{' '}
+          <select
+            value={p.sampleFrom}
+            onChange={(e) => p.onSampleFrom(e.target.value as 'ref' | 'policy')}
+            data-testid="label-source"
+          >
+            <option value="ref">π_ref (the SFT model)</option>
+            <option value="policy" disabled={!p.canSamplePolicy}>
+              π_θ (the model being trained)
+            </option>
+          </select>
+        </label>
+      </div>
+      <div className="labelling-grid">
+        <LabelCard
+          candidate={p.candidate}
+          counts={p.counts}
+          loading={p.loading}
+          onLabel={p.onLabel}
+        />
+        <div className="labelling-side">
+          <div className="label-buttons">
+            <button
+              type="button"
+              data-testid="label-train"
+              disabled={!p.canTrain}
+              onClick={p.onTrain}
+            >
+              Train on my labels
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="label-test"
+              disabled={p.busy || p.testLeft > 0}
+              onClick={() => p.onTestMe(testN)}
+            >
+              {p.testLeft > 0 ? `Test me: ${p.testLeft} left` : `Test me (${testN} fresh pairs)`}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              data-testid="what-changed-run"
+              disabled={!p.canCompare}
+              onClick={p.onWhatChanged}
+            >
+              What changed?
+            </button>
+          </div>
+          <AgreementChart series={p.agreement} />
+        </div>
+      </div>
+      <h3 className="subhead">What changed</h3>
+      <WhatChangedTable data={p.whatChanged} />
+      <details className="teacher-tools">
+        <summary>Your labels ({p.labels.length}) and teacher tools</summary>
+        <div className="label-buttons">
+          <button
+            type="button"
+            className="secondary"
+            data-testid="labels-export"
+            disabled={p.counts.decided === 0}
+            onClick={p.onExport}
+          >
+            Export labels (TRL JSONL)
+          </button>
+          <label className="file-button secondary">
+            Import a pooled file
+            <input
+              type="file"
+              accept=".jsonl,.json,.csv"
+              data-testid="labels-import"
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                if (f) p.onImport(f);
+                e.target.value = '';
+              }}
+            />
+          </label>
+        </div>
+        <p className="hint">
+          A class can pool its exports (concatenate the .jsonl files) and import the result: it
+          trains as a preference file, with your prompts and completions as written.
+        </p>
+        <LabelsTable labels={p.labels} onEdit={p.onEdit} onRemove={p.onRemove} />
+      </details>
+    </section>
+  );
+}

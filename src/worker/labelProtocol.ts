@@ -1,0 +1,49 @@
+/**
+ * The labelling mode's messages ("you are the reward model"), joined into the worker's
+ * request and event unions in protocol.ts.
+ */
+import type { LabelChoice, LabelCounts, LabelView } from '../data/labels';
+import type { AgreementPoint } from '../objectives/agreement';
+import type { DpoRunSettings } from '../pipeline/settings';
+import type { WhatChanged } from '../task/textStats';
+
+/** A pair waiting on the card (its token ids stay in the worker). */
+export interface LabelCandidateEvent {
+  prompt: string;
+  a: string;
+  b: string;
+  sampledFrom: 'ref' | 'policy';
+  test: boolean;
+}
+
+export type LabelRequest =
+  /** The next pair to label, sampled from π_ref or π_θ with the run's generation settings. */
+  | { type: 'label-next'; from: 'ref' | 'policy'; generation: LabelGenerationSettings }
+  /** Labels the pair on the card and serves the next one. */
+  | { type: 'label'; choice: LabelChoice }
+  | { type: 'label-edit'; id: string; choice: LabelChoice }
+  | { type: 'label-remove'; id: string }
+  /** The next n pairs come from fresh prompts and are never trained on ("test me"). */
+  | { type: 'label-test'; n: number }
+  /**
+   * DPO on the labels (any objective, one offline round): a new run from π_ref, or, when a run
+   * on labels exists, the same π_θ and optimizer going on `settings.steps` more steps on the
+   * labels as they are now.
+   */
+  | { type: 'label-train'; settings: DpoRunSettings }
+  /** π_ref's and π_θ's samples of fresh prompts, compared. */
+  | { type: 'what-changed' }
+  /** The decided labels as TRL JSONL (an 'export-file' event). */
+  | { type: 'label-export' };
+
+export interface LabelGenerationSettings {
+  temperature: number;
+  maxNewTokens: number;
+  seed: number;
+}
+
+export type LabelEvent =
+  | { type: 'label-candidate'; candidate: LabelCandidateEvent | null; testLeft: number }
+  | { type: 'labels'; labels: LabelView[]; counts: LabelCounts }
+  | { type: 'agreement'; point: AgreementPoint }
+  | { type: 'what-changed'; data: WhatChanged };

@@ -1,0 +1,117 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshIndexedDB } from '../storage/fixtures';
+import { openRunStore, type RunStore } from '../storage/runStore';
+import { testModel } from '../test/helpers';
+import type { BpeTokenizer } from '../tokenizer/bpe';
+import type { LabelEvent } from './labelProtocol';
+import { type LabelModels, LabelSession } from './labelSession';
+
+/** A toy tokenizer over the test model's 32 ids (31 is end-of-text). */
+const tok = {
+  eot: 31,
+  encode: (t: string) => [...t].slice(-6).map((c) => c.charCodeAt(0) % 31),
+  decode: (ids: number[]) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join(''),
+  tokenText: (i: number) => String.fromCharCode(97 + (i % 26)),
+} as unknown as BpeTokenizer;
+
+const gen = { temperature: 1, maxNewTokens: 4, seed: 1 };
+
+let store: RunStore;
+beforeEach(async () => {
+  freshIndexedDB();
+  store = await openRunStore('label-session-test');
+});
+
+function session(models: () => LabelModels | null) {
+  const events: LabelEvent[] = [];
+  const s = new LabelSession(
+    (e) => events.push(e),
+    () => store.labels(),
+    models,
+  );
+  const last = <T extends LabelEvent['type']>(type: T) =>
+    events.filter((e): e is Extract<LabelEvent, { type: T }> => e.type === type).at(-1);
+  return { s, events, last };
+}
+
+describe('LabelSession', () => {
+  it('serves pairs, keeps labels per π_ref in IndexedDB, and builds training data', async () => {
+    const ref = testModel(3, false);
+    const models = (): LabelModels => ({
+      reference: ref,
+      tokenizer: tok,
+      key: 'url:micro',
+      policy: null,
+      runReference: null,
+      step: 0,
+      beta: 0.1,
+    });
+    const { s, last } = session(models);
+    await s.open('url:micro');
+    await s.next('ref', gen);
+    const first = last('label-candidate')?.candidate;
+    expect(first?.sampledFrom).toBe('ref');
+    expect(first?.test).toBe(false);
+    const choices = ['a', 'b', 'tie', 'a', 'skip', 'b', 'a'] as const;
+    for (const c of choices) await s.label(c);
+    // The card moved on to a new prompt after each label.
+    expect(last('label-candidate')?.candidate?.prompt).not.toBe(first?.prompt);
+    expect(last('labels')?.counts).toMatchObject({ total: 7, decided: 5, train: 4, heldOut: 1 });
+    const data = s.trainingData();
+    expect(data.pairs).toHaveLength(4);
+    expect(data.preview.every((p) => p.source === 'you')).toBe(true);
+    // Label 2 was 'b': its completion b is the chosen one.
+    const labels = last('labels')?.labels ?? [];
+    expect(data.texts[1]).toEqual({
+      prompt: labels[1]?.prompt,
+      chosen: labels[1]?.b,
+      rejected: labels[1]?.a,
+    });
+    expect(s.exportData().pairs).toHaveLength(5);
+    // Without a run there is no agreement to measure.
+    expect(await s.measureAgreement()).toBeNull();
+
+    // A new session (a reload) reads the same labels back and serves fresh prompts.
+    const again = session(models);
+    await again.s.open('url:micro');
+    expect(again.last('labels')?.labels).toEqual(labels);
+    await again.s.next('ref', gen);
+    const served = new Set(labels.map((l) => l.prompt));
+    expect(served.has(again.last('label-candidate')?.candidate?.prompt ?? '')).toBe(false);
+    ref.dispose();
+  });
+
+  it('runs a "test me" round on fresh pairs and measures agreement on it', async () => {
+    const ref = testModel(3, false);
+    const policy = testModel(5, false);
+    let withRun = false;
+    const models = (): LabelModels => ({
+      reference: ref,
+      tokenizer: tok,
+      key: 'k',
+      policy: withRun ? policy : null,
+      runReference: withRun ? ref : null,
+      step: withRun ? 12 : 0,
+      beta: 0.1,
+    });
+    const { s, last } = session(models);
+    await s.open('k');
+    await s.next('ref', gen);
+    for (let i = 0; i < 4; i++) await s.label('a');
+    withRun = true;
+    await s.testMe(3);
+    expect(last('label-candidate')).toMatchObject({ testLeft: 3, candidate: { test: true } });
+    await s.label('a');
+    await s.label('b');
+    await s.label('a');
+    expect(last('label-candidate')).toMatchObject({ testLeft: 0, candidate: { test: false } });
+    const point = last('agreement')?.point;
+    expect(point).toMatchObject({ step: 12, heldOutN: 1, testN: 3 });
+    // Agreement is a share of 3 pairs (ties count half): a multiple of 1/6 in [0, 1].
+    const t = (point?.test ?? Number.NaN) * 6;
+    expect(Math.abs(t - Math.round(t))).toBeLessThan(1e-9);
+    expect(last('labels')?.counts).toMatchObject({ train: 3, heldOut: 1, test: 3 });
+    ref.dispose();
+    policy.dispose();
+  });
+});
