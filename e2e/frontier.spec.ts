@@ -18,9 +18,25 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   await page.getByTestId('sweep-eval-prompts').fill('8');
   await page.getByTestId('sweep-eval-every').fill('2');
   await page.getByTestId('sweep-seeds').fill('2');
+  // Samples the bar and its words every 100 ms: it must run over seeds × runs, never back.
+  await page.evaluate(() => {
+    const seen: { value: number; text: string }[] = [];
+    (window as unknown as { sweepSeen: typeof seen }).sweepSeen = seen;
+    setInterval(() => {
+      const bar = document.querySelector<HTMLProgressElement>('[data-testid="sweep-progress"]');
+      const text = document.querySelector('[data-testid="sweep-status"]')?.textContent ?? '';
+      if (bar) seen.push({ value: bar.value / bar.max, text });
+    }, 100);
+  });
   await page.getByTestId('sweep-start').click();
   await expect(page.getByTestId('sweep-progress')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('run-start')).toBeDisabled();
+  await expect(page.getByTestId('sweep-status')).toContainText('seed 2 of 2', {
+    timeout: 5 * 60_000,
+  });
+  await page
+    .getByTestId('frontier-panel')
+    .screenshot({ path: test.info().outputPath('frontier-panel-seed2.png') });
   await page.waitForFunction(() => window.dpoPlayground?.frontier().state === 'done', null, {
     timeout: 8 * 60_000,
     polling: 500,
@@ -59,9 +75,31 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   await expect(page.getByTestId('sweep-facts')).toContainText(
     'Budget per trained run: 4 policy updates, 32 samples',
   );
-  await expect(page.getByTestId('sweep-facts')).toContainText('DPO’s implicit reward');
+  // DPO's implicit reward model, as mean ± s.e. across the two seeds (the runs table has both).
+  await expect(page.getByTestId('sweep-facts')).toContainText(
+    /DPO’s implicit reward β·log π_θ\/π_ref: DPO[^;]* \d\.\d{3} ± \d\.\d{3} \(2 seeds\)/,
+  );
+  expect(f?.runs.map((r) => r.summaries.length)).toEqual([2, 2, 2]);
+  // The bar reached 100 % and never went back; it said which seed it was on.
+  await expect(page.getByTestId('sweep-progress')).toHaveJSProperty('value', 1);
+  const seen = await page.evaluate(
+    () => (window as unknown as { sweepSeen: { value: number; text: string }[] }).sweepSeen,
+  );
+  for (let i = 1; i < seen.length; i++) {
+    expect(seen[i]?.value).toBeGreaterThanOrEqual((seen[i - 1]?.value ?? 0) - 1e-9);
+  }
+  const seed2 = seen.filter((x) => x.text.startsWith('seed 2 of 2'));
+  expect(seen.some((x) => x.text.startsWith('seed 1 of 2'))).toBe(true);
+  expect(seed2.length).toBeGreaterThan(0);
+  // Seed 2 runs the bar from half-way to (nearly) the end.
+  expect(Math.min(...seed2.map((x) => x.value))).toBeGreaterThanOrEqual(0.5);
+  expect(Math.max(...seed2.map((x) => x.value))).toBeGreaterThan(0.8);
+  await page
+    .getByTestId('frontier-panel')
+    .screenshot({ path: test.info().outputPath('frontier-panel.png') });
   await expect(page.getByTestId('sweep-run-row')).toHaveCount(3);
   await expect(page.getByTestId('sweep-run-row').nth(1)).toContainText('DPO');
+  await expect(page.getByTestId('sweep-run-row').nth(1)).toContainText('done · 2/2 seeds');
   await expect(page.getByTestId('run-start')).toBeEnabled();
   expect(app.errors).toEqual([]);
 });

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { DpoRun, type DpoRunSettings } from '../src/pipeline/dpoRun';
 import { DEFAULT_DPO_SETTINGS } from '../src/pipeline/settings';
-import { fromDpoRunSettings, toDpoRunSettings } from '../src/share/config';
+import { fromDpoRunSettings, toDpoRunSettings } from '../src/share/playgroundConfig';
 import { applyPatch, type ConfigPatch } from '../src/share/presets';
 import { builtinPrompts, builtinTask } from '../src/task/builtin';
 import { fluency } from '../src/task/fluency';

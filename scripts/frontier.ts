@@ -1,6 +1,6 @@
 /**
  * `npm run frontier -- <config.json>`: the reward–KL frontier (paper Fig. 2, left) in Node.
- * Reads a sweep config (see src/pipeline/frontier/config.ts and frontier/default.json), loads
+ * Reads a sweep config (see src/pipeline/frontier/sweepConfig.ts and frontier/default.json), loads
  * the SFT checkpoint, runs every algorithm on the built-in task and writes points.json,
  * points.csv, summary.json, summary.md and frontier.svg to the output directory (rewritten
  * after each run, so a stopped sweep leaves its finished runs).
@@ -9,16 +9,21 @@
  * Options: --backend wasm|cpu|webgpu (default wasm) --out <dir> (default frontier/results/<name>)
  * --split test|validation (evaluation prompts; default test: choose hyperparameters on
  * validation, report test) --replot (rewrite the outputs of a finished sweep from its
- * points.json and summary.json)
+ * points.csv, points.json and summary.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { selectNodeBackend } from '../src/node/backend';
-import { parseSweepConfig, resolveRuns, type SweepConfig } from '../src/pipeline/frontier/config';
-import { type FrontierPoint, pointsCsv, type RunSummary } from '../src/pipeline/frontier/points';
+import {
+  type FrontierPoint,
+  parsePointsCsv,
+  pointsCsv,
+  type RunSummary,
+  withCsvValues,
+} from '../src/pipeline/frontier/points';
 import {
   accuracyLines,
   budgetLine,
@@ -27,6 +32,11 @@ import {
 } from '../src/pipeline/frontier/report';
 import { frontierSvg } from '../src/pipeline/frontier/svg';
 import { runSweep } from '../src/pipeline/frontier/sweep';
+import {
+  parseSweepConfig,
+  resolveRuns,
+  type SweepConfig,
+} from '../src/pipeline/frontier/sweepConfig';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
@@ -165,11 +175,17 @@ async function main() {
   const sweep = readSweep(configPath);
   const out = resolve(a.out ?? join('frontier', 'results', sweep.name));
   if (a.replot) {
-    // Rewrites summary.md and frontier.svg (and the rest) from a finished sweep's files.
-    const { points, ...meta } = JSON.parse(readFileSync(join(out, 'points.json'), 'utf8'));
+    // Rewrites summary.md and frontier.svg (and the rest) from a finished sweep's files; the
+    // points from points.csv, which keeps full precision (points.json has 6 digits), so the
+    // rewritten files are those a fresh run wrote.
+    const { points: rounded, ...meta } = JSON.parse(readFileSync(join(out, 'points.json'), 'utf8'));
+    const csv = join(out, 'points.csv');
+    const points = existsSync(csv)
+      ? withCsvValues(rounded, parsePointsCsv(readFileSync(csv, 'utf8')))
+      : rounded;
     const { runs } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     writeOutputs(out, sweep, meta, points, runs);
-    console.log(`rewrote ${out} from its points.json and summary.json`);
+    console.log(`rewrote ${out} from its points.csv, points.json and summary.json`);
     return;
   }
   const backend = a.backend ?? 'wasm';

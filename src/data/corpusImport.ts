@@ -3,14 +3,14 @@
  * CSV whose rows carry a `text` field (a JSON array of plain strings works too). Never throws.
  */
 import { type ContainerFormat, openContainer, type RawRecord } from './containers';
-import { decodeTextFile, extensionOf, formatCount, neverThrowing } from './decode';
+import { extensionOf, formatCount } from './decode';
 import { describeValue, isPlainObject } from './layouts';
 import {
-  DEFAULT_IMPORT_LIMITS,
   type ImportLimits,
   MAX_JSON_DEPTH,
-  SkipLog,
+  RowTally,
   type SkippedRow,
+  textImporter,
 } from './limits';
 
 type CorpusFormat = 'text' | ContainerFormat;
@@ -52,21 +52,7 @@ function recordDocument(r: RawRecord): { text: string } | { reason: string } {
   return { text };
 }
 
-/** Parses an SFT corpus; limits as for preference files (maxRows counts documents). */
-export function parseTextCorpus(
-  name: string,
-  bytes: Uint8Array,
-  opts: ImportLimits = {},
-): CorpusImport {
-  return neverThrowing(name, () => readTextCorpus(name, bytes, opts));
-}
-
-function readTextCorpus(name: string, bytes: Uint8Array, opts: ImportLimits): CorpusImport {
-  const limits = { ...DEFAULT_IMPORT_LIMITS, ...opts };
-  const decoded = decodeTextFile(bytes, limits.maxBytes);
-  if (!decoded.ok) return decoded;
-  const text = decoded.text;
-  const warnings: string[] = [];
+function readTextCorpus(name: string, text: string, limits: Required<ImportLimits>): CorpusImport {
   const ext = extensionOf(name);
   const lead = text.trimStart().charAt(0);
   const structured =
@@ -75,6 +61,7 @@ function readTextCorpus(name: string, bytes: Uint8Array, opts: ImportLimits): Co
     (!TEXT_EXTENSIONS.includes(ext) && (lead === '{' || lead === '['));
   if (!structured) {
     let documents = splitDocuments(text);
+    const warnings: string[] = [];
     if (documents.length > limits.maxRows) {
       warnings.push(
         `stopped at ${formatCount(limits.maxRows)} documents (maxRows) of ${formatCount(documents.length)}`,
@@ -91,33 +78,23 @@ function readTextCorpus(name: string, bytes: Uint8Array, opts: ImportLimits): Co
     ['text'],
   );
   if (!container.ok) return container;
-  if (container.note !== undefined) warnings.push(container.note);
-  const documents: string[] = [];
-  const skips = new SkipLog();
+  const tally = new RowTally<string>('documents', limits.maxRows);
+  if (container.note !== undefined) tally.warnings.push(container.note);
   container.forEachRecord((r) => {
-    if (documents.length >= limits.maxRows) {
-      warnings.push(
-        `stopped at ${formatCount(limits.maxRows)} documents (maxRows); ${r.where} and later rows were not read`,
-      );
-      return false;
-    }
+    if (!tally.hasRoom(r.where)) return false;
     const doc = recordDocument(r);
-    if ('text' in doc) documents.push(doc.text);
-    else skips.add(r.where, doc.reason);
+    if ('text' in doc) tally.rows.push(doc.text);
+    else tally.skips.add(r.where, doc.reason);
     return true;
   });
-  if (documents.length === 0) {
-    if (skips.count === 0) return { ok: false, error: 'no documents found in the file' };
-    return { ok: false, error: `no usable documents: ${skips.summary()}` };
-  }
-  const overflow = skips.overflowWarning();
-  if (overflow !== undefined) warnings.push(overflow);
-  return {
-    ok: true,
-    format: container.format,
-    documents,
-    skipped: skips.listed,
-    skippedCount: skips.count,
-    warnings,
-  };
+  const failed = tally.failure('no documents found in the file');
+  if (failed) return failed;
+  return { ok: true, format: container.format, documents: tally.rows, ...tally.report() };
 }
+
+/** Parses an SFT corpus; limits as for preference files (maxRows counts documents). */
+export const parseTextCorpus: (
+  name: string,
+  bytes: Uint8Array,
+  opts?: ImportLimits,
+) => CorpusImport = textImporter(readTextCorpus);

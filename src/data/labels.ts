@@ -108,16 +108,19 @@ export function removeLabel(labels: readonly LabelledPair[], id: string): Labell
   return labels.filter((l) => l.id !== id);
 }
 
+/** The counts of no labels. */
+export const NO_LABEL_COUNTS: Readonly<LabelCounts> = {
+  total: 0,
+  decided: 0,
+  ties: 0,
+  skips: 0,
+  train: 0,
+  heldOut: 0,
+  test: 0,
+};
+
 export function labelCounts(labels: readonly LabelledPair[]): LabelCounts {
-  const c: LabelCounts = {
-    total: labels.length,
-    decided: 0,
-    ties: 0,
-    skips: 0,
-    train: 0,
-    heldOut: 0,
-    test: 0,
-  };
+  const c: LabelCounts = { ...NO_LABEL_COUNTS, total: labels.length };
   for (const l of labels) {
     if (l.choice === 'tie') c.ties++;
     else if (l.choice === 'skip') c.skips++;

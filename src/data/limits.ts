@@ -1,5 +1,5 @@
-/** Limits and skip records shared by the preference and corpus importers. */
-import { formatCount } from './decode';
+/** Limits, skip records and the frame shared by the preference and corpus importers. */
+import { decodeTextFile, formatCount, neverThrowing } from './decode';
 
 export type ImportLimits = {
   /** Largest file accepted (default 100 MB). */
@@ -10,7 +10,7 @@ export type ImportLimits = {
   maxRowChars?: number;
 };
 
-export const DEFAULT_IMPORT_LIMITS: Required<ImportLimits> = {
+const DEFAULT_IMPORT_LIMITS: Required<ImportLimits> = {
   maxBytes: 100 * 2 ** 20,
   maxRows: 100_000,
   maxRowChars: 2 * 2 ** 20,
@@ -31,7 +31,7 @@ export function describeSkipped(s: SkippedRow): string {
 }
 
 /** Collects skipped rows, listing the first MAX_LISTED_SKIPS. */
-export class SkipLog {
+class SkipLog {
   readonly listed: SkippedRow[] = [];
   count = 0;
 
@@ -50,5 +50,65 @@ export class SkipLog {
   summary(): string {
     const examples = this.listed.slice(0, 3).map(describeSkipped).join('; ');
     return `all ${formatCount(this.count)} rows were skipped (${examples})`;
+  }
+}
+
+type ImportError = { ok: false; error: string };
+
+/**
+ * An importer from a reader of decoded text: fills in the default limits, decodes the bytes
+ * (decode.ts) and turns whatever the reader throws into an error result, so it never throws.
+ */
+export function textImporter<R>(
+  read: (name: string, text: string, limits: Required<ImportLimits>) => R,
+): (name: string, bytes: Uint8Array, opts?: ImportLimits) => R | ImportError {
+  return (name, bytes, opts = {}) =>
+    neverThrowing(name, () => {
+      const limits = { ...DEFAULT_IMPORT_LIMITS, ...opts };
+      const decoded = decodeTextFile(bytes, limits.maxBytes);
+      return decoded.ok ? read(name, decoded.text, limits) : decoded;
+    });
+}
+
+/** The rows one import keeps (at most maxRows), the rows it skips and why, and its warnings. */
+export class RowTally<T> {
+  readonly rows: T[] = [];
+  readonly skips = new SkipLog();
+  readonly warnings: string[] = [];
+
+  /** `noun` names the rows in messages: "pairs", "documents". */
+  constructor(
+    private readonly noun: string,
+    private readonly maxRows: number,
+  ) {}
+
+  /** False, with a warning, once maxRows rows are kept: the row at `where` is not read. */
+  hasRoom(where: string): boolean {
+    if (this.rows.length < this.maxRows) return true;
+    const max = formatCount(this.maxRows);
+    this.warnings.push(
+      `stopped at ${max} ${this.noun} (maxRows); ${where} and later rows were not read`,
+    );
+    return false;
+  }
+
+  /**
+   * The import's error when no row was kept (`empty` when none was skipped either); otherwise
+   * undefined, after warning of skips beyond those listed.
+   */
+  failure(empty: string): ImportError | undefined {
+    if (this.rows.length === 0) {
+      const error =
+        this.skips.count === 0 ? empty : `no usable ${this.noun}: ${this.skips.summary()}`;
+      return { ok: false, error };
+    }
+    const overflow = this.skips.overflowWarning();
+    if (overflow !== undefined) this.warnings.push(overflow);
+    return undefined;
+  }
+
+  /** The skip fields of a successful import. */
+  report(): { skipped: SkippedRow[]; skippedCount: number; warnings: string[] } {
+    return { skipped: this.skips.listed, skippedCount: this.skips.count, warnings: this.warnings };
   }
 }

@@ -3,7 +3,7 @@
  * Pure (no UI, no worker); never throws on bad content.
  */
 import { type ContainerFormat, openContainer, type RawRecord } from './containers';
-import { decodeTextFile, formatCount, neverThrowing } from './decode';
+import { formatCount } from './decode';
 import {
   type DetectedLayout,
   describeValue,
@@ -15,11 +15,11 @@ import {
   type PreferencePair,
 } from './layouts';
 import {
-  DEFAULT_IMPORT_LIMITS,
   type ImportLimits,
   MAX_JSON_DEPTH,
-  SkipLog,
+  RowTally,
   type SkippedRow,
+  textImporter,
 } from './limits';
 
 export type { ImportLimits } from './limits';
@@ -80,34 +80,22 @@ function ignoredFields(records: RawRecord[], layout: DetectedLayout): string[] {
   return Object.keys(first.value).filter((k) => !LAYOUT_FIELDS[layout].includes(k));
 }
 
-/**
- * Parses a preference file (JSONL, JSON array or CSV; see containers.ts) in any layout of
- * layouts.ts into text pairs. The file's layout is the most common among its first rows; every
- * row is then validated against it.
- */
-export function parsePreferenceFile(
+function readPreferenceFile(
   name: string,
-  bytes: Uint8Array,
-  opts: ImportLimits = {},
+  text: string,
+  limits: Required<ImportLimits>,
 ): PreferenceImport {
-  return neverThrowing(name, () => readPreferenceFile(name, bytes, opts));
-}
-
-function readPreferenceFile(name: string, bytes: Uint8Array, opts: ImportLimits): PreferenceImport {
-  const limits = { ...DEFAULT_IMPORT_LIMITS, ...opts };
-  const decoded = decodeTextFile(bytes, limits.maxBytes);
-  if (!decoded.ok) return decoded;
   const container = openContainer(
     name,
-    decoded.text,
+    text,
     { maxRowChars: limits.maxRowChars, maxDepth: MAX_JSON_DEPTH },
     PREFERENCE_COLUMNS,
   );
   if (!container.ok) return container;
 
-  const warnings: string[] = container.note === undefined ? [] : [container.note];
-  const pairs: PreferencePair[] = [];
-  const skips = new SkipLog();
+  const tally = new RowTally<PreferencePair>('pairs', limits.maxRows);
+  const { warnings, skips } = tally;
+  if (container.note !== undefined) warnings.push(container.note);
   let emptyPrompts = 0;
   let layout: PreferenceLayout | undefined;
   let error: string | undefined;
@@ -116,12 +104,7 @@ function readPreferenceFile(name: string, bytes: Uint8Array, opts: ImportLimits)
 
   /** Returns false to stop reading. */
   const take = (r: RawRecord, as: PreferenceLayout): boolean => {
-    if (pairs.length >= limits.maxRows) {
-      warnings.push(
-        `stopped at ${formatCount(limits.maxRows)} pairs (maxRows); ${r.where} and later rows were not read`,
-      );
-      return false;
-    }
+    if (!tally.hasRoom(r.where)) return false;
     const row = 'value' in r ? normaliseRow(as, r.value) : { ok: false as const, reason: r.error };
     if (!row.ok) {
       skips.add(r.where, row.reason);
@@ -138,7 +121,7 @@ function readPreferenceFile(name: string, bytes: Uint8Array, opts: ImportLimits)
       return true;
     }
     if (prompt === '') emptyPrompts++;
-    pairs.push(row.pair);
+    tally.rows.push(row.pair);
     return true;
   };
   const decide = (): boolean => {
@@ -167,24 +150,25 @@ function readPreferenceFile(name: string, bytes: Uint8Array, opts: ImportLimits)
   }
 
   if (error !== undefined) return { ok: false, error };
-  if (layout === undefined || pairs.length === 0) {
-    if (skips.count === 0) return { ok: false, error: 'no rows found in the file' };
-    return { ok: false, error: `no usable pairs: ${skips.summary()}` };
-  }
-  const overflow = skips.overflowWarning();
-  if (overflow !== undefined) warnings.push(overflow);
+  const noRows = 'no rows found in the file';
+  const failed = tally.failure(noRows);
+  // Pairs are kept only under a chosen layout, so without one `failed` is already set.
+  if (failed !== undefined || layout === undefined) return failed ?? { ok: false, error: noRows };
   if (emptyPrompts > 0) {
     warnings.push(
       `${formatCount(emptyPrompts)} pairs have an empty prompt (nothing shared before the replies)`,
     );
   }
-  return {
-    ok: true,
-    format: container.format,
-    layout,
-    pairs,
-    skipped: skips.listed,
-    skippedCount: skips.count,
-    warnings,
-  };
+  return { ok: true, format: container.format, layout, pairs: tally.rows, ...tally.report() };
 }
+
+/**
+ * Parses a preference file (JSONL, JSON array or CSV; see containers.ts) in any layout of
+ * layouts.ts into text pairs. The file's layout is the most common among its first rows; every
+ * row is then validated against it.
+ */
+export const parsePreferenceFile: (
+  name: string,
+  bytes: Uint8Array,
+  opts?: ImportLimits,
+) => PreferenceImport = textImporter(readPreferenceFile);

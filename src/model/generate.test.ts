@@ -3,12 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { tokenLogProbs } from '../objectives/logprobs';
 import { testModel, values } from '../test/helpers';
 import { liveTensors } from '../test/leaks';
-import { generate } from './generate';
+import { generate, plainSampling } from './generate';
 
 const PROMPTS = [[31, 4, 9, 2], [31], [31, 7, 7]];
 const BASE = { temperature: 1, topK: 0, topP: 1, maxNewTokens: 8, seed: 3, eotId: 31 };
 
 describe('generate', () => {
+  it('plainSampling keeps the whole distribution (no top-k, no top-p cut)', () => {
+    const o = plainSampling({ temperature: 0.7, maxNewTokens: 4, seed: 3, eotId: 0, padId: 1 });
+    expect(o).toEqual({
+      temperature: 0.7,
+      topK: 0,
+      topP: 1,
+      maxNewTokens: 4,
+      seed: 3,
+      eotId: 0,
+      padId: 1,
+    });
+  });
+
   it('is reproducible for a seed and differs across seeds', async () => {
     const m = testModel(5);
     const a = await generate(m, PROMPTS, BASE);

@@ -17,6 +17,14 @@ export interface GenerateOptions extends SamplingOptions {
   padId?: number;
 }
 
+/**
+ * Options that sample from the whole distribution at the given temperature (top-k 0, top-p 1):
+ * how DPO's data, every evaluation and PPO's rollouts draw from a policy.
+ */
+export function plainSampling(o: Omit<GenerateOptions, 'topK' | 'topP'>): GenerateOptions {
+  return { ...o, topK: 0, topP: 1 };
+}
+
 export interface Generation {
   /** Completion ids per prompt, ending with eotId where the row stopped. */
   tokens: number[][];

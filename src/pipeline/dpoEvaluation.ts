@@ -2,6 +2,7 @@
  * A DPO run's evaluation: reward and KL of fresh π_θ samples on held-out prompts, against
  * π_ref's level (measured once, the dashed line), as a metrics point and sample views.
  */
+import { plainSampling } from '../model/generate';
 import type { GPT } from '../model/gpt';
 import { fluency } from '../task/fluency';
 import type { BpeTokenizer } from '../tokenizer/bpe';
@@ -54,14 +55,12 @@ export async function evaluateDpo(x: DpoEvalInput): Promise<DpoEvalResult> {
   const prompts = evalPrompts
     .slice(0, settings.eval.prompts)
     .map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
-  const generation = {
+  const generation = plainSampling({
     temperature: settings.eval.temperature,
-    topK: 0,
-    topP: 1,
     maxNewTokens: settings.eval.maxNewTokens,
     seed: settings.seed + 7919 * (x.step + 1),
     eotId: tokenizer.eot,
-  };
+  });
   const decode = (ids: number[]) => tokenizer.decode(ids);
   const opts = { generation, padId: tokenizer.eot, decode, reward };
   let refLevel = x.refLevel;

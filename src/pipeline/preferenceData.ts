@@ -5,7 +5,7 @@
  * as judge); a frontier sweep samples once from π_ref. Optional seeded label noise swaps a
  * share of them.
  */
-import { generate } from '../model/generate';
+import { generate, plainSampling } from '../model/generate';
 import type { GPT } from '../model/gpt';
 import { flippedIndices, swapSides } from '../task/labelNoise';
 import { makePairs } from '../task/preferences';
@@ -74,14 +74,16 @@ export async function samplePairs(
     const group = prompts.slice(i, i + chunk);
     const ids = group.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
     const batch = ids.flatMap((p) => Array.from({ length: d.completionsPerPrompt }, () => p));
-    const g = await generate(model, batch, {
-      temperature: d.temperature,
-      topK: 0,
-      topP: 1,
-      maxNewTokens: d.maxNewTokens,
-      seed: seed + i,
-      eotId: tokenizer.eot,
-    });
+    const g = await generate(
+      model,
+      batch,
+      plainSampling({
+        temperature: d.temperature,
+        maxNewTokens: d.maxNewTokens,
+        seed: seed + i,
+        eotId: tokenizer.eot,
+      }),
+    );
     group.forEach((prompt, j) => {
       const scored = Array.from({ length: d.completionsPerPrompt }, (_, k) => {
         const tokens = g.tokens[j * d.completionsPerPrompt + k] ?? [];

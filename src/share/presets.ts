@@ -1,5 +1,5 @@
 /** Named starting points for a run, each a partial config over the defaults. */
-import { DEFAULT_PLAYGROUND_CONFIG, type PlaygroundConfig } from './config';
+import { DEFAULT_PLAYGROUND_CONFIG, type PlaygroundConfig } from './playgroundConfig';
 
 type Group = 'loss' | 'optim' | 'data' | 'eval' | 'ui';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attemptWithin, BOUND_MS, unclearMessage } from '../test/robustness';
-import { PANEL_IDS, playgroundConfigSchema } from './config';
+import { PANEL_IDS, playgroundConfigSchema } from './playgroundConfig';
 import { CONFIG_URL_KEYS, decodeConfig, encodeConfig } from './url';
 
 const RUNS = 1_000;

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LOSS_TYPES } from '../objectives/lossConfig';
 import {
   DEFAULT_PLAYGROUND_CONFIG as DEFAULTS,
-  LOSS_TYPES,
   MODEL_PRESETS,
   PANEL_IDS,
   type PlaygroundConfig,
   playgroundConfigSchema,
-} from './config';
+} from './playgroundConfig';
 import { applyPatch, applyPreset, CONFIG_PRESET_NAMES } from './presets';
 import { CONFIG_URL_KEYS, decodeConfig, encodeConfig } from './url';
 

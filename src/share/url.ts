@@ -3,7 +3,11 @@
  * the defaults, in a fixed key order, so equal configs give equal links.
  */
 import type { z } from 'zod';
-import { DEFAULT_PLAYGROUND_CONFIG, type PlaygroundConfig, playgroundConfigSchema } from './config';
+import {
+  DEFAULT_PLAYGROUND_CONFIG,
+  type PlaygroundConfig,
+  playgroundConfigSchema,
+} from './playgroundConfig';
 
 export interface ConfigWarning {
   /** The URL key the warning is about. */

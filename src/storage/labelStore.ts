@@ -2,14 +2,10 @@
  * The labelling mode's label sets in the run store's database (object store `labels`, schema
  * version 2): one record per π_ref, rewritten whole on each change.
  */
-import {
-  browserStorageEstimate,
-  isQuotaError,
-  type StorageEstimate,
-  StorageFullError,
-} from './errors';
+import { browserStorageEstimate, type StorageEstimate } from './errors';
 import type { LabelSetRecord } from './records';
 import type { RunStoreDB } from './schema';
+import { writeTransaction } from './transaction';
 
 export class LabelStore {
   constructor(
@@ -26,18 +22,11 @@ export class LabelStore {
 
   /** Replaces set `id` (an empty list deletes it). A full quota throws StorageFullError. */
   async put<T>(id: string, labels: readonly T[]): Promise<void> {
-    try {
-      if (labels.length === 0) {
-        await this.db.delete('labels', id);
-        return;
-      }
-      const record: LabelSetRecord<T> = { id, updatedAt: this.now(), labels: [...labels] };
-      await this.db.put('labels', record);
-    } catch (error) {
-      if (!isQuotaError(error, undefined)) throw error;
-      const { usage, quota } = await this.estimate();
-      throw new StorageFullError(usage, quota, { cause: error });
-    }
+    await writeTransaction(this.db, this.estimate, ['labels'], async (tx) => {
+      const store = tx.objectStore('labels');
+      if (labels.length === 0) await store.delete(id);
+      else await store.put({ id, updatedAt: this.now(), labels: [...labels] });
+    });
   }
 
   /** Ids of every stored set. */

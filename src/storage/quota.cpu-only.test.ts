@@ -32,6 +32,25 @@ afterEach(() => {
   store.close();
 });
 
+/**
+ * A put into object store `name` is stored, then its whole transaction aborts, as a browser
+ * aborts on a full disk: the requests fail with AbortError, transaction.error is the
+ * QuotaExceededError.
+ */
+function abortPutsTo(name: string): void {
+  const put = IDBObjectStore.prototype.put;
+  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+    this: IDBObjectStore,
+    value: unknown,
+    key?: IDBValidKey,
+  ) {
+    const request = put.call(this, value, key);
+    if (this.name === name)
+      (this.transaction as unknown as AbortableTx)._abort('QuotaExceededError');
+    return request;
+  });
+}
+
 /** Everything stored before the failed write reads back unchanged. */
 async function expectStep10Intact(): Promise<void> {
   expect((await store.getRun(runId))?.lastCheckpointStep).toBe(10);
@@ -71,20 +90,7 @@ describe('a full disk', () => {
   });
 
   it('becomes StorageFullError when the transaction aborts with QuotaExceededError', async () => {
-    const put = IDBObjectStore.prototype.put;
-    // A browser stores the request, then aborts the whole transaction: its requests fail
-    // with AbortError and transaction.error is the QuotaExceededError.
-    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
-      this: IDBObjectStore,
-      value: unknown,
-      key?: IDBValidKey,
-    ) {
-      const request = put.call(this, value, key);
-      if (this.name === 'checkpoints') {
-        (this.transaction as unknown as AbortableTx)._abort('QuotaExceededError');
-      }
-      return request;
-    });
+    abortPutsTo('checkpoints');
     await expect(store.putCheckpoint(runId, 20, checkpointFixture(20))).rejects.toThrow(FULL);
     await expect(
       store.appendMetrics(runId, [
@@ -128,6 +134,15 @@ describe('a full disk', () => {
     await store.appendMetrics(runId, [{ step: 20, loss: 0.4 }]);
     expect((await store.getRun(runId))?.lastCheckpointStep).toBe(20);
     expect((await store.getMetrics(runId)).map((p) => p.step)).toEqual([5, 10, 20]);
+  });
+
+  it('keeps a label set whole when its rewrite aborts on a full disk', async () => {
+    const labels = store.labels();
+    await labels.put('set', ['a']);
+    abortPutsTo('labels');
+    await expect(labels.put('set', ['a', 'b'])).rejects.toThrow(FULL);
+    vi.restoreAllMocks();
+    expect(await labels.get('set')).toEqual(['a']);
   });
 
   it('passes other errors through unchanged', async () => {

@@ -3,15 +3,9 @@
  * with optimizer state, and datasets (stored once per content hash). Every write is one
  * transaction, aborted whole on any error, so a full disk never leaves half a checkpoint.
  */
-import { type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import { openDB } from 'idb';
 import { contentHash, estimateBytes } from './bytes';
-import {
-  browserStorageEstimate,
-  isQuotaError,
-  RunNotFoundError,
-  type StorageEstimate,
-  StorageFullError,
-} from './errors';
+import { browserStorageEstimate, RunNotFoundError, type StorageEstimate } from './errors';
 import { LabelStore } from './labelStore';
 import {
   assertStep,
@@ -34,6 +28,7 @@ import {
   stepRange,
   upgradeSchema,
 } from './schema';
+import { each, type Store, type WriteTx, writeTransaction } from './transaction';
 
 export interface RunStoreOptions {
   /** Clock for createdAt / updatedAt (ms). */
@@ -42,9 +37,6 @@ export interface RunStoreOptions {
   estimate?: () => Promise<StorageEstimate>;
   newId?: () => string;
 }
-
-type Store = StoreNames<RunStoreSchema>;
-type WriteTx<N extends Store[]> = IDBPTransaction<RunStoreSchema, N, 'readwrite'>;
 
 export async function openRunStore(
   dbName = 'dpo-playground',
@@ -359,49 +351,12 @@ export class RunStore {
     return run;
   }
 
-  /**
-   * Runs `body` in one readwrite transaction and waits for the commit. On any error the
-   * transaction is aborted, so nothing of it is stored; quota errors become StorageFullError.
-   */
-  private async write<N extends Store[], R>(
+  /** Every write is one transaction, aborted whole on error (see transaction.ts). */
+  private write<N extends Store[], R>(
     stores: N,
     body: (tx: WriteTx<N>) => Promise<R>,
     durability: 'default' | 'strict' = 'default',
   ): Promise<R> {
-    const tx = this.db.transaction(stores, 'readwrite', { durability });
-    tx.done.catch(() => undefined); // observed below; this only silences the unhandled copy
-    try {
-      const result = await body(tx);
-      await tx.done;
-      return result;
-    } catch (error) {
-      const txError = transactionError(tx);
-      try {
-        tx.abort();
-      } catch {
-        // already committed or aborted
-      }
-      if (!isQuotaError(error, txError)) throw error;
-      const { usage, quota } = await this.estimate();
-      throw new StorageFullError(usage, quota, { cause: error });
-    }
-  }
-}
-
-/** Issues one request per item; a failure surfaces once, through the returned promise. */
-function each<I, T>(items: readonly I[], request: (item: I) => Promise<T>): Promise<T[]> {
-  const pending = items.map((item) => {
-    const p = request(item);
-    p.catch(() => undefined);
-    return p;
-  });
-  return Promise.all(pending);
-}
-
-function transactionError(tx: IDBTransaction | { error: unknown }): unknown {
-  try {
-    return tx.error;
-  } catch {
-    return undefined;
+    return writeTransaction(this.db, this.estimate, stores, body, durability);
   }
 }

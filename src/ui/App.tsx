@@ -7,8 +7,8 @@ import {
   useRef,
   useState,
 } from 'react';
-import type { PanelId, PlaygroundConfig } from '../share/config';
-import { fromDpoRunSettings, toDpoRunSettings } from '../share/config';
+import type { PanelId, PlaygroundConfig } from '../share/playgroundConfig';
+import { fromDpoRunSettings, toDpoRunSettings } from '../share/playgroundConfig';
 import { decodeConfig, encodeConfig } from '../share/url';
 import type { WorkerClient } from '../worker/client';
 import type { SmokeResult, WorkerEvent } from '../worker/protocol';

@@ -1,6 +1,6 @@
 import { LOSS_TYPES, PREFERENCE_LOSSES, type PreferenceLossType } from '../objectives/lossConfig';
 import type { DpoRunSettings } from '../pipeline/settings';
-import type { PlaygroundConfig } from '../share/config';
+import type { PlaygroundConfig } from '../share/playgroundConfig';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import { canReset, isBusy, type RunState } from '../worker/runState';
 import { DataFields } from './DataFields';

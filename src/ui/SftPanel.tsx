@@ -6,6 +6,7 @@ import { SHIPPED_MODELS } from '../share/models';
 import type { CheckpointSummary } from '../worker/protocol';
 import { isBusy, type RunState } from '../worker/runState';
 import { MetricChart, type MetricSeries } from './charts/MetricChart';
+import { FileButton } from './FileButton';
 import type { ModelChoiceView } from './modelChoice';
 
 interface Props {
@@ -183,35 +184,25 @@ export function SftPanel(p: Props) {
         </button>
       </div>
       <div className="buttons">
-        <label className={`file-button secondary${idle ? '' : ' disabled'}`}>
+        <FileButton
+          secondary
+          multiple
+          accept=".json,.safetensors,.txt"
+          testId="model-files"
+          disabled={!idle}
+          onFiles={p.onImportModel}
+        >
           Import a model…
-          <input
-            type="file"
-            multiple
-            accept=".json,.safetensors,.txt"
-            data-testid="model-files"
-            disabled={!idle}
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              if (files.length) p.onImportModel(files);
-              e.target.value = '';
-            }}
-          />
-        </label>
-        <label className={`file-button secondary${idle ? '' : ' disabled'}`}>
+        </FileButton>
+        <FileButton
+          secondary
+          accept=".txt,.md,.jsonl,.json"
+          testId="corpus-file"
+          disabled={!idle}
+          onFiles={([f]) => p.onImportCorpus(f)}
+        >
           SFT corpus…
-          <input
-            type="file"
-            accept=".txt,.md,.jsonl,.json"
-            data-testid="corpus-file"
-            disabled={!idle}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) p.onImportCorpus(f);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        </FileButton>
         <span className="muted" data-testid="corpus-info">
           {p.corpus
             ? `corpus: ${p.corpus.name} (${p.corpus.note})`

@@ -1,7 +1,7 @@
 /** The UI's state: one typed object, updated only by worker events and user actions. */
 
-import type { FrontierAlgorithm } from '../pipeline/frontier/config';
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
+import type { FrontierAlgorithm } from '../pipeline/frontier/sweepConfig';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
 import type {
   AdapterInfo,
@@ -25,16 +25,21 @@ export interface SweepRunView {
   algorithm: FrontierAlgorithm;
   status: 'running' | 'done';
   startedAt: number;
-  summary: RunSummary | null;
+  /** One per finished replicate seed, in the order they finished. */
+  summaries: RunSummary[];
 }
 
 export interface SweepView {
   state: 'idle' | 'running' | 'done' | 'stopped' | 'failed';
   name: string;
   progress: { stage: string; done: number; total: number; runId: string | null } | null;
-  /** Position in the queue: run `index` of `count`. */
+  /** Position in the current seed's queue: run `index` of `count` (runs per seed). */
   index: number;
   count: number;
+  /** The replicate under way: seed `index` of `count`; null before the first. */
+  seed: { seed: number; index: number; count: number } | null;
+  /** Share (0–1) of the current run's main loop done: training steps or Best-of-N draws. */
+  runDone: number;
   runs: SweepRunView[];
   points: FrontierPoint[];
 }
@@ -106,7 +111,17 @@ export const INITIAL_STATE: UiState = {
   runId: null,
   runs: [],
   storage: null,
-  sweep: { state: 'idle', name: '', progress: null, index: 0, count: 0, runs: [], points: [] },
+  sweep: {
+    state: 'idle',
+    name: '',
+    progress: null,
+    index: 0,
+    count: 0,
+    seed: null,
+    runDone: 0,
+    runs: [],
+    points: [],
+  },
   fault: null,
   saved: null,
   workerStopped: false,
@@ -215,7 +230,9 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, warnings: [...s.warnings.slice(-4), a.message] };
     case 'sweep-state': {
       const fresh = a.state === 'running' && s.sweep.state !== 'running';
-      const base = fresh ? { ...s.sweep, index: 0, count: 0, progress: null } : s.sweep;
+      const base = fresh
+        ? { ...s.sweep, index: 0, count: 0, seed: null, runDone: 0, progress: null }
+        : s.sweep;
       return {
         ...s,
         sweep: {
@@ -226,29 +243,55 @@ export function reduce(s: UiState, a: UiAction): UiState {
         },
       };
     }
-    case 'sweep-progress':
+    case 'sweep-progress': {
+      // Only a run's main loop moves the bar: its evaluations and reward model come and go.
+      const main = a.runId !== null && (a.stage === 'training' || a.stage === 'best-of-n');
       return {
         ...s,
         sweep: {
           ...s.sweep,
           progress: { stage: a.stage, done: a.done, total: a.total, runId: a.runId },
+          runDone: main && a.total > 0 ? Math.min(1, a.done / a.total) : s.sweep.runDone,
+        },
+      };
+    }
+    case 'sweep-seed':
+      return {
+        ...s,
+        sweep: {
+          ...s.sweep,
+          seed: { seed: a.seed, index: a.index, count: a.count },
+          index: 0,
+          runDone: 0,
+          progress: null,
         },
       };
     case 'sweep-run-start': {
-      // A rerun of an id replaces the earlier run and its points.
-      const runs = s.sweep.runs.filter((r) => r.runId !== a.runId);
-      const points = s.sweep.points.filter((p) => p.runId !== a.runId);
+      // A later seed adds to the run's row and points (the panel draws mean ± s.e. across
+      // seeds); otherwise a rerun of an id replaces the earlier run and its points.
+      const earlier = s.sweep.runs.find((r) => r.runId === a.runId);
+      const replicate = (s.sweep.seed?.index ?? 0) > 0 ? earlier : undefined;
       const run: SweepRunView = {
         runId: a.runId,
         label: a.label,
         algorithm: a.algorithm,
         status: 'running',
-        startedAt: Date.now(),
-        summary: null,
+        startedAt: replicate?.startedAt ?? Date.now(),
+        summaries: replicate?.summaries ?? [],
       };
       return {
         ...s,
-        sweep: { ...s.sweep, index: a.index, count: a.count, runs: [...runs, run], points },
+        sweep: {
+          ...s.sweep,
+          index: a.index,
+          count: a.count,
+          runDone: 0,
+          // A replicate keeps its row where it was.
+          runs: replicate
+            ? s.sweep.runs.map((r) => (r.runId === a.runId ? run : r))
+            : [...s.sweep.runs.filter((r) => r.runId !== a.runId), run],
+          points: replicate ? s.sweep.points : s.sweep.points.filter((p) => p.runId !== a.runId),
+        },
       };
     }
     case 'frontier-point':
@@ -259,7 +302,9 @@ export function reduce(s: UiState, a: UiAction): UiState {
         sweep: {
           ...s.sweep,
           runs: s.sweep.runs.map((r) =>
-            r.runId === a.summary.runId ? { ...r, status: 'done', summary: a.summary } : r,
+            r.runId === a.summary.runId
+              ? { ...r, status: 'done', summaries: [...r.summaries, a.summary] }
+              : r,
           ),
         },
       };

@@ -5,9 +5,9 @@
  */
 import type { PresetName } from '../model/config';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
-import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/config';
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type { SweepStage } from '../pipeline/frontier/sweep';
+import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/sweepConfig';
 import type { SftSettings } from '../pipeline/settings';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
 import type { ProbeTiming } from '../share/models';
@@ -241,6 +241,9 @@ export type WorkerEvent =
       total: number;
       runId: string | null;
     }
+  /** Replicate seed `index` of `count` begins (its pairs are sampled before its first run). */
+  | { type: 'sweep-seed'; seed: number; index: number; count: number }
+  /** Run `index` of the `count` runs of the current seed begins. */
   | {
       type: 'sweep-run-start';
       runId: string;

@@ -2,8 +2,9 @@
  * Frontier sweeps in the worker: the runs of a sweep one after another from the current SFT
  * model, each reporting (KL, reward) points as it trains (paper Fig. 2, left).
  */
-import { parseSweepConfig, type SweepInput } from '../pipeline/frontier/config';
+
 import { runSweep } from '../pipeline/frontier/sweep';
+import { parseSweepConfig, type SweepInput } from '../pipeline/frontier/sweepConfig';
 import { builtinFrontierTask } from '../pipeline/frontier/task';
 import type { PostEvent } from './protocol';
 import type { SftModel } from './sftModel';
@@ -33,9 +34,10 @@ export class SweepController {
     this.post({ type: 'sweep-state', state: 'running', name: sweep.name });
     try {
       let stopped = false;
-      // One replicate per seed; a run's later seeds add points to it (the panel draws mean ±
-      // s.e. bands), so only the first announces it (a run start replaces a run's points).
+      // One replicate per seed: a run's later seeds add points to its row (the panel draws
+      // mean ± s.e. bands), and the bar runs over seeds × runs.
       for (const [k, seed] of sweep.seeds.entries()) {
+        this.post({ type: 'sweep-seed', seed, index: k, count: sweep.seeds.length });
         const r = await runSweep(
           sweep,
           sft.model,
@@ -43,19 +45,15 @@ export class SweepController {
           {
             onProgress: (stage, done, total, runId) =>
               this.post({ type: 'sweep-progress', stage, done, total, runId: runId ?? null }),
-            onRunStart: (run, index, count) => {
-              const n = sweep.seeds.length;
-              if (k === 0) {
-                this.post({
-                  type: 'sweep-run-start',
-                  runId: run.id,
-                  label: run.label,
-                  algorithm: run.algorithm,
-                  index,
-                  count: count * n,
-                });
-              }
-            },
+            onRunStart: (run, index, count) =>
+              this.post({
+                type: 'sweep-run-start',
+                runId: run.id,
+                label: run.label,
+                algorithm: run.algorithm,
+                index,
+                count,
+              }),
             onPoint: (point) => this.post({ type: 'frontier-point', point }),
             onRunEnd: (summary) =>
               this.post({ type: 'sweep-run-end', summary: { ...summary, config: null } }),

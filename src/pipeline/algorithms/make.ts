@@ -6,9 +6,9 @@
 import type { GPT } from '../../model/gpt';
 import { DEFAULT_LOSS } from '../../objectives/lossConfig';
 import { runScaledKlHorizon } from '../../objectives/ppo';
-import type { ResolvedRun, RewardModelSettings } from '../frontier/config';
 import type { FrontierTask, SweepData } from '../frontier/data';
 import { PairFinetuner } from '../frontier/finetune';
+import type { ResolvedRun, RewardModelSettings } from '../frontier/sweepConfig';
 import type { OptimConfig } from '../optim';
 import { PreferenceTrainer } from '../preferenceTrainer';
 import { DEFAULT_PPO_CONFIG, type PpoConfig, PpoTrainer } from '../rl/ppoTrainer';

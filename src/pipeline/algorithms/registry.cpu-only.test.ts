@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOSS_TYPES, NEEDS_REFERENCE, PREFERENCE_LOSSES } from '../../objectives/lossConfig';
-import { parseSweepConfig, resolveRuns } from '../frontier/config';
+import { parseSweepConfig, resolveRuns } from '../frontier/sweepConfig';
 import { ALGORITHM_IDS, ALGORITHMS } from './registry';
 
 describe('the algorithm registry', () => {

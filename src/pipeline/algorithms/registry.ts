@@ -6,9 +6,7 @@
  */
 import { z } from 'zod';
 import { LOSS_TYPES, PREFERENCE_LOSSES } from '../../objectives/lossConfig';
-
-const int = (min: number) => z.number().int(`must be an integer`).min(min, `must be ≥ ${min}`);
-const positive = () => z.number().positive('must be > 0');
+import { int, positive } from '../../util/zodFields';
 
 /** What any run may override. */
 export const runBase = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { frontierPoint as pt } from '../../test/frontier';
 import {
   curveAt,
   matchedKlAcrossSeeds,
@@ -7,29 +8,6 @@ import {
   t975,
   verdict,
 } from './acrossSeeds';
-import type { FrontierPoint } from './points';
-
-const pt = (
-  runId: string,
-  seed: number,
-  step: number,
-  kl: number,
-  reward: number,
-  extra: Partial<FrontierPoint> = {},
-): FrontierPoint => ({
-  runId,
-  algorithm: runId.startsWith('dpo') ? 'dpo' : 'ppo',
-  label: runId,
-  seed,
-  step,
-  kl,
-  klStderr: 0.1,
-  klKind: 'exact',
-  reward,
-  rewardStderr: 0.01,
-  samples: 100,
-  ...extra,
-});
 
 describe('seedBands', () => {
   it('gives mean ± s.e. across seeds per (run, step)', () => {

@@ -12,8 +12,8 @@ import {
 } from '../algorithms/make';
 import { ALGORITHMS, type TrainedAlgorithm } from '../algorithms/registry';
 import { type RewardModel, RewardModelTrainer } from '../rl/rewardModelTrainer';
-import type { ResolvedRun, RewardModelSettings } from './config';
 import type { SweepData } from './data';
+import type { ResolvedRun, RewardModelSettings } from './sweepConfig';
 
 export type { SweepContext } from '../algorithms/make';
 

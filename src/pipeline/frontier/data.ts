@@ -9,7 +9,7 @@ import type { CollateOptions } from '../collate';
 import { type PreferenceData, samplePairs } from '../preferenceData';
 import { type PairReference, precomputeReference } from '../preferenceTrainer';
 import type { TokenizedPrompt } from '../rl/rewardFunction';
-import type { SweepConfig } from './config';
+import type { SweepConfig } from './sweepConfig';
 
 /** What a sweep runs on: the tokenizer, disjoint prompt sets, the ground-truth reward. */
 export interface FrontierTask {

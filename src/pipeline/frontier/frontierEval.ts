@@ -4,6 +4,7 @@
  * policy of a sweep is evaluated on the same prompts with the same seed (common random
  * numbers), so at step 0 every run reproduces the SFT point exactly.
  */
+import { plainSampling } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
 import { evaluatePolicy } from '../evaluate';
 import type { TokenizedPrompt } from '../rl/rewardFunction';
@@ -51,14 +52,12 @@ export async function evaluateFrontier(
       reference,
       chunk.map((p) => p.ids),
       {
-        generation: {
+        generation: plainSampling({
           temperature: opts.temperature,
-          topK: 0,
-          topP: 1,
           maxNewTokens: opts.maxNewTokens,
           seed: opts.seed + i,
           eotId: opts.eotId,
-        },
+        }),
         padId: opts.eotId,
         decode: opts.decode,
         reward: opts.reward, // given the prompt decoded from its ids (byte BPE: lossless)

@@ -13,8 +13,8 @@ import type { TokenizedPair } from '../collate';
 import { samplePairs } from '../preferenceData';
 import { type PairReference, precomputeReference } from '../preferenceTrainer';
 import type { RewardModel } from '../rl/rewardModelTrainer';
-import type { SweepConfig } from './config';
 import type { FrontierTask, SweepData } from './data';
+import type { SweepConfig } from './sweepConfig';
 
 export interface HeldOutPairs {
   pairs: TokenizedPair[];

@@ -4,8 +4,10 @@ import {
   type FrontierPoint,
   meanStderr,
   POINT_CSV_COLUMNS,
+  parsePointsCsv,
   pointsCsv,
   summarizeRun,
+  withCsvValues,
 } from './points';
 
 const point = (over: Partial<FrontierPoint>): FrontierPoint => ({
@@ -71,6 +73,34 @@ describe('pointsCsv', () => {
       '0',
       'analytic',
     ]);
+  });
+});
+
+describe('parsePointsCsv', () => {
+  it('reads back what pointsCsv wrote, every double exactly (a replot rewrites the same CSV)', () => {
+    const points = [
+      point({ seed: 2, step: 20, kl: 1 / 3, klStderr: Math.PI / 100, reward: 0.1 + 0.2 }),
+      point({ seed: 2, step: 40, kl: Math.E / 1e7, sample: 'a "b", c\nd' }),
+      point({ runId: 'bon', algorithm: 'best-of-n', label: 'BoN', n: 4, klKind: 'analytic' }),
+    ];
+    const back = parsePointsCsv(pointsCsv(points));
+    expect(back).toEqual(points);
+    expect(back[0]?.kl).toBe(1 / 3);
+    expect(back[0]?.reward).toBe(0.30000000000000004);
+    expect(pointsCsv(back)).toBe(pointsCsv(points));
+    expect(() => parsePointsCsv('kl,reward\n1,2')).toThrow(/columns/);
+    // points.json's 6-digit copies, seed last as a run emits them, take the CSV's values.
+    const json = points.map(({ seed, ...p }) => ({
+      ...p,
+      kl: Number(p.kl.toPrecision(6)),
+      ...(seed !== undefined ? { seed } : {}),
+    }));
+    const merged = withCsvValues(json, back);
+    expect(merged).toEqual(points);
+    expect(merged.map((p) => Object.keys(p))).toEqual(json.map((p) => Object.keys(p)));
+    expect(merged[0]?.kl).toBe(1 / 3);
+    expect(() => withCsvValues(json.slice(1), back)).toThrow(/rows/);
+    expect(() => withCsvValues(json.reverse(), back)).toThrow(/row 1/);
   });
 });
 

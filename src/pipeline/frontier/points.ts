@@ -3,7 +3,7 @@
  * best reward, KL at the end, time). Pure, no tfjs: the UI and the Node runner share it.
  */
 import Papa from 'papaparse';
-import type { FrontierAlgorithm } from './config';
+import type { FrontierAlgorithm } from './sweepConfig';
 
 /** One (KL, reward) point of one run (paper Fig. 2, left). */
 export interface FrontierPoint {
@@ -63,6 +63,61 @@ export const POINT_CSV_COLUMNS = [
 export function pointsCsv(points: readonly FrontierPoint[]): string {
   const rows = points.map((p) => POINT_CSV_COLUMNS.map((k) => p[k] ?? ''));
   return Papa.unparse({ fields: [...POINT_CSV_COLUMNS], data: rows }, { newline: '\n' });
+}
+
+const NUMBER_COLUMNS = new Set<string>([
+  'seed',
+  'step',
+  'n',
+  'kl',
+  'klStderr',
+  'reward',
+  'rewardStderr',
+  'samples',
+]);
+
+/**
+ * The inverse of pointsCsv, numbers at full precision (JS prints the shortest string that
+ * reads back to the same double), so a replot writes the CSV a fresh run wrote. Empty cells
+ * are absent fields (seed, n, sample).
+ */
+export function parsePointsCsv(csv: string): FrontierPoint[] {
+  const [head, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+  if (head?.join(',') !== POINT_CSV_COLUMNS.join(',')) {
+    throw new Error(`points.csv: expected the columns ${POINT_CSV_COLUMNS.join(',')}`);
+  }
+  return rows.map((row) => {
+    const p: Record<string, string | number> = {};
+    for (const [i, k] of POINT_CSV_COLUMNS.entries()) {
+      const cell = row[i] ?? '';
+      if (cell !== '') p[k] = NUMBER_COLUMNS.has(k) ? Number(cell) : cell;
+    }
+    return p as unknown as FrontierPoint;
+  });
+}
+
+/**
+ * points.json's points (numbers rounded to 6 digits) with the values of the same rows of
+ * points.csv (full precision), each object's key order kept: what the fresh run held.
+ */
+export function withCsvValues(
+  points: readonly FrontierPoint[],
+  csv: readonly FrontierPoint[],
+): FrontierPoint[] {
+  if (csv.length !== points.length) {
+    throw new Error(`points.csv has ${csv.length} rows, points.json ${points.length} points`);
+  }
+  return points.map((p, i) => {
+    const c = csv[i] as FrontierPoint;
+    if (c.runId !== p.runId || c.step !== p.step || c.seed !== p.seed || c.n !== p.n) {
+      throw new Error(`points.csv row ${i + 1} is not points.json's point ${i + 1}`);
+    }
+    const entries = Object.entries(p).map(([k, v]) => [
+      k,
+      k in c ? c[k as keyof FrontierPoint] : v,
+    ]);
+    return Object.fromEntries(entries) as FrontierPoint;
+  });
 }
 
 export interface RunSummary {

@@ -1,44 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { FrontierPoint, RunSummary } from './points';
+import { frontierPoint, runSummary } from '../../test/frontier';
 import { budgetLine, seedReport, seedReportMarkdown } from './report';
 
-const pt = (
-  runId: string,
-  seed: number,
-  step: number,
-  kl: number,
-  reward: number,
-): FrontierPoint => ({
-  runId,
-  algorithm: runId === 'dpo' ? 'dpo' : 'ppo',
-  label: runId.toUpperCase(),
-  seed,
-  step,
-  kl,
-  klStderr: 0.1,
-  klKind: 'exact',
-  reward,
-  rewardStderr: 0.01,
-  samples: 100,
-});
+const pt = (runId: string, seed: number, step: number, kl: number, reward: number) =>
+  frontierPoint(runId, seed, step, kl, reward, { label: runId.toUpperCase() });
 
-const summary = (runId: string, seed: number, acc: number): RunSummary => ({
-  runId,
-  algorithm: runId === 'dpo' ? 'dpo' : 'ppo',
-  label: runId.toUpperCase(),
-  config: {},
-  final: null,
-  best: null,
-  points: 2,
-  seconds: 10,
-  seed,
-  budget: { updates: 160, samples: 640, ...(runId === 'dpo' ? { epochs: 2.5 } : {}) },
-  heldOutAccuracy: {
-    kind: runId === 'dpo' ? 'implicit' : 'reward-model',
-    accuracy: acc,
-    pairs: 500,
-  },
-});
+const summary = (runId: string, seed: number, acc: number) =>
+  runSummary({
+    runId,
+    points: 2,
+    seed,
+    budget: { updates: 160, samples: 640, ...(runId === 'dpo' ? { epochs: 2.5 } : {}) },
+    heldOutAccuracy: {
+      kind: runId === 'dpo' ? 'implicit' : 'reward-model',
+      accuracy: acc,
+      pairs: 500,
+    },
+  });
 
 describe('seedReport', () => {
   const seeds = [1, 2, 3];

@@ -6,10 +6,10 @@ import { ScalarHead } from '../../model/scalarHead';
 import { bestOfNKl } from '../../objectives/bestOfN';
 import { liveTensors } from '../../test/leaks';
 import { BpeTokenizer } from '../../tokenizer/bpe';
-import { parseSweepConfig } from './config';
 import type { FrontierTask } from './data';
 import type { FrontierPoint } from './points';
 import { runSweep } from './sweep';
+import { parseSweepConfig } from './sweepConfig';
 
 const tokenizer = BpeTokenizer.train('good bad good bad fine good food', 262);
 /** A synthetic reward: the share of the completion's letters that are "o". */

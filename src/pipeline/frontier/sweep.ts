@@ -17,7 +17,6 @@ import {
   trainRewardModel,
 } from './algorithms';
 import { epochsOf, runBudget } from './budget';
-import { type ResolvedRun, resolveRuns, type SweepConfig } from './config';
 import { buildSweepData, type FrontierTask, tokenizePrompts } from './data';
 import { evaluateFrontier, type FrontierEval } from './frontierEval';
 import {
@@ -34,6 +33,7 @@ import {
   summarizeRun,
 } from './points';
 import { seedStreams } from './seeds';
+import { type ResolvedRun, resolveRuns, type SweepConfig } from './sweepConfig';
 
 export type SweepStage =
   | 'sampling'

@@ -8,8 +8,8 @@ import { builtinPrompts, builtinTask } from '../../task/builtin';
 import { type PromptSplit, type PromptSplitName, splitPrompts } from '../../task/promptSplit';
 import { groundTruthReward } from '../../task/reward';
 import type { BpeTokenizer } from '../../tokenizer/bpe';
-import type { SweepConfig } from './config';
 import type { FrontierTask } from './data';
+import type { SweepConfig } from './sweepConfig';
 
 let cached: PromptSplit | undefined;
 

@@ -3,7 +3,7 @@
  * prompt for the learner to compare, the summed log-probs under π_θ and π_ref that agreement
  * needs, and π_ref's and π_θ's samples on fresh prompts for "what changed".
  */
-import { generate } from '../../model/generate';
+import { generate, plainSampling } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
 import type { PairLogps } from '../../objectives/agreement';
 import { risingWords, textStats, type WhatChanged } from '../../task/textStats';
@@ -46,14 +46,16 @@ export async function sampleCandidates(
 ): Promise<PairCandidate[]> {
   const ids = prompts.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
   const batch = ids.flatMap((p) => [p, p]);
-  const g = await generate(model, batch, {
-    temperature: gen.temperature,
-    topK: 0,
-    topP: 1,
-    maxNewTokens: gen.maxNewTokens,
-    seed,
-    eotId: tokenizer.eot,
-  });
+  const g = await generate(
+    model,
+    batch,
+    plainSampling({
+      temperature: gen.temperature,
+      maxNewTokens: gen.maxNewTokens,
+      seed,
+      eotId: tokenizer.eot,
+    }),
+  );
   const text = (t: number[]) => tokenizer.decode(t.filter((id) => id !== tokenizer.eot));
   return prompts.map((prompt, i) => {
     const aIds = g.tokens[2 * i] ?? [];
@@ -96,14 +98,12 @@ export async function measureWhatChanged(
 ): Promise<WhatChanged> {
   const ids = prompts.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
   const opts = {
-    generation: {
+    generation: plainSampling({
       temperature: gen.temperature,
-      topK: 0,
-      topP: 1,
       maxNewTokens: gen.maxNewTokens,
       seed: gen.seed,
       eotId: tokenizer.eot,
-    },
+    }),
     padId: tokenizer.eot,
     decode: (t: number[]) => tokenizer.decode(t),
     reward,

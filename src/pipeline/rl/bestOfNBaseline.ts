@@ -4,7 +4,7 @@
  * RM), and report the mean ground-truth reward of the kept ones at the analytic KL bound.
  * One frontier point per N; every N reuses the first N of the same maxN samples.
  */
-import { generate } from '../../model/generate';
+import { generate, plainSampling } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
 import { bestOfN, bestOfNKl } from '../../objectives/bestOfN';
 import type { RewardFunction, RewardQuery, TokenizedPrompt } from './rewardFunction';
@@ -68,15 +68,13 @@ export async function evaluateBestOfN(
     const g = await generate(
       reference,
       rows.map((p) => p.ids),
-      {
+      plainSampling({
         temperature: opts.temperature,
-        topK: 0,
-        topP: 1,
         maxNewTokens: opts.maxNewTokens,
         seed: opts.seed + i,
         eotId: opts.eotId,
         ...(opts.padId !== undefined ? { padId: opts.padId } : {}),
-      },
+      }),
     );
     const queries: RewardQuery[] = rows.map((prompt, k) => {
       const completion = g.tokens[k] ?? [];

@@ -10,7 +10,7 @@
  * trunk, scaled by vfCoef (0.1).
  */
 import * as tf from '@tensorflow/tfjs';
-import { generate } from '../../model/generate';
+import { generate, plainSampling } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
 import { mulberry32 } from '../../model/rng';
 import { ScalarHead } from '../../model/scalarHead';
@@ -181,15 +181,13 @@ export class PpoTrainer {
     const g = await generate(
       this.policy,
       batch.map((p) => p.ids),
-      {
+      plainSampling({
         temperature: cfg.temperature,
-        topK: 0,
-        topP: 1,
         maxNewTokens: cfg.maxNewTokens,
         seed: cfg.seed + 7919 * (this.iteration + 1),
         eotId: this.tokens.eotId,
         padId,
-      },
+      }),
     );
     const queries: RewardQuery[] = batch.map((prompt, i) => {
       const completion = g.tokens[i] ?? [];

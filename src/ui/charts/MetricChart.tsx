@@ -1,18 +1,9 @@
 import { type ReactNode, useId, useMemo } from 'react';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Line, ReferenceLine } from 'recharts';
 import type { MetricKey, MetricPoint } from '../../pipeline/views';
-import { formatCompact, formatStep } from './format';
+import { formatCompact } from './format';
 import { chartRows, seriesSlot, type YDomain, yAxis } from './rows';
+import { PLOT_HEIGHT, StepPlot } from './StepPlot';
 import type { TrlEvalKey } from './trainerState';
 import './charts.css';
 
@@ -46,17 +37,6 @@ export interface MetricChartProps {
   maxPoints?: number;
 }
 
-const HEIGHT = 180;
-const AXIS_TICK = { fill: 'var(--muted)', fontSize: 11 };
-const TOOLTIP_STYLE = {
-  background: 'var(--surface)',
-  border: '1px solid var(--border)',
-  borderRadius: 8,
-  color: 'var(--text)',
-  fontSize: 12,
-  padding: '6px 10px',
-};
-
 /** A line chart of some metric keys against the step, in a card. */
 export function MetricChart(p: MetricChartProps) {
   const { points, series, yDomain } = p;
@@ -87,94 +67,65 @@ export function MetricChart(p: MetricChartProps) {
       </h3>
       {p.subtitle && <div className="chart-subtitle">{p.subtitle}</div>}
       {rows.length === 0 ? (
-        <div className="chart-empty" style={{ height: HEIGHT }}>
+        <div className="chart-empty" style={{ height: PLOT_HEIGHT }}>
           {p.emptyText ?? 'Waiting for the first logged step…'}
         </div>
       ) : (
         <div className="chart-plot">
-          <ResponsiveContainer
-            width="100%"
-            height={HEIGHT}
-            initialDimension={{ width: 320, height: HEIGHT }}
+          <StepPlot
+            data={rows}
+            y={{ domain: y?.domain ?? ['auto', 'auto'], ticks: y?.ticks, allowDataOverflow: true }}
+            format={formatCompact}
+            legend={p.series.length > 1}
           >
-            <LineChart data={rows} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis
-                dataKey="step"
-                type="number"
-                domain={[0, 'dataMax']}
-                allowDecimals={false}
-                tickFormatter={formatStep}
-                tick={AXIS_TICK}
-                stroke="var(--border)"
+            {p.referenceLines?.map((r) => (
+              <ReferenceLine
+                key={`${r.y}:${r.label}`}
+                y={r.y}
+                stroke="var(--muted)"
+                strokeDasharray="2 4"
+                label={
+                  r.label
+                    ? {
+                        value: r.label,
+                        position: 'insideTopRight',
+                        fill: 'var(--muted)',
+                        fontSize: 11,
+                      }
+                    : undefined
+                }
               />
-              <YAxis
-                domain={y?.domain ?? ['auto', 'auto']}
-                ticks={y?.ticks}
-                allowDataOverflow
-                width={44}
-                tickFormatter={formatCompact}
-                tick={AXIS_TICK}
-                stroke="var(--border)"
+            ))}
+            {p.stepLines?.map((r) => (
+              <ReferenceLine
+                key={`x${r.x}`}
+                x={r.x}
+                stroke="var(--muted)"
+                strokeDasharray="4 3"
+                label={{
+                  value: r.label,
+                  position: 'insideTopLeft',
+                  fill: 'var(--muted)',
+                  fontSize: 10,
+                }}
               />
-              <Tooltip
-                formatter={(v) => formatCompact(v)}
-                labelFormatter={(l) => `step ${formatStep(l)}`}
-                contentStyle={TOOLTIP_STYLE}
+            ))}
+            {p.series.map((s, i) => (
+              <Line
+                key={s.key}
+                dataKey={seriesSlot(i)}
+                name={s.label}
+                type="linear"
+                stroke={s.color}
+                strokeWidth={1.75}
+                strokeDasharray={s.dashed ? '5 4' : undefined}
+                dot={dots ? { r: 2, fill: s.color } : false}
+                activeDot={{ r: 3 }}
+                connectNulls
                 isAnimationActive={false}
               />
-              {p.series.length > 1 && (
-                <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-              )}
-              {p.referenceLines?.map((r) => (
-                <ReferenceLine
-                  key={`${r.y}:${r.label}`}
-                  y={r.y}
-                  stroke="var(--muted)"
-                  strokeDasharray="2 4"
-                  label={
-                    r.label
-                      ? {
-                          value: r.label,
-                          position: 'insideTopRight',
-                          fill: 'var(--muted)',
-                          fontSize: 11,
-                        }
-                      : undefined
-                  }
-                />
-              ))}
-              {p.stepLines?.map((r) => (
-                <ReferenceLine
-                  key={`x${r.x}`}
-                  x={r.x}
-                  stroke="var(--muted)"
-                  strokeDasharray="4 3"
-                  label={{
-                    value: r.label,
-                    position: 'insideTopLeft',
-                    fill: 'var(--muted)',
-                    fontSize: 10,
-                  }}
-                />
-              ))}
-              {p.series.map((s, i) => (
-                <Line
-                  key={s.key}
-                  dataKey={seriesSlot(i)}
-                  name={s.label}
-                  type="linear"
-                  stroke={s.color}
-                  strokeWidth={1.75}
-                  strokeDasharray={s.dashed ? '5 4' : undefined}
-                  dot={dots ? { r: 2, fill: s.color } : false}
-                  activeDot={{ r: 3 }}
-                  connectNulls
-                  isAnimationActive={false}
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
+            ))}
+          </StepPlot>
         </div>
       )}
       {p.explanation && <div className="chart-explanation">{p.explanation}</div>}

@@ -1,18 +1,7 @@
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Line, ReferenceLine } from 'recharts';
 import type { AgreementPoint } from '../../objectives/agreement';
+import { StepPlot } from '../charts/StepPlot';
 
-const HEIGHT = 180;
-const TICK = { fill: 'var(--muted)', fontSize: 11 };
 const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : String(v));
 
 /** The latest agreement figure: the test round's when there is one, else the held-out labels'. */
@@ -59,54 +48,31 @@ export function AgreementChart({ series }: { series: AgreementPoint[] }) {
         </span>
       </p>
       {series.length > 0 && (
-        <ResponsiveContainer
-          width="100%"
-          height={HEIGHT}
-          initialDimension={{ width: 320, height: HEIGHT }}
+        <StepPlot
+          data={series}
+          y={{ domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1] }}
+          format={pct}
+          legend
         >
-          <LineChart data={series} margin={{ top: 6, right: 10, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-            <XAxis
-              dataKey="step"
-              type="number"
-              domain={[0, 'dataMax']}
-              tick={TICK}
-              stroke="var(--border)"
-            />
-            <YAxis
-              domain={[0, 1]}
-              ticks={[0, 0.25, 0.5, 0.75, 1]}
-              tickFormatter={pct}
-              width={44}
-              tick={TICK}
-              stroke="var(--border)"
-            />
-            <Tooltip
-              formatter={pct}
-              labelFormatter={(l) => `step ${l}`}
-              isAnimationActive={false}
-            />
-            <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-            <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="2 4" />
-            <Line
-              dataKey="heldOut"
-              name="held-out labels"
-              stroke="var(--accent)"
-              dot={{ r: 2 }}
-              connectNulls
-              isAnimationActive={false}
-            />
-            <Line
-              dataKey="test"
-              name="test me"
-              stroke="var(--chosen)"
-              strokeDasharray="5 4"
-              dot={{ r: 4, fill: 'var(--chosen)' }}
-              connectNulls
-              isAnimationActive={false}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+          <ReferenceLine y={0.5} stroke="var(--muted)" strokeDasharray="2 4" />
+          <Line
+            dataKey="heldOut"
+            name="held-out labels"
+            stroke="var(--accent)"
+            dot={{ r: 2 }}
+            connectNulls
+            isAnimationActive={false}
+          />
+          <Line
+            dataKey="test"
+            name="test me"
+            stroke="var(--chosen)"
+            strokeDasharray="5 4"
+            dot={{ r: 4, fill: 'var(--chosen)' }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        </StepPlot>
       )}
       <p className="hint">
         How often the implicit reward β·log π_θ(y)/π_ref(y) ranks a pair you labelled the way you

@@ -8,6 +8,7 @@ import { type LabelCandidateView, LabelCard } from './LabelCard';
 import { LabelsTable } from './LabelsTable';
 import { WhatChangedTable } from './WhatChangedTable';
 import './labelling.css';
+import { FileButton } from '../FileButton';
 
 export interface LabellingPanelProps {
   candidate: LabelCandidateView | null;
@@ -127,19 +128,14 @@ export function LabellingPanel(p: LabellingPanelProps) {
           >
             Export labels (TRL JSONL)
           </button>
-          <label className="file-button secondary">
+          <FileButton
+            secondary
+            accept=".jsonl,.json,.csv"
+            testId="labels-import"
+            onFiles={([f]) => p.onImport(f)}
+          >
             Import a pooled file
-            <input
-              type="file"
-              accept=".jsonl,.json,.csv"
-              data-testid="labels-import"
-              onChange={(e) => {
-                const f = e.target.files?.[0];
-                if (f) p.onImport(f);
-                e.target.value = '';
-              }}
-            />
-          </label>
+          </FileButton>
         </div>
         <p className="hint">
           A class can pool its exports (concatenate the .jsonl files) and import the result: it

@@ -1,4 +1,5 @@
 import type { LabelChoice, LabelView } from '../../data/labels';
+import { ScrollTable } from '../panels/ScrollTable';
 
 export interface LabelsTableProps {
   labels: LabelView[];
@@ -19,56 +20,56 @@ export function LabelsTable({ labels, onEdit, onRemove }: LabelsTableProps) {
   const shown = labels.slice(-ROWS).reverse();
   if (shown.length === 0) return null;
   return (
-    <div className="pairs-scroll">
-      <table className="pairs labels-table" data-testid="labels-table" data-count={labels.length}>
-        <thead>
-          <tr>
-            <th>source</th>
-            <th>use</th>
-            <th>prompt</th>
-            <th>1</th>
-            <th>2</th>
-            <th>your choice</th>
-            <th>
-              <span className="visually-hidden">remove</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((l) => (
-            <tr key={l.id} data-choice={l.choice}>
-              <td>{l.source}</td>
-              <td className="muted-text">{l.test ? 'test' : l.heldOut ? 'held out' : 'train'}</td>
-              <td className="muted-text">{l.prompt}</td>
-              <td className={l.choice === 'a' ? 'chosen-label' : undefined}>{l.a}</td>
-              <td className={l.choice === 'b' ? 'chosen-label' : undefined}>{l.b}</td>
-              <td>
-                <select
-                  aria-label={`your choice for "${l.prompt}"`}
-                  value={l.choice}
-                  onChange={(e) => onEdit(l.id, e.target.value as LabelChoice)}
-                >
-                  {CHOICES.map((c) => (
-                    <option key={c.value} value={c.value}>
-                      {c.label}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                <button
-                  type="button"
-                  className="secondary small"
-                  aria-label={`remove the label of "${l.prompt}"`}
-                  onClick={() => onRemove(l.id)}
-                >
-                  ✕
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable
+      className="labels-table"
+      data-testid="labels-table"
+      data-count={labels.length}
+      head={
+        <>
+          <th>source</th>
+          <th>use</th>
+          <th>prompt</th>
+          <th>1</th>
+          <th>2</th>
+          <th>your choice</th>
+          <th>
+            <span className="visually-hidden">remove</span>
+          </th>
+        </>
+      }
+    >
+      {shown.map((l) => (
+        <tr key={l.id} data-choice={l.choice}>
+          <td>{l.source}</td>
+          <td className="muted-text">{l.test ? 'test' : l.heldOut ? 'held out' : 'train'}</td>
+          <td className="muted-text">{l.prompt}</td>
+          <td className={l.choice === 'a' ? 'chosen-label' : undefined}>{l.a}</td>
+          <td className={l.choice === 'b' ? 'chosen-label' : undefined}>{l.b}</td>
+          <td>
+            <select
+              aria-label={`your choice for "${l.prompt}"`}
+              value={l.choice}
+              onChange={(e) => onEdit(l.id, e.target.value as LabelChoice)}
+            >
+              {CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </td>
+          <td>
+            <button
+              type="button"
+              className="secondary small"
+              aria-label={`remove the label of "${l.prompt}"`}
+              onClick={() => onRemove(l.id)}
+            >
+              ✕
+            </button>
+          </td>
+        </tr>
+      ))}
+    </ScrollTable>
   );
 }

@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { LabelChoice, LabelCounts, LabelView } from '../../data/labels';
+import {
+  type LabelChoice,
+  type LabelCounts,
+  type LabelView,
+  NO_LABEL_COUNTS,
+} from '../../data/labels';
 import { type AgreementPoint, addAgreementPoint } from '../../objectives/agreement';
 import type { DpoRunSettings } from '../../pipeline/settings';
 import type { WhatChanged } from '../../task/textStats';
@@ -18,16 +23,6 @@ export interface LabellingState {
   sampleFrom: 'ref' | 'policy';
 }
 
-const EMPTY_COUNTS: LabelCounts = {
-  total: 0,
-  decided: 0,
-  ties: 0,
-  skips: 0,
-  train: 0,
-  heldOut: 0,
-  test: 0,
-};
-
 /**
  * The labelling mode's state on the UI side, fed by the worker's label events; the actions
  * send label requests. Kept apart from the main store: it only grows while labelling.
@@ -37,7 +32,7 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
     candidate: null,
     loading: false,
     labels: [],
-    counts: EMPTY_COUNTS,
+    counts: NO_LABEL_COUNTS,
     agreement: [],
     whatChanged: null,
     testLeft: 0,

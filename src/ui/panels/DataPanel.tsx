@@ -1,6 +1,7 @@
 import { type DragEvent, memo, useState } from 'react';
 import type { DatasetSummary } from '../../worker/protocol';
 import './panels.css';
+import { FileButton } from '../FileButton';
 
 interface Props {
   dataset: DatasetSummary | null;
@@ -45,20 +46,14 @@ export const DataPanel = memo(function DataPanel({ dataset, disabled, onFile, on
           : 'Built in: completions sampled from π_ref and labelled by the sentiment reward. Or drop a preference file here: TRL JSONL {prompt, chosen, rejected}, implicit-prompt (HH), conversational or ShareGPT, as JSONL, JSON or CSV. It stays on this machine.'}
       </p>
       <div className="buttons">
-        <label className={`file-button${disabled ? ' disabled' : ''}`}>
+        <FileButton
+          accept=".jsonl,.json,.csv,.txt"
+          testId="data-file"
+          disabled={disabled}
+          onFiles={([f]) => onFile(f)}
+        >
           Import preference file…
-          <input
-            type="file"
-            accept=".jsonl,.json,.csv,.txt"
-            data-testid="data-file"
-            disabled={disabled}
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) onFile(f);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        </FileButton>
         <button
           type="button"
           className="secondary"

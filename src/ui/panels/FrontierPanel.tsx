@@ -12,12 +12,12 @@ import {
 } from 'recharts';
 import { ALGORITHMS } from '../../pipeline/algorithms/registry';
 import { type BandPoint, seedBands } from '../../pipeline/frontier/acrossSeeds';
-import type { SweepInput } from '../../pipeline/frontier/config';
-import type { RunSummary } from '../../pipeline/frontier/points';
 import { pointsCsv } from '../../pipeline/frontier/points';
 import { DEFAULT_X_LABEL, frontierSvg } from '../../pipeline/frontier/svg';
+import type { SweepInput } from '../../pipeline/frontier/sweepConfig';
 import { download } from '../download';
 import type { SweepView } from '../store';
+import { sweepFacts, sweepProgress } from './frontierFacts';
 import { SweepBuilder } from './SweepBuilder';
 import './panels.css';
 
@@ -82,38 +82,6 @@ export function frontierSeries(bands: readonly BandPoint[], hidden: ReadonlySet<
   });
 }
 
-/** What the runs' summaries say of the budget and the held-out pair accuracies, in words. */
-export function sweepFacts(runs: readonly { summary?: RunSummary | null }[]): {
-  budget: string | null;
-  accuracy: string | null;
-} {
-  const summaries = runs.flatMap((r) => (r.summary ? [r.summary] : []));
-  const budgets = summaries.flatMap((s) => (s.budget ? [s.budget] : []));
-  const first = budgets[0];
-  const same = budgets.every((b) => b.updates === first?.updates && b.samples === first?.samples);
-  const epochs = budgets.flatMap((b) => (b.epochs !== undefined ? [b.epochs] : []));
-  const budget = first
-    ? same
-      ? `Budget per trained run: ${first.updates} policy updates, ${first.samples} samples scored by a reward${epochs.length ? ` (DPO and the supervised baselines: ${(epochs.reduce((a, b) => a + b, 0) / epochs.length).toFixed(1)} epochs over the pairs)` : ''}.`
-      : 'Budgets differ between runs: not a like-for-like comparison.'
-    : null;
-  const mean = (kind: 'reward-model' | 'implicit') => {
-    const xs = summaries.flatMap((s) =>
-      s.heldOutAccuracy?.kind === kind ? [s.heldOutAccuracy] : [],
-    );
-    if (!xs.length) return null;
-    const acc = xs.reduce((a, x) => a + x.accuracy, 0) / xs.length;
-    return `${acc.toFixed(3)} (${xs[0]?.pairs} pairs${xs.length > 1 ? `, mean of ${xs.length}` : ''})`;
-  };
-  const rm = mean('reward-model');
-  const implicit = mean('implicit');
-  const accuracy =
-    rm || implicit
-      ? `Held-out pair accuracy on test-prompt pairs: reward model ${rm ?? '—'}; DPO’s implicit reward β·log π_θ/π_ref ${implicit ?? '—'}.`
-      : null;
-  return { budget, accuracy };
-}
-
 /** The reward–KL frontier (paper Fig. 2, left), live, with the sweep that fills it. */
 export const FrontierPanel = memo(function FrontierPanel(p: Props) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
@@ -134,7 +102,7 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
     return m;
   }, [bands, seeds]);
   const running = sweep.state === 'running';
-  const prog = sweep.progress;
+  const prog = sweepProgress(sweep);
   const toggle = (id: string) => {
     const next = new Set(hidden);
     if (next.has(id)) next.delete(id);
@@ -167,18 +135,18 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
         </button>
         <span className="muted" data-testid="sweep-status" data-state={sweep.state}>
           {running
-            ? `run ${sweep.index + 1}/${sweep.count}${prog ? ` · ${prog.stage} ${prog.done}/${prog.total}` : ''}`
+            ? prog.text
             : sweep.state === 'idle'
               ? 'no sweep yet'
               : `sweep “${sweep.name}” ${sweep.state}`}
         </span>
       </div>
-      {running && prog && (
+      {sweep.state !== 'idle' && (
         <progress
           className="sweep-progress"
           data-testid="sweep-progress"
-          max={Math.max(1, sweep.count)}
-          value={sweep.index + (prog.total ? prog.done / prog.total : 0)}
+          max={1}
+          value={prog.fraction}
         />
       )}
       <div
@@ -312,18 +280,26 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                       />{' '}
                       {r.label}
                     </td>
-                    <td>{r.status}</td>
-                    <td className="num">
-                      {(ends.get(r.runId)?.best ?? r.summary?.best)?.reward.toFixed(3) ?? '—'}
+                    <td>
+                      {r.status}
+                      {(sweep.seed?.count ?? 1) > 1
+                        ? ` · ${r.summaries.length}/${sweep.seed?.count} seeds`
+                        : ''}
                     </td>
                     <td className="num">
-                      {(ends.get(r.runId)?.final ?? r.summary?.final)?.kl.toFixed(2) ?? '—'}
+                      {(ends.get(r.runId)?.best ?? r.summaries[0]?.best)?.reward.toFixed(3) ?? '—'}
                     </td>
                     <td className="num">
-                      {(ends.get(r.runId)?.final ?? r.summary?.final)?.reward.toFixed(3) ?? '—'}
+                      {(ends.get(r.runId)?.final ?? r.summaries[0]?.final)?.kl.toFixed(2) ?? '—'}
                     </td>
                     <td className="num">
-                      {r.summary ? `${Math.round(r.summary.seconds)} s` : '…'}
+                      {(ends.get(r.runId)?.final ?? r.summaries[0]?.final)?.reward.toFixed(3) ??
+                        '—'}
+                    </td>
+                    <td className="num">
+                      {r.summaries.length
+                        ? `${Math.round(r.summaries.reduce((t, x) => t + x.seconds, 0))} s`
+                        : '…'}
                     </td>
                     <td className="row-actions">
                       <button

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { PairPreview } from '../../pipeline/views';
+import { ScrollTable } from './ScrollTable';
 import './panels.css';
 
 export interface PairsTableProps {
@@ -42,44 +43,41 @@ export const PairsTable = memo(function PairsTable({ pairs, total, imported }: P
       {shown.length === 0 ? (
         <p className="panel-empty">Pairs appear once the dataset is built.</p>
       ) : (
-        <div className="pairs-scroll">
-          <table className="pairs">
-            <thead>
-              <tr>
-                {showSource && <th>source</th>}
-                {showRound && <th className="num">round</th>}
-                {showFlip && <th title="label flipped by label noise">⇄</th>}
-                <th>prompt</th>
-                <th className="chosen-label">chosen</th>
-                <th className="rejected-label">rejected</th>
-                <th className="num chosen-label">r*(chosen)</th>
-                <th className="num rejected-label">r*(rejected)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((p, i) => (
-                // A preview is replaced wholesale: the row index is its identity.
-                <tr
-                  // biome-ignore lint/suspicious/noArrayIndexKey: see above.
-                  key={i}
-                  className={p.flipped ? 'flipped' : undefined}
-                  data-flipped={p.flipped ? 'true' : undefined}
-                >
-                  {showSource && <td>{p.source ?? ''}</td>}
-                  {showRound && <td className="num">{p.round ?? 1}</td>}
-                  {showFlip && (
-                    <td title={p.flipped ? 'label flipped' : undefined}>{p.flipped ? '⇄' : ''}</td>
-                  )}
-                  <td className="muted-text">{p.prompt}</td>
-                  <td>{p.chosen}</td>
-                  <td>{p.rejected}</td>
-                  <td className="num">{reward(p.chosenReward)}</td>
-                  <td className="num">{reward(p.rejectedReward)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ScrollTable
+          head={
+            <>
+              {showSource && <th>source</th>}
+              {showRound && <th className="num">round</th>}
+              {showFlip && <th title="label flipped by label noise">⇄</th>}
+              <th>prompt</th>
+              <th className="chosen-label">chosen</th>
+              <th className="rejected-label">rejected</th>
+              <th className="num chosen-label">r*(chosen)</th>
+              <th className="num rejected-label">r*(rejected)</th>
+            </>
+          }
+        >
+          {shown.map((p, i) => (
+            // A preview is replaced wholesale: the row index is its identity.
+            <tr
+              // biome-ignore lint/suspicious/noArrayIndexKey: see above.
+              key={i}
+              className={p.flipped ? 'flipped' : undefined}
+              data-flipped={p.flipped ? 'true' : undefined}
+            >
+              {showSource && <td>{p.source ?? ''}</td>}
+              {showRound && <td className="num">{p.round ?? 1}</td>}
+              {showFlip && (
+                <td title={p.flipped ? 'label flipped' : undefined}>{p.flipped ? '⇄' : ''}</td>
+              )}
+              <td className="muted-text">{p.prompt}</td>
+              <td>{p.chosen}</td>
+              <td>{p.rejected}</td>
+              <td className="num">{reward(p.chosenReward)}</td>
+              <td className="num">{reward(p.rejectedReward)}</td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </section>
   );

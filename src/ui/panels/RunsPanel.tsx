@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import { formatBytes } from '../../storage/bytes';
 import type { RunListItem, StorageSummary } from '../../worker/protocol';
+import { ScrollTable } from './ScrollTable';
 import './panels.css';
 
 interface Props {
@@ -47,109 +48,106 @@ export const RunsPanel = memo(function RunsPanel(p: Props) {
       {p.runs.length === 0 ? (
         <p className="panel-empty">No saved runs yet: press Train.</p>
       ) : (
-        <div className="pairs-scroll">
-          <table className="pairs runs">
-            <thead>
-              <tr>
-                <th>name</th>
-                <th>status</th>
-                <th className="num">step</th>
-                <th>data</th>
-                <th className="num">size</th>
-                <th>updated</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {p.runs.map((r) => (
-                <tr
-                  key={r.id}
-                  data-testid="run-row"
-                  data-run-id={r.id}
-                  data-status={r.status}
-                  className={r.id === p.currentId ? 'current' : undefined}
+        <ScrollTable
+          className="runs"
+          head={
+            <>
+              <th>name</th>
+              <th>status</th>
+              <th className="num">step</th>
+              <th>data</th>
+              <th className="num">size</th>
+              <th>updated</th>
+              <th />
+            </>
+          }
+        >
+          {p.runs.map((r) => (
+            <tr
+              key={r.id}
+              data-testid="run-row"
+              data-run-id={r.id}
+              data-status={r.status}
+              className={r.id === p.currentId ? 'current' : undefined}
+            >
+              <td>
+                {editing?.id === r.id ? (
+                  <form
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      if (editing.name.trim()) p.onRename(r.id, editing.name);
+                      setEditing(null);
+                    }}
+                  >
+                    <input
+                      aria-label="run name"
+                      value={editing.name}
+                      maxLength={120}
+                      onChange={(e) => setEditing({ id: r.id, name: e.target.value })}
+                      onBlur={() => setEditing(null)}
+                    />
+                  </form>
+                ) : (
+                  <button
+                    type="button"
+                    className="link"
+                    title="Rename"
+                    onClick={() => setEditing({ id: r.id, name: r.name })}
+                  >
+                    {r.name}
+                  </button>
+                )}
+              </td>
+              <td>{r.kind === 'model' ? 'π_ref model' : r.status}</td>
+              <td className="num">{r.kind === 'model' ? '—' : `${r.step}/${r.totalSteps}`}</td>
+              <td className="muted-text">{r.dataName ?? '—'}</td>
+              <td className="num">{formatBytes(r.bytes)}</td>
+              <td className="muted-text">{when(r.updatedAt)}</td>
+              <td className="row-actions">
+                {r.kind === 'dpo' && r.status !== 'done' && (
+                  <button
+                    type="button"
+                    data-testid="run-resume"
+                    disabled={p.busy || r.id === p.currentId}
+                    onClick={() => p.onResume(r.id)}
+                  >
+                    Resume
+                  </button>
+                )}
+                {r.kind === 'dpo' && r.status === 'done' && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={p.busy || r.id === p.currentId}
+                    onClick={() => p.onResume(r.id)}
+                  >
+                    Open
+                  </button>
+                )}
+                {r.kind === 'dpo' && (
+                  <button
+                    type="button"
+                    className="secondary"
+                    title="Keep only the last checkpoint"
+                    onClick={() => p.onPrune(r.id)}
+                  >
+                    Prune
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="secondary"
+                  data-testid="run-delete"
+                  onClick={() => {
+                    if (window.confirm(`Delete “${r.name}” and its checkpoints?`)) p.onDelete(r.id);
+                  }}
                 >
-                  <td>
-                    {editing?.id === r.id ? (
-                      <form
-                        onSubmit={(e) => {
-                          e.preventDefault();
-                          if (editing.name.trim()) p.onRename(r.id, editing.name);
-                          setEditing(null);
-                        }}
-                      >
-                        <input
-                          aria-label="run name"
-                          value={editing.name}
-                          maxLength={120}
-                          onChange={(e) => setEditing({ id: r.id, name: e.target.value })}
-                          onBlur={() => setEditing(null)}
-                        />
-                      </form>
-                    ) : (
-                      <button
-                        type="button"
-                        className="link"
-                        title="Rename"
-                        onClick={() => setEditing({ id: r.id, name: r.name })}
-                      >
-                        {r.name}
-                      </button>
-                    )}
-                  </td>
-                  <td>{r.kind === 'model' ? 'π_ref model' : r.status}</td>
-                  <td className="num">{r.kind === 'model' ? '—' : `${r.step}/${r.totalSteps}`}</td>
-                  <td className="muted-text">{r.dataName ?? '—'}</td>
-                  <td className="num">{formatBytes(r.bytes)}</td>
-                  <td className="muted-text">{when(r.updatedAt)}</td>
-                  <td className="row-actions">
-                    {r.kind === 'dpo' && r.status !== 'done' && (
-                      <button
-                        type="button"
-                        data-testid="run-resume"
-                        disabled={p.busy || r.id === p.currentId}
-                        onClick={() => p.onResume(r.id)}
-                      >
-                        Resume
-                      </button>
-                    )}
-                    {r.kind === 'dpo' && r.status === 'done' && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        disabled={p.busy || r.id === p.currentId}
-                        onClick={() => p.onResume(r.id)}
-                      >
-                        Open
-                      </button>
-                    )}
-                    {r.kind === 'dpo' && (
-                      <button
-                        type="button"
-                        className="secondary"
-                        title="Keep only the last checkpoint"
-                        onClick={() => p.onPrune(r.id)}
-                      >
-                        Prune
-                      </button>
-                    )}
-                    <button
-                      type="button"
-                      className="secondary"
-                      data-testid="run-delete"
-                      onClick={() => {
-                        if (window.confirm(`Delete “${r.name}” and its checkpoints?`))
-                          p.onDelete(r.id);
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </ScrollTable>
       )}
     </section>
   );

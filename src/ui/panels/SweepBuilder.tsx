@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ALGORITHM_IDS, ALGORITHMS, type AlgorithmId } from '../../pipeline/algorithms/registry';
-import type { SweepInput } from '../../pipeline/frontier/config';
+import type { SweepInput } from '../../pipeline/frontier/sweepConfig';
 
 interface Props {
   disabled: boolean;

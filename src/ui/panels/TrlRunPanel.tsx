@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { TrainingCharts } from '../charts/TrainingCharts';
 import { parseTrainerState, type TrlRun } from '../charts/trainerState';
 import './panels.css';
+import { FileButton } from '../FileButton';
 
 /** A trainer_state.json is a few kB per thousand logged steps; refuse what cannot be one. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -36,19 +37,9 @@ export const TrlRunPanel = memo(function TrlRunPanel() {
         eval rows dashed. It stays on this machine.
       </p>
       <div className="buttons">
-        <label className="file-button">
+        <FileButton accept=".json" testId="trl-state-file" onFiles={([f]) => void open(f)}>
           Open trainer_state.json…
-          <input
-            type="file"
-            accept=".json"
-            data-testid="trl-state-file"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void open(f);
-              e.target.value = '';
-            }}
-          />
-        </label>
+        </FileButton>
         {run && (
           <button type="button" className="secondary" onClick={() => setRun(null)}>
             Close the run

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { InspectorPair, SampleView } from '../../pipeline/views';
 import { PairsTable } from './PairsTable';
 import { SamplesPanel } from './SamplesPanel';
+import { ScrollTable } from './ScrollTable';
 import { StepInspector } from './StepInspector';
 
 const sample: SampleView = {
@@ -78,5 +79,17 @@ describe('panels render', () => {
     expect(html).toContain('data-testid="pairs-table"');
     expect(html.match(/<tr>/g)).toHaveLength(51);
     expect(html).toContain('Showing 50 of 80');
+  });
+
+  it('ScrollTable: one header row, the rows in the body, its props on the <table>', () => {
+    const head = createElement('th', null, 'h');
+    const row = createElement('tr', null, createElement('td', null, 'x'));
+    // As JSX passes it: a data-* attribute is not part of the props' type.
+    const props = { head, className: 'runs', 'data-count': 2, children: row };
+    const html = renderToStaticMarkup(createElement(ScrollTable, props));
+    expect(html).toBe(
+      '<div class="pairs-scroll"><table class="pairs runs" data-count="2"><thead><tr><th>h</th>' +
+        '</tr></thead><tbody><tr><td>x</td></tr></tbody></table></div>',
+    );
   });
 });

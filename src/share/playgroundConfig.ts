@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
-import { NEEDS_REFERENCE, type PreferenceLossType } from '../objectives/lossConfig';
+import { LOSS_TYPES } from '../objectives/lossConfig';
 import { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from '../pipeline/settings';
 import { BACKEND_NAMES, type BackendChoice } from '../worker/protocol';
 
@@ -42,7 +42,6 @@ export interface PlaygroundConfig extends DpoRunSettings {
 }
 
 export const MODEL_PRESETS = Object.keys(PRESETS) as PresetName[];
-export const LOSS_TYPES = Object.keys(NEEDS_REFERENCE) as PreferenceLossType[];
 
 export const DEFAULT_PLAYGROUND_CONFIG: PlaygroundConfig = fromDpoRunSettings(
   DEFAULT_DPO_SETTINGS,

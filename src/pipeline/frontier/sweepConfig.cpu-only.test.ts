@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import defaultSweep from '../../../frontier/default.json';
-import { parseSweepConfig, resolveRuns } from './config';
 import { seedStream } from './seeds';
+import { parseSweepConfig, resolveRuns } from './sweepConfig';
 
 describe('parseSweepConfig', () => {
   it('fills the defaults of the sweep and of each algorithm', () => {

@@ -4,6 +4,7 @@
  * `parseSweepConfig` is the one place a sweep is checked; the UI can import this module.
  */
 import { z } from 'zod';
+import { int, positive } from '../../util/zodFields';
 import {
   ALGORITHM_IDS,
   ALGORITHMS,
@@ -18,9 +19,6 @@ import { seedStream } from './seeds';
 const FRONTIER_ALGORITHMS = ALGORITHM_IDS;
 
 export type FrontierAlgorithm = AlgorithmId;
-
-const int = (min: number) => z.number().int(`must be an integer`).min(min, `must be ≥ ${min}`);
-const positive = () => z.number().positive('must be > 0');
 
 /** Preference data sampled once per sweep from π_ref and shared by every run. */
 const dataSchema = z.strictObject({
@@ -87,7 +85,7 @@ const sweepSchema = z.strictObject({
    * batch order, evaluation, reward-model init and Best-of-N samples from its own streams
    * (seeds.ts); results are means ± s.e. across them (acrossSeeds.ts). ≥ 3 for reported figures.
    */
-  seeds: z.array(z.number().int('must be an integer').min(0, 'must be ≥ 0')).min(1).default([1]),
+  seeds: z.array(int(0)).min(1).default([1]),
   /**
    * What every trained run may spend (budget.ts): policy gradient updates and sampled
    * completions scored by a reward. When set, runs without `steps` get theirs from it (DPO and
