@@ -14,8 +14,11 @@
  *   labelled samples (the same data.prompts × K as DPO).
  * SFT and Best-of-N train no policy: outside the budget (Best-of-N spends N samples per test
  *   prompt at inference, and is drawn as such).
- * Pure (no tfjs, no zod): the config validates with it and the runner reports it.
+ * Pure (no tfjs): the config validates with it and the runner reports it; which algorithms
+ * train comes from the registry, so a new baseline needs no entry here.
  */
+
+import { ALGORITHMS } from '../algorithms/registry';
 
 export interface SweepBudget {
   updates: number;
@@ -44,8 +47,15 @@ export interface RunBudget extends SweepBudget {
   counted: boolean;
 }
 
-const OFFLINE = new Set(['dpo', 'preferred-ft', 'unlikelihood']);
-const ONLINE = new Set(['ppo', 'ppo-gt']);
+/**
+ * How a run spends the budget, read from the registry: a trained algorithm with PPO settings
+ * samples its own rollouts (online); any other trained one learns from the sweep's pairs.
+ */
+function spending(run: Pick<BudgetRun, 'algorithm' | 'ppo'>): 'offline' | 'online' | null {
+  const kinds: Record<string, { kind: string } | undefined> = ALGORITHMS;
+  if (kinds[run.algorithm]?.kind !== 'trained') return null;
+  return run.ppo ? 'online' : 'offline';
+}
 
 /** PPO's gradient updates per iteration: ppoEpochs passes of ⌈batch / miniBatch⌉ minibatches. */
 export function ppoUpdatesPerIteration(p: NonNullable<BudgetRun['ppo']>): number {
@@ -54,11 +64,12 @@ export function ppoUpdatesPerIteration(p: NonNullable<BudgetRun['ppo']>): number
 
 export function runBudget(run: BudgetRun, data: BudgetData): RunBudget {
   const base = { runId: run.id, label: run.label, algorithm: run.algorithm };
-  if (OFFLINE.has(run.algorithm)) {
+  const mode = spending(run);
+  if (mode === 'offline') {
     const samples = data.prompts * data.completionsPerPrompt;
     return { ...base, counted: true, updates: run.train.steps, samples };
   }
-  if (ONLINE.has(run.algorithm) && run.ppo) {
+  if (mode === 'online' && run.ppo) {
     const iterations = run.train.steps;
     return {
       ...base,
@@ -79,8 +90,9 @@ export function stepsForBudget(
   run: Pick<BudgetRun, 'algorithm' | 'ppo'>,
   budget: SweepBudget,
 ): number | undefined {
-  if (OFFLINE.has(run.algorithm)) return budget.updates;
-  if (ONLINE.has(run.algorithm) && run.ppo) return Math.floor(budget.samples / run.ppo.batchSize);
+  const mode = spending(run);
+  if (mode === 'offline') return budget.updates;
+  if (mode === 'online' && run.ppo) return Math.floor(budget.samples / run.ppo.batchSize);
   return undefined;
 }
 
@@ -96,7 +108,7 @@ export function budgetProblems(
 ): string[] {
   const problems: string[] = [];
   const dataSamples = data.prompts * data.completionsPerPrompt;
-  const hasOffline = runs.some((r) => OFFLINE.has(r.algorithm));
+  const hasOffline = runs.some((r) => spending(r) === 'offline');
   if (hasOffline && dataSamples !== budget.samples) {
     problems.push(
       `data: ${data.prompts} prompts × ${data.completionsPerPrompt} completions = ${dataSamples} samples, the budget is ${budget.samples}`,
@@ -113,7 +125,7 @@ export function budgetProblems(
             : ''),
       );
     }
-    if (ONLINE.has(run.algorithm) && b.samples !== budget.samples) {
+    if (spending(run) === 'online' && b.samples !== budget.samples) {
       problems.push(
         `${run.id}: ${b.samples} samples (${run.train.steps} iterations × ${run.ppo?.batchSize} rollouts), the budget is ${budget.samples}`,
       );

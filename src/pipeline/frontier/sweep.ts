@@ -6,6 +6,7 @@
  */
 import type { GPT } from '../../model/gpt';
 import { bestOfN } from '../../objectives/bestOfN';
+import { NEEDS_REFERENCE } from '../../objectives/lossConfig';
 import { evaluateBestOfN } from '../rl/bestOfNBaseline';
 import { perSampleReward, type TokenizedPrompt } from '../rl/rewardFunction';
 import type { RewardModel } from '../rl/rewardModelTrainer';
@@ -211,7 +212,7 @@ export async function runSweep(
             async (step, policy) => emit(exact(step, await evaluate(policy, run.id))),
             async (policy) => {
               // DPO's implicit reward model β·log π_θ/π_ref, on the held-out pairs.
-              if (run.algorithm !== 'dpo' || run.loss === 'simpo' || run.loss === 'orpo') return;
+              if (run.algorithm !== 'dpo' || !NEEDS_REFERENCE[run.loss]) return;
               const held = await heldOutPairs();
               const a = await implicitRewardAccuracy(policy, held, run.beta, data.collate);
               accuracy = {
@@ -223,7 +224,8 @@ export async function runSweep(
           );
         }
       }
-      if ('rewardModel' in run && (run.algorithm === 'ppo' || run.select === 'reward-model')) {
+      // Every run that ranks by the learned reward model (any but Best-of-N with the oracle).
+      if ('rewardModel' in run && (!('select' in run) || run.select === 'reward-model')) {
         accuracy = rmAccuracy.get(await ctx.rewardModel(run.rewardModel, run.id));
       }
       const seconds = (performance.now() - started) / 1000;
