@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Every unit test runs twice: on the tfjs CPU backend and on WebGPU (Dawn in Node, SwiftShader
-// here; a real GPU where the machine has one). See src/test/backend-*.ts.
+// Two projects: 'cpu' (the tfjs CPU backend) runs every test file but *.webgpu-only.test.ts;
+// 'webgpu' (Dawn in Node: SwiftShader here, a real GPU where the machine has one) runs every
+// file but *.cpu-only.test.ts, so a plain *.test.ts runs on both. See src/test/backend-*.ts and
+// docs/testing.md.
 export default defineConfig({
   test: {
     pool: 'forks',

@@ -133,7 +133,7 @@ test('a run on an imported file survives a reload, resumes, and exports a GPT-2 
   const history = await page.evaluate(() => window.dpoPlayground?.metrics() ?? []);
   expect(history.filter((p) => typeof p.loss === 'number')).toHaveLength(before.losses ?? -1);
   // β and the objective shown are the resumed run's, not the link's.
-  await expect(page.getByTestId('beta-input')).toHaveValue('0.1');
+  await expect(page.getByTestId('setting-beta')).toHaveValue('0.1');
   await expect(page.getByTestId('samples-panel')).toHaveAttribute('data-beta', '0.3');
   await expect(page.getByTestId('step-inspector')).toHaveAttribute('data-loss-type', 'ipo');
 
@@ -194,17 +194,17 @@ test('the configuration round-trips through the URL; embed mode hides panels', a
   const app = new Playground(page);
   await page.goto('/?beta=0.5&steps=7&embed=1&hide=charts%2Cpairs&k=3');
   await app.waitForBackend();
-  await expect(page.getByTestId('beta-input')).toHaveValue('0.5');
-  await expect(page.getByTestId('data-k')).toHaveValue('3');
+  await expect(page.getByTestId('setting-beta')).toHaveValue('0.5');
+  await expect(page.getByTestId('setting-k')).toHaveValue('3');
   await expect(page.getByTestId('training-charts')).toHaveCount(0);
   await expect(page.getByTestId('pairs-table')).toHaveCount(0);
   await expect(page.getByTestId('samples-panel')).toBeVisible();
-  await page.getByTestId('beta-input').fill('0.25');
+  await page.getByTestId('setting-beta').fill('0.25');
   await expect(page).toHaveURL(/beta=0\.25/);
   await expect(page).toHaveURL(/steps=7/);
   // A bad value falls back to its default with a visible note.
   await page.goto('/?beta=-1');
   await expect(page.getByTestId('warning-banner')).toContainText('beta');
-  await expect(page.getByTestId('beta-input')).toHaveValue('0.1');
+  await expect(page.getByTestId('setting-beta')).toHaveValue('0.1');
   expect(app.errors).toEqual([]);
 });

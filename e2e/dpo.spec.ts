@@ -7,7 +7,7 @@ test.setTimeout(8 * 60_000);
 
 /**
  * What the default demo reaches under its fixed seeds, with room for backend rounding: on the
- * micro checkpoint the Node WASM runs of the README's table ended 0.29–0.33 above π_ref at KL
+ * micro checkpoint the Node WASM runs of docs/experiments.md's table ended 0.29–0.33 above π_ref at KL
  * 5.7–13.9 with π_θ's fluency ≥ 0.98; seed 1, the default, at 0.846 against 0.513, KL 5.7 (see
  * "Using the playground"). The bounds are the issue's.
  */

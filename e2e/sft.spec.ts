@@ -15,9 +15,9 @@ test('SFT in the browser trains a new π_ref with a progress bar and a falling l
   await page.waitForFunction(() => window.dpoPlayground?.checkpoint()?.url.endsWith('.json'));
 
   await page.getByTestId('sft-panel').locator('summary').click();
-  await page.getByTestId('sft-steps').fill('10');
-  await page.getByTestId('sft-batch').fill('2');
-  await page.getByTestId('sft-vocab').fill('320');
+  await page.getByTestId('setting-sftSteps').fill('10');
+  await page.getByTestId('setting-sftBatch').fill('2');
+  await page.getByTestId('setting-sftVocab').fill('320');
   await page.getByTestId('sft-start').click();
   await expect(page.getByTestId('sft-progress')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('run-start')).toBeDisabled();

@@ -5,7 +5,7 @@ The app's own code (scripts/interop/app-side.ts, Node) exports the shipped SFT m
   1. both folders load in transformers with no missing or unexpected keys; token ids and
      log-probs of probe texts equal the app's;
   2. TRL 1.13 tokenises the exported pairs to the ids the app imports them as;
-  3. the README's "going on with TRL" snippet runs as written;
+  3. the "going on with TRL" snippet of docs/huggingface-trl.md runs as written;
   4. DPOTrainer's step-0 metrics on the pairs equal the app's to 1e-4; it trains 2 steps and
      save_pretrained()s; the app imports the saved folder and its log-probs equal transformers'.
 Prints the differences before (the app's old convention) and after; exits 1 on any failure.
@@ -49,12 +49,12 @@ def node(*args: str) -> None:
     subprocess.run(cmd, cwd=ROOT, check=True)
 
 
-def readme_snippet() -> str:
-    text = (ROOT / "README.md").read_text()
-    section = text.split("### Export, and going on with TRL", 1)[1]
+def docs_snippet() -> str:
+    text = (ROOT / "docs" / "huggingface-trl.md").read_text()
+    section = text.split("## Export, and going on with TRL", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, re.S)
     if not match:
-        raise SystemExit("README: no python block in 'Export, and going on with TRL'")
+        raise SystemExit("docs/huggingface-trl.md: no python block in its 'going on with TRL'")
     return match.group(1)
 
 
@@ -146,7 +146,7 @@ def main() -> None:
         "completion cut at the token limit"
     )
 
-    print("3. the README snippet, as written")
+    print("3. the TRL snippet of docs/huggingface-trl.md, as written")
     snippet_dir = work / "snippet"
     snippet_dir.mkdir(exist_ok=True)
     shutil.copytree(work / "policy", snippet_dir / "dpo-playground-gpt2", dirs_exist_ok=True)
@@ -154,7 +154,7 @@ def main() -> None:
     cwd = os.getcwd()
     os.chdir(snippet_dir)
     try:
-        exec(compile(readme_snippet(), "README snippet", "exec"), {"__name__": "snippet"})
+        exec(compile(docs_snippet(), "docs snippet", "exec"), {"__name__": "snippet"})
         check((snippet_dir / "out" / "model.safetensors").exists(), "snippet trains and saves")
     finally:
         os.chdir(cwd)

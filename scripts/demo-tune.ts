@@ -5,7 +5,7 @@
  * since the checkpoint was loaded. Tuning uses the validation prompts (`--set validation`,
  * held-out reviews 1,000 on, disjoint from the training prompts and from the app's evaluation
  * prompts); `--set held-out` evaluates on the app's own evaluation prompts, as the browser does.
- * Prints one JSON line per run at the end (for the README's median of 3 seeds).
+ * Prints one JSON line per run at the end (for docs/experiments.md's median of 3 seeds).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshIndexedDB, steppingClock } from '../storage/fixtures';
 import { openRunStore } from '../storage/runStore';
+import { freshIndexedDB, steppingClock } from '../test/storageFixtures';
 import {
   addLabel,
   editLabel,

@@ -1,11 +1,49 @@
 /**
- * The preference objectives' settings as plain data (no tfjs), so the UI can offer and
- * validate them without loading the engine.
+ * The preference objectives and their hyperparameters as plain data (no tfjs), so the UI can
+ * offer and validate them without loading the engine. A new variant is a row here plus its loss
+ * in losses.ts; a new hyperparameter is a setting in LOSS_PARAMS, named in the rows that use it.
  */
-import type { LogpReduction } from './logprobs';
+import { z } from 'zod';
+import { defaultsOf, setting, type ValueOf } from '../util/setting';
+
+/**
+ * The hyperparameters beyond β, one declaration each: bounds, default, share-link key, label
+ * and help. The run controls show those the chosen objective `uses`; the settings schema, the
+ * share link, the sweep config and stored-record migration derive from them.
+ */
+export const LOSS_PARAMS = {
+  labelSmoothing: setting(z.number().min(0).lt(0.5, 'must be < 0.5'), {
+    default: 0,
+    url: 'smooth',
+    label: 'ε (flipped labels)',
+    help: 'cDPO / robust DPO: the assumed share of preference labels that are wrong, in [0, 0.5)',
+    step: 0.05,
+  }),
+  rpoAlpha: setting(z.number().min(0, 'must be ≥ 0').max(100), {
+    default: 1,
+    url: 'alpha',
+    label: 'α (NLL weight)',
+    help: 'RPO: weight of the chosen completion’s per-token negative log-likelihood',
+    step: 0.1,
+  }),
+  simpoGamma: setting(z.number().min(-100).max(100), {
+    default: 0.5,
+    url: 'gamma',
+    label: 'γ (target margin)',
+    help: 'SimPO: the reward margin β·(p̄_w − p̄_l) is pushed past γ',
+    step: 0.1,
+  }),
+  reduction: setting(z.enum(['sum', 'mean']), {
+    default: 'sum',
+    url: 'reduce',
+    label: 'log-prob reduction',
+    help: 'How token log-probs enter Δ = log π_θ/π_ref: summed over the completion (the paper) or averaged (length-normalised)',
+    options: { sum: 'sum over tokens', mean: 'mean per token' },
+  }),
+} as const;
 
 /** A hyperparameter of PreferenceLossConfig beyond β. */
-type LossParameter = 'labelSmoothing' | 'rpoAlpha' | 'simpoGamma' | 'reduction';
+type LossParameter = keyof typeof LOSS_PARAMS;
 
 interface LossEntry {
   /** The objective picker's label. */
@@ -18,6 +56,8 @@ interface LossEntry {
   uses: readonly LossParameter[];
   /** Its per-pair loss, as written in the DPO reference (h = Δ(y_w) − Δ(y_l)). */
   formula: string;
+  /** Its implicit reward r̂(x, y), as losses.ts computes and logs it. */
+  reward: string;
 }
 
 /**
@@ -31,6 +71,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['reduction'],
     formula: 'L = −log σ(β·h)',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   cdpo: {
     label: 'cDPO (label smoothing)',
@@ -38,6 +79,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['labelSmoothing', 'reduction'],
     formula: 'L = −(1−ε)·log σ(β·h) − ε·log σ(−β·h)',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   robust: {
     label: 'Robust DPO',
@@ -45,6 +87,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['labelSmoothing', 'reduction'],
     formula: 'L = [−(1−ε)·log σ(β·h) + ε·log σ(−β·h)] / (1−2ε)',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   ipo: {
     label: 'IPO',
@@ -52,6 +95,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['reduction'],
     formula: 'L = (h − 1/(2β))²',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   hinge: {
     label: 'Hinge (SLiC)',
@@ -59,6 +103,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['reduction'],
     formula: 'L = max(0, 1 − β·h)',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   rpo: {
     label: 'RPO (DPO + NLL)',
@@ -66,6 +111,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: true,
     uses: ['rpoAlpha', 'reduction'],
     formula: 'L = −log σ(β·h) + α·NLL(y_w)',
+    reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
   },
   simpo: {
     label: 'SimPO (no π_ref)',
@@ -73,6 +119,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: false,
     uses: ['simpoGamma'],
     formula: 'L = −log σ(β·(p̄_w − p̄_l) − γ),  p̄ = mean token log-prob',
+    reward: 'r̂ = β·p̄,  p̄ = mean token log π_θ(y|x)',
   },
   orpo: {
     label: 'ORPO (no π_ref)',
@@ -80,6 +127,7 @@ export const PREFERENCE_LOSSES = {
     needsReference: false,
     uses: [],
     formula: 'L = NLL(y_w) − λ·log σ(logodds(p̄_w) − logodds(p̄_l))',
+    reward: 'r̂ = λ·p̄,  λ = β,  p̄ = mean token log π_θ(y|x)',
   },
 } as const satisfies Record<string, LossEntry>;
 
@@ -96,25 +144,33 @@ export const NEEDS_REFERENCE = Object.fromEntries(
   LOSS_TYPES.map((t) => [t, PREFERENCE_LOSSES[t].needsReference]),
 ) as Record<PreferenceLossType, boolean>;
 
-export interface PreferenceLossConfig {
-  type: PreferenceLossType;
-  /** β: higher keeps π_θ nearer π_ref. For ORPO it is λ, for SimPO the reward scale. */
-  beta: number;
-  /** ε of cDPO and robust DPO: the assumed rate of flipped labels, in [0, 0.5). */
-  labelSmoothing: number;
-  /** α of RPO: weight of the chosen completion's per-token NLL. */
-  rpoAlpha: number;
-  /** γ of SimPO: target reward margin. */
-  simpoGamma: number;
-  /** How log-probs enter Δ for the reference-based losses (SimPO and ORPO always use mean). */
-  reduction: LogpReduction;
-}
+/** The loss settings: the objective, β and every hyperparameter of LOSS_PARAMS. */
+export const LOSS_SETTINGS = {
+  type: setting(z.enum(LOSS_TYPES), {
+    default: 'sigmoid',
+    url: 'loss',
+    label: 'objective',
+    help: 'The preference loss π_θ is trained with',
+    options: Object.fromEntries(LOSS_TYPES.map((t) => [t, PREFERENCE_LOSSES[t].label])),
+  }),
+  beta: setting(z.number().gt(0, 'must be > 0').max(100), {
+    default: 0.1,
+    url: 'beta',
+    label: 'β',
+    help: 'Higher β keeps π_θ nearer π_ref (a stronger KL leash); for ORPO it is λ, for SimPO the reward scale',
+    live: true,
+    step: 0.05,
+  }),
+  ...LOSS_PARAMS,
+} as const;
 
-export const DEFAULT_LOSS: PreferenceLossConfig = {
-  type: 'sigmoid',
-  beta: 0.1,
-  labelSmoothing: 0,
-  rpoAlpha: 1,
-  simpoGamma: 0.5,
-  reduction: 'sum',
-};
+export type PreferenceLossConfig = ValueOf<typeof LOSS_SETTINGS>;
+
+/** DPO (sigmoid), β = 0.1, summed log-probs. */
+export const DEFAULT_LOSS: PreferenceLossConfig = defaultsOf(LOSS_SETTINGS);
+
+/** The hyperparameters objective `type` reads beyond β, in LOSS_PARAMS order. */
+export function lossParamsOf(type: PreferenceLossType): LossParameter[] {
+  const uses: readonly LossParameter[] = PREFERENCE_LOSSES[type].uses;
+  return (Object.keys(LOSS_PARAMS) as LossParameter[]).filter((k) => uses.includes(k));
+}

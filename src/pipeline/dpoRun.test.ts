@@ -5,7 +5,7 @@ import { tokenizedPairs } from '../test/helpers';
 import { liveTensors } from '../test/leaks';
 import { BpeTokenizer } from '../tokenizer/bpe';
 import { assertFiniteSnapshot, DEFAULT_DPO_SETTINGS, DpoRun, NonFiniteError } from './dpoRun';
-import type { MetricPoint } from './views';
+import type { InspectorPair, MetricPoint } from './views';
 
 describe('DpoRun', () => {
   it('samples pairs from π_ref, trains, evaluates, and cleans up', async () => {
@@ -17,7 +17,7 @@ describe('DpoRun', () => {
     const live = liveTensors();
     const points: MetricPoint[] = [];
     let pairsTotal = 0;
-    let inspected = 0;
+    let inspected: InspectorPair[] = [];
     const run = await DpoRun.prepare(
       sft,
       {
@@ -42,7 +42,7 @@ describe('DpoRun', () => {
           pairsTotal = total;
         },
         onInspector: (pairs) => {
-          inspected = pairs.length;
+          inspected = pairs;
         },
       },
     );
@@ -57,12 +57,24 @@ describe('DpoRun', () => {
     expect(logged.map((p) => p.step)).toEqual([1, 2, 4]);
     expect(logged[0]?.loss).toBeCloseTo(Math.LN2, 4);
     expect(logged[0]?.['rewards/accuracies']).toBe(0);
-    expect(inspected).toBeGreaterThan(0);
+    expect(inspected.length).toBeGreaterThan(0);
+    // The inspector shows the loss's own rewards: β·Δ for DPO.
+    for (const p of inspected) {
+      expect(p.rewardChosen).toBeCloseTo(p.beta * (p.policyChosen - p.refChosen), 4);
+      expect(p.rewardRejected).toBeCloseTo(p.beta * (p.policyRejected - p.refRejected), 4);
+    }
     const evals = points.filter((p) => 'eval/kl' in p);
     expect(evals.map((p) => p.step)).toEqual([0, 4]);
-    run.update({ beta: 0.5, lr: 1e-3 });
+    const c = run.config;
+    run.update({
+      ...c,
+      loss: { ...c.loss, beta: 0.5 },
+      optim: { ...c.optim, lr: 1e-3 },
+      steps: 99,
+    });
     expect(run.config.loss.beta).toBe(0.5);
     expect(run.config.optim.lr).toBe(1e-3);
+    expect(run.config.steps).toBe(4); // not live: a prepared run keeps it
     run.dispose();
     live.expectUnchanged();
     sft.dispose();
@@ -192,7 +204,8 @@ describe('DpoRun with a non-finite loss', () => {
     await run.trainStep();
     await run.trainStep();
     const good = await run.snapshot();
-    run.update({ lr: 1e10 }); // absurd: the next update overflows float32
+    // Absurd (the controls refuse it): the next update overflows float32.
+    run.update({ ...run.config, optim: { ...run.config.optim, lr: 1e10 } });
     let caught: unknown = null;
     try {
       while (!run.done) await run.trainStep();

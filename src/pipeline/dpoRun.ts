@@ -9,19 +9,15 @@ import { assignParams, type CpuParams, type NamedCpuTensor, readParams } from '.
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import { evaluateDpo, type ReferenceLevel } from './dpoEvaluation';
 import { type PairText, type PreferenceData, roundSeed, samplePairs } from './preferenceData';
-import {
-  NonFiniteError,
-  type PairReference,
-  PreferenceTrainer,
-  precomputeReference,
-} from './preferenceTrainer';
+import { type PairReference, PreferenceTrainer, precomputeReference } from './preferenceTrainer';
 import { mixWeights, refSyncDue } from './refSync';
-import type { DpoRunSettings } from './settings';
+import { type DpoRunSettings, withLiveSettings } from './settings';
+import { NonFiniteError } from './train/trainer';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from './views';
 
 export type { PairText, PreferenceData } from './preferenceData';
-export { NonFiniteError } from './preferenceTrainer';
 export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
+export { NonFiniteError } from './train/trainer';
 
 export interface DpoRunCallbacks {
   onProgress?(stage: 'sampling' | 'reference' | 'evaluating', done: number, total: number): void;
@@ -236,8 +232,10 @@ export class DpoRun {
     return this.trainer.step >= this.settings.steps;
   }
 
+  /** The loss and optimiser settings are the trainer's (β and lr change mid-run). */
   get config(): DpoRunSettings {
-    return this.settings;
+    const { loss, optim } = this.trainer.config;
+    return { ...this.settings, loss, optim };
   }
 
   /**
@@ -307,26 +305,23 @@ export class DpoRun {
     this.trainer.setReference(this.refLogps);
   }
 
-  /** β and lr can change mid-run; they apply from the next step. */
-  update(patch: { beta?: number; lr?: number }): void {
-    this.trainer.update({
-      ...(patch.beta !== undefined ? { loss: { beta: patch.beta } } : {}),
-      ...(patch.lr !== undefined ? { optim: { lr: patch.lr } } : {}),
-    });
-    this.settings = { ...this.settings, ...this.trainer.config };
+  /** The live settings of `next` (β, lr) apply from the next step; the others stay. */
+  update(next: DpoRunSettings): void {
+    const live = withLiveSettings(this.config, next);
+    this.trainer.update({ loss: live.loss, optim: live.optim });
   }
 
   /** One optimisation step, logging and evaluating on their schedules. */
   async trainStep(): Promise<void> {
     const s = this.trainer.step + 1;
     const log = s % this.settings.logEvery === 0 || s === 1 || s >= this.settings.steps;
-    const r = await this.trainer.trainStep(log);
-    if (r) {
+    const m = await this.trainer.trainStep(log);
+    const r = this.trainer.lastDetail;
+    if (m && r) {
       this.cb.onMetrics?.({
-        step: r.step,
+        step: this.trainer.step,
         phase: 'dpo',
-        ...r.metrics,
-        learning_rate: r.lr,
+        ...m,
         beta: r.beta,
         pairs_per_second: r.pairsPerSecond,
       });
@@ -342,6 +337,8 @@ export class DpoRun {
             refRejected: r.reference[i]?.rejected ?? Number.NaN,
             loss: r.losses[i] ?? Number.NaN,
             beta: r.beta,
+            rewardChosen: r.rewardsChosen[i] ?? Number.NaN,
+            rewardRejected: r.rewardsRejected[i] ?? Number.NaN,
           };
         }),
       );

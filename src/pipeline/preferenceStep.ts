@@ -59,7 +59,8 @@ function halves(c: CachedLogps, B: number): [SequenceLogps, SequenceLogps] {
 
 /**
  * The loss of a batch as a scalar, its packed metrics [7] and, for the step inspector, the
- * per-pair [log π_θ(y_w) ×B, log π_θ(y_l) ×B, loss ×B] as perPair [3B].
+ * per-pair [log π_θ(y_w) ×B, log π_θ(y_l) ×B, loss ×B, r̂_w ×B, r̂_l ×B] as perPair [5B]
+ * (r̂ as the objective computes it: β·Δ, or β·p̄ for the reference-free ones).
  */
 export function preferenceObjective(
   policy: CausalLM,
@@ -89,7 +90,13 @@ export function preferenceObjective(
     return {
       loss: tf.mean(out.losses) as tf.Scalar,
       metrics: preferenceMetricsTensor(out, sumW, sumL),
-      perPair: tf.concat([sumW, sumL, out.losses]) as tf.Tensor1D,
+      perPair: tf.concat([
+        sumW,
+        sumL,
+        out.losses,
+        out.chosenRewards,
+        out.rejectedRewards,
+      ]) as tf.Tensor1D,
     };
   });
 }
@@ -107,28 +114,37 @@ export interface StepReadout {
   policyChosen: number[];
   policyRejected: number[];
   losses: number[];
+  /** The objective's implicit rewards of chosen and rejected. */
+  rewardsChosen: number[];
+  rewardsRejected: number[];
 }
 
 /** Reads a preferenceStep output (a GPU→CPU sync: log steps only). */
 export async function readStep(packed: tf.Tensor1D, B: number): Promise<StepReadout> {
-  const v = Array.from(await packed.data());
+  return parseStep(Array.from(await packed.data()), B);
+}
+
+/** A preferenceStep output read back: metrics [7], per-pair values [5B], grad_norm. */
+export function parseStep(v: number[], B: number): StepReadout {
   const k = PREFERENCE_METRIC_KEYS.length;
   const metrics = {} as StepReadout['metrics'];
   PREFERENCE_METRIC_KEYS.forEach((key, i) => {
     metrics[key] = v[i] ?? Number.NaN;
   });
-  metrics.grad_norm = v[k + 3 * B] ?? Number.NaN;
+  metrics.grad_norm = v[k + 5 * B] ?? Number.NaN;
   return {
     metrics,
     policyChosen: v.slice(k, k + B),
     policyRejected: v.slice(k + B, k + 2 * B),
     losses: v.slice(k + 2 * B, k + 3 * B),
+    rewardsChosen: v.slice(k + 3 * B, k + 4 * B),
+    rewardsRejected: v.slice(k + 4 * B, k + 5 * B),
   };
 }
 
 /**
  * One update of π_θ. Returns, packed on the device, PREFERENCE_METRIC_KEYS [7], the per-pair
- * values [3B], then grad_norm [1]: read it with readStep only on log steps; the caller
+ * values [5B], then grad_norm [1]: read it with readStep only on log steps; the caller
  * disposes it.
  */
 export function preferenceStep(
@@ -147,7 +163,7 @@ export function preferenceStep(
   );
 }
 
-/** The loss closure of a preference step; its report is [metrics [7], perPair [3B]]. */
+/** The loss closure of a preference step; its report is [metrics [7], perPair [5B]]. */
 export function preferenceLossFn(
   policy: CausalLM,
   t: BatchTensors,

@@ -27,25 +27,26 @@ describe('PreferenceTrainer', () => {
       COLLATE,
     );
     const first = await trainer.trainStep(true);
-    expect(first?.metrics.loss).toBeCloseTo(Math.LN2, 4);
-    expect(first?.lr).toBeCloseTo(2e-2 / 3, 8);
+    expect(first?.loss).toBeCloseTo(Math.LN2, 4);
+    expect(first?.learning_rate).toBeCloseTo(2e-2 / 3, 8);
     // At step 0 π_θ = π_ref, so the inspector's π_θ log-probs equal the cached π_ref ones.
-    first?.policyChosen.forEach((p, i) => {
-      expect(p).toBeCloseTo(first.reference[i]?.chosen ?? 0, 3);
+    const detail = trainer.lastDetail;
+    detail?.policyChosen.forEach((p, i) => {
+      expect(p).toBeCloseTo(detail.reference[i]?.chosen ?? 0, 3);
     });
     const live = liveTensors();
-    const seen = new Set<number>(first?.indices);
+    const seen = new Set<number>(detail?.indices);
     for (let i = 0; i < 18; i++) {
       const log = await trainer.trainStep(i % 6 === 0);
-      for (const j of log?.indices ?? []) seen.add(j);
+      for (const j of (log && trainer.lastDetail?.indices) || []) seen.add(j);
     }
     live.expectUnchanged();
     trainer.update({ loss: { beta: 0.1 } });
     const last = await trainer.trainStep(true);
-    expect(last?.beta).toBe(0.1);
-    expect(last?.step).toBe(20);
-    expect(last?.metrics['rewards/margins']).toBeGreaterThan(0);
-    expect(last?.metrics['rewards/accuracies']).toBeGreaterThanOrEqual(2 / 3);
+    expect(trainer.lastDetail?.beta).toBe(0.1);
+    expect(trainer.step).toBe(20);
+    expect(last?.['rewards/margins']).toBeGreaterThan(0);
+    expect(last?.['rewards/accuracies']).toBeGreaterThanOrEqual(2 / 3);
     expect(seen.size).toBe(6);
     trainer.dispose();
     policy.dispose();

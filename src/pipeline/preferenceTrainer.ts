@@ -8,12 +8,12 @@ import { type CollateOptions, collatePairs, type TokenizedPair } from './collate
 import type { OptimConfig } from './optim';
 import {
   type CachedLogps,
+  parseStep,
   preferenceLossFn,
-  readStep,
   referenceLogps,
   type StepReadout,
 } from './preferenceStep';
-import { batchTensors, type CausalLM, disposeBatch } from './train/tensors';
+import { type BatchTensors, batchTensors, type CausalLM, disposeBatch } from './train/tensors';
 import { Trainer } from './train/trainer';
 
 export interface PreferenceRunConfig {
@@ -32,10 +32,8 @@ export interface PairReference {
   rejectedCount: number;
 }
 
-/** One logged step: metrics and the per-pair view of its batch (the step inspector). */
-export interface StepLog extends StepReadout {
-  step: number;
-  lr: number;
+/** One logged step's per-pair view of its batch (the step inspector), and its β and speed. */
+export interface StepDetail extends StepReadout {
   beta: number;
   /** Indices into the dataset of the batch's pairs. */
   indices: number[];
@@ -70,42 +68,19 @@ export async function precomputeReference(
   return out;
 }
 
-/**
- * A NaN or ±∞ found where the run reads values anyway (a log step's metrics, an evaluation, a
- * checkpoint's weights): the weights after `step` steps cannot be trusted.
- */
-export class NonFiniteError extends Error {
-  override name = 'NonFiniteError';
-  constructor(
-    readonly step: number,
-    /** What was read: 'loss', 'grad_norm', 'eval/kl', 'weight h.0.mlp.c_fc.w', … */
-    readonly quantity: string,
-    readonly value: number,
-  ) {
-    super(`${quantity} became ${value} at step ${step}`);
-  }
+/** A step's batch: which pairs, their tensors, and π_ref's cached values of them. */
+interface PairStep {
+  indices: number[];
+  t: BatchTensors;
+  cached: CachedLogps | null;
+  refs: PairReference[] | null;
 }
 
-/** The first non-finite value of a step's readout (metrics, then per-pair values), or null. */
-function firstNonFinite(r: StepReadout): { quantity: string; value: number } | null {
-  for (const [quantity, value] of Object.entries(r.metrics)) {
-    if (!Number.isFinite(value)) return { quantity, value };
-  }
-  const perPair: [string, number[]][] = [
-    ['logps/chosen of a pair', r.policyChosen],
-    ['logps/rejected of a pair', r.policyRejected],
-    ['loss of a pair', r.losses],
-  ];
-  for (const [quantity, values] of perPair) {
-    const value = values.find((v) => !Number.isFinite(v));
-    if (value !== undefined) return { quantity, value };
-  }
-  return null;
-}
-
-export class PreferenceTrainer extends Trainer {
+export class PreferenceTrainer extends Trainer<PairStep> {
   private lastLogTime = performance.now();
   private pairsSinceLog = 0;
+  /** The last log step's per-pair detail (the step inspector); null before one. */
+  lastDetail: StepDetail | null = null;
 
   constructor(
     private readonly policy: CausalLM,
@@ -114,7 +89,7 @@ export class PreferenceTrainer extends Trainer {
     private cfg: PreferenceRunConfig,
     private readonly collate: CollateOptions,
   ) {
-    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
+    super(cfg.optim, cfg.batchSize, cfg.seed, { items: pairs.length });
     if (NEEDS_REFERENCE[cfg.loss.type] && reference?.length !== pairs.length) {
       throw new Error(`${cfg.loss.type} needs π_ref log-probs for every pair`);
     }
@@ -159,13 +134,12 @@ export class PreferenceTrainer extends Trainer {
     this.optim = this.cfg.optim;
   }
 
-  /**
-   * One update; reads the metrics back (a GPU sync) only when `log` is set, and then throws
-   * NonFiniteError if any of them is NaN or ±∞ (no extra read on other steps).
-   */
-  async trainStep(log: boolean): Promise<StepLog | null> {
+  protected trainedVariables() {
+    return this.policy.variables();
+  }
+
+  protected prepare(): PairStep {
     const indices = this.nextIndices();
-    const B = indices.length;
     const batch = collatePairs(
       indices.map((i) => this.pairs[i] as TokenizedPair),
       this.collate,
@@ -180,34 +154,48 @@ export class PreferenceTrainer extends Trainer {
           ]),
         }
       : null;
-    const lr = this.scheduleLr();
-    const t = batchTensors(batch);
-    const packed = this.applyUpdate(
-      this.policy,
-      preferenceLossFn(this.policy, t, cached, this.cfg.loss, B),
-    );
-    disposeBatch(t);
-    this.pairsSinceLog += B;
-    if (!log) {
-      packed.dispose();
-      return null;
-    }
-    const readout = await readStep(packed, B);
-    packed.dispose();
-    const bad = firstNonFinite(readout);
-    if (bad) throw new NonFiniteError(this.step, bad.quantity, bad.value);
+    this.pairsSinceLog += indices.length;
+    return { indices, t: batchTensors(batch), cached, refs };
+  }
+
+  protected *losses(s: PairStep) {
+    yield preferenceLossFn(this.policy, s.t, s.cached, this.cfg.loss, s.indices.length);
+  }
+
+  protected override release(s: PairStep): void {
+    disposeBatch(s.t);
+  }
+
+  /** Metrics and learning_rate; the per-pair view goes to `lastDetail`. */
+  protected report(values: number[], s: PairStep, lr: number): Record<string, number> {
+    const readout = parseStep(values, s.indices.length);
     const now = performance.now();
     const pairsPerSecond = (1000 * this.pairsSinceLog) / Math.max(1, now - this.lastLogTime);
     this.lastLogTime = now;
     this.pairsSinceLog = 0;
-    return {
+    this.lastDetail = {
       ...readout,
-      step: this.step,
-      lr,
       beta: this.cfg.loss.beta,
-      indices,
-      reference: refs ?? [],
+      indices: s.indices,
+      reference: s.refs ?? [],
       pairsPerSecond,
     };
+    return { ...readout.metrics, learning_rate: lr };
+  }
+
+  /** The first non-finite per-pair value of the last log step (after its metrics). */
+  protected override nonFiniteDetail(): { quantity: string; value: number } | null {
+    const d = this.lastDetail;
+    if (!d) return null;
+    const perPair: [string, number[]][] = [
+      ['logps/chosen of a pair', d.policyChosen],
+      ['logps/rejected of a pair', d.policyRejected],
+      ['loss of a pair', d.losses],
+    ];
+    for (const [quantity, values] of perPair) {
+      const value = values.find((v) => !Number.isFinite(v));
+      if (value !== undefined) return { quantity, value };
+    }
+    return null;
   }
 }

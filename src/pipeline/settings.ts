@@ -1,44 +1,19 @@
 /**
- * Run settings as plain data with their defaults. No tfjs here: the UI imports this module to
- * build and edit settings, the worker's pipeline consumes them.
+ * A DPO run's settings, one declaration each (bounds, default, share-link key, label, help):
+ * the type, the defaults, the share link, the run controls and stored-record migration derive
+ * from RUN_SETTINGS. No tfjs here: the UI imports this module, the worker's pipeline consumes
+ * the values.
  */
-import type { PresetName } from '../model/config';
-import { DEFAULT_LOSS, type PreferenceLossConfig } from '../objectives/lossConfig';
-import type { PairingMode } from '../task/preferences';
-import type { OptimConfig } from './optim';
+import { z } from 'zod';
+import { PRESETS, type PresetName } from '../model/config';
+import { LOSS_SETTINGS } from '../objectives/lossConfig';
+import { defaultsOf, getAt, leavesOf, setAt, setting, type ValueOf } from '../util/setting';
 
-export interface DpoRunSettings {
-  loss: PreferenceLossConfig;
-  optim: OptimConfig;
-  batchSize: number;
-  steps: number;
-  seed: number;
-  /** Read metrics back every this many steps (a GPU sync). */
-  logEvery: number;
-  /**
-   * Online (iterative) DPO: the steps are split into this many rounds; each round after the
-   * first trains on fresh pairs sampled from the current π_θ and labelled by the reward
-   * (TRL OnlineDPO, with the reward function as judge). π_ref stays the SFT model. 1: offline.
-   */
-  rounds: number;
-  /**
-   * TR-DPO (TRL sync_ref_model): every refSyncSteps steps π_ref ← α·π_θ + (1−α)·π_ref with
-   * α = refMixupAlpha (1: a hard copy) and its cached log-probs are recomputed. 0: off.
-   */
-  refSyncSteps: number;
-  refMixupAlpha: number;
-  data: {
-    /** Training prompts and completions sampled per prompt from π_ref (paper: 4). */
-    prompts: number;
-    completionsPerPrompt: number;
-    temperature: number;
-    maxNewTokens: number;
-    pairing: PairingMode;
-    /** Share of the sampled pairs whose labels are flipped (seeded), to watch noise robustness. */
-    labelNoise: number;
-  };
-  eval: { every: number; prompts: number; maxNewTokens: number; temperature: number };
-}
+const int = (min: number, max: number) =>
+  z.number().int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
+/** z.number() already rejects NaN and ±∞. */
+const temperature = z.number().gt(0, 'must be > 0').max(5, 'must be ≤ 5');
+const newTokens = int(1, 256);
 
 /**
  * The default demo: online DPO in 3 rounds of 20 steps. Round 1 trains on pairs sampled from
@@ -50,66 +25,245 @@ export interface DpoRunSettings {
  * ended at KL 4.7–12.3 on 3 seeds (3.5–9.5 with 128 prompts, at twice the sampling time);
  * lr 3e-4 over 48 steps reached a similar reward but at KL up
  * to 27.7, and the nano-tuned 8 × 25 steps at 3e-4 left the 3-minute budget. Tuned in Node on
- * the WASM backend with `scripts/demo-tune.ts` on validation prompts; figures in the README.
+ * the WASM backend with `scripts/demo-tune.ts` on validation prompts; figures in docs/experiments.md.
  */
-export const DEFAULT_DPO_SETTINGS: DpoRunSettings = {
-  loss: DEFAULT_LOSS, // DPO (sigmoid), β = 0.1, summed log-probs
-  optim: { kind: 'adam', lr: 2e-4, warmupSteps: 5, maxGradNorm: 10 },
-  batchSize: 8,
-  steps: 60,
-  seed: 1,
-  logEvery: 2,
-  rounds: 3,
-  refSyncSteps: 0,
-  refMixupAlpha: 1,
-  data: {
-    prompts: 64,
-    completionsPerPrompt: 4,
-    temperature: 1,
-    maxNewTokens: 16,
-    pairing: 'all',
-    labelNoise: 0,
+export const RUN_SETTINGS = {
+  loss: LOSS_SETTINGS,
+  optim: {
+    kind: setting(z.enum(['adam', 'rmsprop']), {
+      default: 'adam',
+      url: 'opt',
+      label: 'optimiser',
+      help: 'Adam, or RMSprop as in the reference DPO code',
+      options: { adam: 'Adam', rmsprop: 'RMSprop (reference code)' },
+    }),
+    lr: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
+      default: 2e-4,
+      url: 'lr',
+      label: 'learning rate',
+      help: 'Peak learning rate (the paper: 1e-6 on GPT-2-large; 1e-4..1e-3 suits tiny models)',
+      live: true,
+      step: 0.0001,
+    }),
+    warmupSteps: setting(int(0, 100_000), {
+      default: 5,
+      url: 'warmup',
+      label: 'warm-up steps',
+      help: 'Linear warm-up from 0 to the learning rate over this many steps (reference code: 150)',
+    }),
+    maxGradNorm: setting(z.number().gt(0, 'must be > 0').max(1e6), {
+      default: 10,
+      url: 'clip',
+      label: 'grad-norm clip',
+      help: 'Global gradient-norm clip (reference code: 10)',
+    }),
   },
-  eval: { every: 20, prompts: 64, maxNewTokens: 16, temperature: 1 },
-};
+  batchSize: setting(int(1, 256), {
+    default: 8,
+    url: 'batch',
+    label: 'pairs / batch',
+    help: 'Preference pairs per optimisation step',
+  }),
+  steps: setting(int(1, 100_000), {
+    default: 60,
+    url: 'steps',
+    label: 'steps',
+    help: 'Optimisation steps in all (split over the online rounds)',
+  }),
+  seed: setting(int(0, 2 ** 31 - 1), {
+    default: 1,
+    url: 'seed',
+    label: 'seed',
+    help: 'Seeds sampling, shuffling and evaluation (0: unseeded)',
+  }),
+  logEvery: setting(int(1, 1000), {
+    default: 2,
+    url: 'log',
+    label: 'log every',
+    help: 'Read the metrics back every this many steps (a GPU sync)',
+  }),
+  rounds: setting(int(1, 100), {
+    default: 3,
+    url: 'rounds',
+    label: 'rounds',
+    help: 'Online (iterative) DPO: after each round, sample new pairs from the current π_θ, label them with the reward and train on them (TRL OnlineDPO with the reward as judge); π_ref stays the SFT model. 1: offline DPO',
+  }),
+  refSyncSteps: setting(int(0, 100_000), {
+    default: 0,
+    url: 'refSync',
+    label: 'refresh π_ref every',
+    help: 'TR-DPO (TRL sync_ref_model): every k steps π_ref ← α·π_θ + (1−α)·π_ref and its log-probs are recomputed. 0: π_ref stays the SFT model',
+  }),
+  refMixupAlpha: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
+    default: 1,
+    url: 'refAlpha',
+    label: 'refresh α',
+    help: 'α of the refresh: 1 copies π_θ into π_ref (hard), less mixes (soft)',
+    step: 0.05,
+  }),
+  data: {
+    prompts: setting(int(1, 10_000), {
+      default: 64,
+      url: 'prompts',
+      label: 'prompts',
+      help: 'Training prompts: review prefixes (2–8 tokens) taken from held-out reviews',
+    }),
+    completionsPerPrompt: setting(int(2, 16), {
+      default: 4,
+      url: 'k',
+      label: 'K per prompt',
+      help: 'Completions sampled per prompt from π_ref (the paper: 4)',
+    }),
+    temperature: setting(temperature, {
+      default: 1,
+      url: 'temp',
+      label: 'temperature',
+      help: 'Sampling temperature of π_ref: higher gives more varied pairs',
+      step: 0.1,
+    }),
+    maxNewTokens: setting(newTokens, {
+      default: 16,
+      url: 'tokens',
+      label: 'new tokens',
+      help: 'Tokens sampled per completion',
+    }),
+    pairing: setting(z.enum(['all', 'best-vs-worst']), {
+      default: 'all',
+      url: 'pairing',
+      label: 'pairing',
+      help: 'Which ordered pairs of the K ranked completions become training pairs',
+      options: { all: 'all pairs (≤ K(K−1)/2)', 'best-vs-worst': 'best vs worst (1)' },
+    }),
+    labelNoise: setting(z.number().min(0, 'must be ≥ 0').max(0.5, 'must be ≤ 0.5'), {
+      default: 0,
+      url: 'noise',
+      label: 'label noise',
+      help: 'Share of the sampled pairs whose chosen and rejected are swapped (seeded); cDPO and robust DPO assume such a rate ε',
+      step: 0.05,
+    }),
+  },
+  eval: {
+    every: setting(int(1, 100_000), {
+      default: 20,
+      url: 'evalEvery',
+      label: 'evaluate every',
+      help: 'Steps between evaluations of π_θ on the held-out prompts',
+    }),
+    prompts: setting(int(1, 10_000), {
+      default: 64,
+      url: 'evalPrompts',
+      label: 'evaluation prompts',
+      help: 'Held-out prompts sampled at each evaluation',
+    }),
+    maxNewTokens: setting(newTokens, {
+      default: 16,
+      url: 'evalTokens',
+      label: 'evaluation tokens',
+      help: 'Tokens sampled per evaluation completion',
+    }),
+    temperature: setting(temperature, {
+      default: 1,
+      url: 'evalTemp',
+      label: 'evaluation temperature',
+      help: 'Sampling temperature of the evaluation samples',
+      step: 0.1,
+    }),
+  },
+} as const;
 
-export interface SftSettings {
-  preset: PresetName;
-  /** Tokenizer size: 256 bytes + merges + end-of-text. */
-  vocabSize: number;
-  /** Context length of the model. */
-  blockSize: number;
-  steps: number;
-  /** Windows of blockSize tokens per step. */
-  batchSize: number;
-  /** Peak learning rate, reached after warmupSteps, then cosine decay to 10 % of it. */
-  lr: number;
-  warmupSteps: number;
-  maxGradNorm: number;
-  seed: number;
-  /** Read the loss back every this many steps (a GPU sync). */
-  logEvery: number;
+export type DpoRunSettings = ValueOf<typeof RUN_SETTINGS>;
+
+export const DEFAULT_DPO_SETTINGS: DpoRunSettings = defaultsOf(RUN_SETTINGS);
+
+/** The settings a prepared run may change (declared `live`: β, the learning rate). */
+const LIVE = leavesOf(RUN_SETTINGS).filter((l) => l.setting.meta.live);
+
+/** `current` with the live settings taken from `next` (a copy; neither is modified). */
+export function withLiveSettings(current: DpoRunSettings, next: DpoRunSettings): DpoRunSettings {
+  const out = structuredClone(current);
+  for (const { path } of LIVE) {
+    setAt(out as unknown as Record<string, unknown>, path, getAt(next, path));
+  }
+  return out;
 }
+
+const PRESET_NAMES = Object.keys(PRESETS) as [PresetName, ...PresetName[]];
+
+/** Stage 1 in the browser (the SFT panel): its defaults are a browser-sized run. */
+export const SFT_SETTINGS = {
+  preset: setting(z.enum(PRESET_NAMES), {
+    default: 'nano',
+    url: 'sftModel',
+    label: 'model',
+    help: 'The size of the GPT to train',
+  }),
+  vocabSize: setting(int(258, 4096), {
+    default: 512,
+    url: 'sftVocab',
+    label: 'vocab',
+    help: 'Tokenizer size: 256 bytes + merges + end-of-text',
+  }),
+  blockSize: setting(int(8, 1024), {
+    default: 64,
+    url: 'sftBlock',
+    label: 'context',
+    help: 'Context length of the model, in tokens',
+  }),
+  steps: setting(int(1, 1_000_000), {
+    default: 300,
+    url: 'sftSteps',
+    label: 'steps',
+    help: 'Optimisation steps',
+  }),
+  batchSize: setting(int(1, 1024), {
+    default: 8,
+    url: 'sftBatch',
+    label: 'batch',
+    help: 'Windows of `context` tokens per step',
+  }),
+  lr: setting(z.number().gt(0, 'must be > 0').lt(1, 'must be < 1'), {
+    default: 3e-3,
+    url: 'sftLr',
+    label: 'learning rate',
+    help: 'Peak learning rate, reached after the warm-up, then cosine decay to 10 % of it',
+    step: 0.001,
+  }),
+  warmupSteps: setting(int(0, 1_000_000), {
+    default: 20,
+    url: 'sftWarmup',
+    label: 'warm-up steps',
+    help: 'Linear warm-up to the peak learning rate',
+  }),
+  maxGradNorm: setting(z.number().gt(0, 'must be > 0'), {
+    default: 1,
+    url: 'sftClip',
+    label: 'grad-norm clip',
+    help: 'Global gradient-norm clip',
+  }),
+  seed: setting(int(0, 2 ** 31 - 1), {
+    default: 1,
+    url: 'sftSeed',
+    label: 'seed',
+    help: 'Seeds the initial weights and the batches',
+  }),
+  logEvery: setting(int(1, 100_000), {
+    default: 5,
+    url: 'sftLog',
+    label: 'log every',
+    help: 'Read the loss back every this many steps (a GPU sync)',
+  }),
+} as const;
+
+export type SftSettings = ValueOf<typeof SFT_SETTINGS>;
+
+/** A browser-sized default: a few minutes on a real GPU, a rough but fluent-ish model. */
+export const BROWSER_SFT_SETTINGS: SftSettings = defaultsOf(SFT_SETTINGS);
 
 /** What `npm run pretrain` uses for the shipped checkpoint. */
 export const PRETRAIN_SETTINGS: SftSettings = {
-  preset: 'nano',
-  vocabSize: 512,
-  blockSize: 64,
+  ...BROWSER_SFT_SETTINGS,
   steps: 2000,
   batchSize: 16,
-  lr: 3e-3,
   warmupSteps: 50,
-  maxGradNorm: 1,
-  seed: 1,
   logEvery: 100,
-};
-
-/** A browser-sized default: a few minutes on a real GPU, a rough but fluent-ish model. */
-export const BROWSER_SFT_SETTINGS: SftSettings = {
-  ...PRETRAIN_SETTINGS,
-  steps: 300,
-  batchSize: 8,
-  warmupSteps: 20,
-  logEvery: 5,
 };

@@ -8,11 +8,11 @@ import * as tf from '@tensorflow/tfjs';
 import { makeConfig } from '../model/config';
 import { GPT } from '../model/gpt';
 import { BpeTokenizer } from '../tokenizer/bpe';
-import { makeOptimizer, setLearningRate } from './optim';
 import type { SftSettings } from './settings';
 import { tokenStream, windowSampler } from './sftData';
-import { sftStep } from './sftStep';
-import { batchTensors } from './train/tensors';
+import { sftObjective } from './sftStep';
+import { type BatchTensors, batchTensors, type CausalLM, disposeBatch } from './train/tensors';
+import { Trainer } from './train/trainer';
 import type { MetricPoint } from './views';
 
 export { PRETRAIN_SETTINGS, type SftSettings } from './settings';
@@ -32,11 +32,63 @@ export function sftLearningRate(
   return s.lr * (0.1 + 0.45 * (1 + Math.cos(Math.PI * Math.min(1, p))));
 }
 
+/** Next-token NLL on seeded random windows of a token stream, on the template trainer. */
+export class SftTrainer extends Trainer<BatchTensors> {
+  private next: () => ReturnType<ReturnType<typeof windowSampler>>;
+
+  constructor(
+    private readonly model: CausalLM,
+    private readonly stream: Int32Array,
+    private readonly settings: SftSettings,
+  ) {
+    const { lr, warmupSteps, maxGradNorm, batchSize, seed } = settings;
+    // The windows are SFT's own draws, not an epoch order over items.
+    super({ kind: 'adam', lr, warmupSteps, maxGradNorm }, batchSize, seed, { items: null });
+    this.next = this.windows();
+  }
+
+  private windows() {
+    const s = this.settings;
+    return windowSampler(this.stream, s.batchSize, s.blockSize, s.seed);
+  }
+
+  protected trainedVariables() {
+    return this.model.variables();
+  }
+
+  protected prepare(): BatchTensors {
+    return batchTensors(this.next());
+  }
+
+  protected *losses(t: BatchTensors) {
+    yield sftObjective(this.model, t);
+  }
+
+  protected override release(t: BatchTensors): void {
+    disposeBatch(t);
+  }
+
+  protected override learningRate(update: number): number {
+    return sftLearningRate(update, this.settings);
+  }
+
+  protected override replayDraws(): void {
+    this.next();
+  }
+
+  protected override resetDraws(): void {
+    this.next = this.windows();
+  }
+
+  protected report(values: number[], _t: BatchTensors, lr: number): Record<string, number> {
+    const [loss = Number.NaN, grad_norm = Number.NaN] = values;
+    return { loss, grad_norm, learning_rate: lr };
+  }
+}
+
 export class SftRun {
-  step = 0;
   lastLoss = Number.NaN;
-  private readonly optimizer: tf.Optimizer;
-  private readonly next: ReturnType<typeof windowSampler>;
+  private readonly trainer: SftTrainer;
 
   private constructor(
     readonly model: GPT,
@@ -46,13 +98,7 @@ export class SftRun {
     stream: Int32Array,
     private readonly cb: SftCallbacks,
   ) {
-    this.optimizer = makeOptimizer({
-      kind: 'adam',
-      lr: settings.lr,
-      warmupSteps: settings.warmupSteps,
-      maxGradNorm: settings.maxGradNorm,
-    });
-    this.next = windowSampler(stream, settings.batchSize, settings.blockSize, settings.seed);
+    this.trainer = new SftTrainer(model, stream, settings);
   }
 
   /** Learns the tokenizer on `train`, encodes both splits, creates the model (seeded). */
@@ -83,6 +129,10 @@ export class SftRun {
     return new SftRun(model, tokenizer, settings, encode(heldOut), encode(train), cb);
   }
 
+  get step(): number {
+    return this.trainer.step;
+  }
+
   get done(): boolean {
     return this.step >= this.settings.steps;
   }
@@ -90,24 +140,13 @@ export class SftRun {
   /** One update; reads the loss back (and reports it) on log steps and the last step. */
   async trainStep(): Promise<void> {
     const s = this.settings;
-    const lr = sftLearningRate(this.step, s);
-    setLearningRate(this.optimizer, lr);
-    const t = batchTensors(this.next());
-    const packed = sftStep(this.model, this.optimizer, t, s.maxGradNorm);
-    tf.dispose([t.ids, t.attentionMask, t.completionMask]);
-    this.step++;
-    if (this.step % s.logEvery === 0 || this.done || this.step === 1) {
-      const [loss = Number.NaN, gradNorm = Number.NaN] = await packed.data();
-      this.lastLoss = loss;
-      this.cb.onMetrics?.({
-        step: this.step,
-        phase: 'sft',
-        loss,
-        grad_norm: gradNorm,
-        learning_rate: lr,
-      });
+    const next = this.step + 1;
+    const log = next % s.logEvery === 0 || next >= s.steps || next === 1;
+    const m = await this.trainer.trainStep(log);
+    if (m) {
+      this.lastLoss = m.loss ?? Number.NaN;
+      this.cb.onMetrics?.({ step: this.step, phase: 'sft', ...m });
     }
-    packed.dispose();
     this.cb.onProgress?.('training', this.step, s.steps);
   }
 
@@ -134,7 +173,7 @@ export class SftRun {
 
   /** Ends training: frees the optimizer state and hands the model to the caller. */
   release(): GPT {
-    this.optimizer.dispose();
+    this.trainer.dispose();
     return this.model;
   }
 

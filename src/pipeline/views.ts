@@ -65,6 +65,9 @@ export interface InspectorPair {
   refRejected: number;
   /** This pair's loss under the run's objective. */
   loss: number;
+  /** The objective's own implicit rewards r̂(x, y_w), r̂(x, y_l), as the loss computed them. */
+  rewardChosen: number;
+  rewardRejected: number;
   beta: number;
 }
 

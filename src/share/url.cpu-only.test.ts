@@ -202,8 +202,7 @@ describe('decodeConfig on bad input', () => {
     expect(decodeConfig('beta=-1').warnings).toEqual([
       {
         key: 'beta',
-        message:
-          'beta=-1 is not valid (Too small: expected number to be >0); using the default 0.1',
+        message: 'beta=-1 is not valid (must be > 0); using the default 0.1',
       },
     ]);
     expect(decodeConfig('model=huge').warnings[0]?.message).toBe(

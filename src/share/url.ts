@@ -2,11 +2,12 @@
  * The whole run configuration in a URL query: short keys, only the values that differ from
  * the defaults, in a fixed key order, so equal configs give equal links.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+import { getAt, leavesOf, type Setting, type SettingLeaf, setAt } from '../util/setting';
 import {
   DEFAULT_PLAYGROUND_CONFIG,
+  PLAYGROUND_SETTINGS,
   type PlaygroundConfig,
-  playgroundConfigSchema,
 } from './playgroundConfig';
 
 export interface ConfigWarning {
@@ -45,7 +46,7 @@ const numberCodec: Codec<number> = {
     return NUMBER_TEXT.test(t) ? Number(t) + 0 : Number.NaN; // + 0: -0 reads as 0
   },
 };
-const textCodec = <T extends string>(): Codec<T> => ({
+const textCodec = (): Codec<string> => ({
   format: (v) => v,
   parse: (text) => text.trim(),
 });
@@ -59,104 +60,40 @@ const booleanCodec: Codec<boolean> = {
   format: (v) => (v ? '1' : '0'),
   parse: (text) => BOOLEAN_TEXT.get(text.trim()) ?? text,
 };
-const listCodec = <T extends string>(): Codec<T[]> => ({
+const listCodec = (): Codec<string[]> => ({
   format: (v) => v.join(','),
   parse: (text) => (text.trim() === '' ? [] : text.split(',').map((s) => s.trim())),
 });
 
-/** Reads and writes one field of a config. */
-interface Lens<T> {
-  get(c: PlaygroundConfig): T;
-  set(c: PlaygroundConfig, v: T): void;
+/** The codec a setting's schema calls for. */
+function codecOf(s: Setting): Codec<unknown> {
+  if (s.schema instanceof z.ZodNumber) return numberCodec as Codec<unknown>;
+  if (s.schema instanceof z.ZodBoolean) return booleanCodec as Codec<unknown>;
+  if (s.schema instanceof z.ZodArray) return listCodec() as Codec<unknown>;
+  return textCodec() as Codec<unknown>;
 }
 
-type Group = 'loss' | 'optim' | 'data' | 'eval' | 'ui';
-type TopLevel = Exclude<keyof PlaygroundConfig, Group>;
-
-function top<K extends TopLevel>(key: K): Lens<PlaygroundConfig[K]> {
+/** One URL parameter per setting of the tree, in declaration order. */
+function field({ path, setting: s }: SettingLeaf): UrlField {
+  const codec = codecOf(s);
   return {
-    get: (c) => c[key],
-    set: (c, v) => {
-      c[key] = v;
-    },
-  };
-}
-
-function at<G extends Group, K extends keyof PlaygroundConfig[G]>(
-  group: G,
-  key: K,
-): Lens<PlaygroundConfig[G][K]> {
-  return {
-    get: (c) => c[group][key],
-    set: (c, v) => {
-      c[group][key] = v;
-    },
-  };
-}
-
-function field<T>(
-  key: string,
-  schema: z.ZodType<T>,
-  codec: Codec<T>,
-  { get, set }: Lens<T>,
-): UrlField {
-  return {
-    key,
-    format: (cfg) => codec.format(get(cfg)),
+    key: s.meta.url,
+    format: (cfg) => codec.format(getAt(cfg, path)),
     decode(text, draft) {
-      const r = schema.safeParse(codec.parse(text));
+      const r = s.schema.safeParse(codec.parse(text));
+      const target = draft as unknown as Record<string, unknown>;
       if (r.success) {
-        set(draft, r.data);
+        setAt(target, path, r.data);
         return undefined;
       }
-      set(draft, structuredClone(get(DEFAULT_PLAYGROUND_CONFIG))); // a repeated key may have set it
+      setAt(target, path, structuredClone(s.meta.default)); // a repeated key may have set it
       return r.error.issues[0]?.message ?? 'invalid value';
     },
   };
 }
 
-const S = playgroundConfigSchema.shape;
-const L = S.loss.shape;
-const O = S.optim.shape;
-const D = S.data.shape;
-const E = S.eval.shape;
-const N = numberCodec;
-
 /** The URL keys in encoding order. */
-const FIELDS: readonly UrlField[] = [
-  field('model', S.model, textCodec(), top('model')),
-  field('loss', L.type, textCodec(), at('loss', 'type')),
-  field('beta', L.beta, N, at('loss', 'beta')),
-  field('smooth', L.labelSmoothing, N, at('loss', 'labelSmoothing')),
-  field('alpha', L.rpoAlpha, N, at('loss', 'rpoAlpha')),
-  field('gamma', L.simpoGamma, N, at('loss', 'simpoGamma')),
-  field('reduce', L.reduction, textCodec(), at('loss', 'reduction')),
-  field('opt', O.kind, textCodec(), at('optim', 'kind')),
-  field('lr', O.lr, N, at('optim', 'lr')),
-  field('warmup', O.warmupSteps, N, at('optim', 'warmupSteps')),
-  field('clip', O.maxGradNorm, N, at('optim', 'maxGradNorm')),
-  field('batch', S.batchSize, N, top('batchSize')),
-  field('steps', S.steps, N, top('steps')),
-  field('seed', S.seed, N, top('seed')),
-  field('log', S.logEvery, N, top('logEvery')),
-  field('rounds', S.rounds, N, top('rounds')),
-  field('refSync', S.refSyncSteps, N, top('refSyncSteps')),
-  field('refAlpha', S.refMixupAlpha, N, top('refMixupAlpha')),
-  field('prompts', D.prompts, N, at('data', 'prompts')),
-  field('k', D.completionsPerPrompt, N, at('data', 'completionsPerPrompt')),
-  field('temp', D.temperature, N, at('data', 'temperature')),
-  field('tokens', D.maxNewTokens, N, at('data', 'maxNewTokens')),
-  field('pairing', D.pairing, textCodec(), at('data', 'pairing')),
-  field('noise', D.labelNoise, N, at('data', 'labelNoise')),
-  field('evalEvery', E.every, N, at('eval', 'every')),
-  field('evalPrompts', E.prompts, N, at('eval', 'prompts')),
-  field('evalTokens', E.maxNewTokens, N, at('eval', 'maxNewTokens')),
-  field('evalTemp', E.temperature, N, at('eval', 'temperature')),
-  field('embed', S.ui.shape.embed, booleanCodec, at('ui', 'embed')),
-  field('hide', S.ui.shape.hide, listCodec(), at('ui', 'hide')),
-  field('backend', S.ui.shape.backend, textCodec(), at('ui', 'backend')),
-  field('view', S.ui.shape.view, textCodec(), at('ui', 'view')),
-];
+const FIELDS: readonly UrlField[] = leavesOf(PLAYGROUND_SETTINGS).map(field);
 
 const FIELD_BY_KEY = new Map(FIELDS.map((f) => [f.key, f]));
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bits, checkpointFixture, freshIndexedDB, newRun } from '../test/storageFixtures';
 import { StorageFullError } from './errors';
-import { bits, checkpointFixture, freshIndexedDB, newRun } from './fixtures';
 import type { RunRecord } from './records';
 import { openRunStore, type RunStore } from './runStore';
 

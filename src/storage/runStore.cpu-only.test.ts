@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  bits,
+  checkpointFixture,
+  freshIndexedDB,
+  newRun,
+  steppingClock,
+} from '../test/storageFixtures';
 import { estimateBytes } from './bytes';
 import { RunNotFoundError } from './errors';
-import { bits, checkpointFixture, freshIndexedDB, newRun, steppingClock } from './fixtures';
 import { openRunStore, type RunStoreOptions } from './runStore';
 import { DB_VERSION } from './schema';
 

@@ -8,7 +8,7 @@ import {
   useState,
 } from 'react';
 import type { PanelId, PlaygroundConfig } from '../share/playgroundConfig';
-import { fromDpoRunSettings, toDpoRunSettings } from '../share/playgroundConfig';
+import { toDpoRunSettings, withSetting } from '../share/playgroundConfig';
 import { decodeConfig, encodeConfig } from '../share/url';
 import type { WorkerClient } from '../worker/client';
 import type { SmokeResult, WorkerEvent } from '../worker/protocol';
@@ -30,6 +30,7 @@ import { lastFluency, SamplesPanel } from './panels/SamplesPanel';
 import { StepInspector } from './panels/StepInspector';
 import { TrlRunPanel } from './panels/TrlRunPanel';
 import { RunControls } from './RunControls';
+import { type SettingPath, settingAt } from './SettingField';
 import { SftPanel } from './SftPanel';
 import { INITIAL_STATE, reduce } from './store';
 import { useAutomation } from './useAutomation';
@@ -126,6 +127,15 @@ export function App() {
   }, [client]);
 
   useAutomation(state, client, smokeForward, restartWorker);
+
+  /** One setting changed: the link follows; a live one (β, lr) also reaches a prepared run. */
+  const onSetting = (path: SettingPath, value: unknown) => {
+    const next = withSetting(config, path, value);
+    setConfig(next);
+    if (state.run !== 'empty' && settingAt(path).meta.live) {
+      client.send({ type: 'update', settings: toDpoRunSettings(next) });
+    }
+  };
 
   const prepare = (thenStart: boolean) => {
     dispatch({ type: 'clear-run' });
@@ -277,10 +287,8 @@ export function App() {
         )}
         {!hidden('controls') && (
           <RunControls
-            settings={settings}
-            onSettings={(s) =>
-              setConfig(fromDpoRunSettings(s, { model: config.model, ui: config.ui }))
-            }
+            config={config}
+            onSetting={onSetting}
             onPreset={(c) => setConfig({ ...c, ui: config.ui })}
             imported={!!state.dataset}
             run={state.run}
@@ -295,7 +303,6 @@ export function App() {
               client.send({ type: 'reset' });
               dispatch({ type: 'clear-run' });
             }}
-            onLive={(patch) => client.send({ type: 'update', ...patch })}
           />
         )}
         {!hidden('charts') && <TrainingCharts points={points} imported={!!state.dataset} />}

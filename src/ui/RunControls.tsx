@@ -1,14 +1,15 @@
-import { LOSS_TYPES, PREFERENCE_LOSSES, type PreferenceLossType } from '../objectives/lossConfig';
-import type { DpoRunSettings } from '../pipeline/settings';
+import { lossParamsOf } from '../objectives/lossConfig';
 import type { PlaygroundConfig } from '../share/playgroundConfig';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import { canReset, isBusy, type RunState } from '../worker/runState';
 import { DataFields } from './DataFields';
+import { SettingField, type SettingPath, settingAt } from './SettingField';
 import { TeachingFields } from './TeachingFields';
 
 interface Props {
-  settings: DpoRunSettings;
-  onSettings: (s: DpoRunSettings) => void;
+  config: PlaygroundConfig;
+  /** A setting changed (live ones may change mid-run: the caller sends them on). */
+  onSetting: (path: SettingPath, value: unknown) => void;
   /** A named preset replaces the whole configuration. */
   onPreset: (c: PlaygroundConfig) => void;
   /** Training on an imported file: the sampling settings do not apply. */
@@ -22,44 +23,24 @@ interface Props {
   onPause: () => void;
   onStep: () => void;
   onReset: () => void;
-  /** β and lr may change mid-run. */
-  onLive: (patch: { beta?: number; lr?: number }) => void;
-}
-
-function num(v: string, fallback: number): number {
-  const x = Number(v);
-  return Number.isFinite(x) && x > 0 ? x : fallback;
-}
-
-/** A whole number ≥ 1 fixed once the run is prepared (steps, batch size). */
-function CountField(p: {
-  label: string;
-  value: number;
-  locked: boolean;
-  onChange: (v: number) => void;
-}) {
-  return (
-    <label>
-      {p.label}
-      <input
-        type="number"
-        min="1"
-        value={p.value}
-        disabled={p.locked}
-        onChange={(e) => p.onChange(Math.round(num(e.target.value, p.value)))}
-      />
-    </label>
-  );
 }
 
 /** Play / pause / step / reset and the run's hyper-parameters. */
 export function RunControls(p: Props) {
-  const s = p.settings;
+  const c = p.config;
   const locked = p.run !== 'empty';
   const training = p.run === 'training';
   const busy = isBusy(p.run);
-  const setLoss = (patch: Partial<DpoRunSettings['loss']>) =>
-    p.onSettings({ ...s, loss: { ...s.loss, ...patch } });
+  /** Fixed once the run is prepared, unless the setting is live. */
+  const field = (path: SettingPath) => (
+    <SettingField
+      key={path}
+      path={path}
+      config={c}
+      onChange={p.onSetting}
+      disabled={locked && !settingAt(path).meta.live}
+    />
+  );
   return (
     <section className="card controls" aria-label="Run controls">
       <div className="buttons">
@@ -122,85 +103,14 @@ export function RunControls(p: Props) {
             ))}
           </select>
         </label>
-        <label>
-          objective
-          <select
-            value={s.loss.type}
-            disabled={locked}
-            onChange={(e) => setLoss({ type: e.target.value as PreferenceLossType })}
-          >
-            {LOSS_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {PREFERENCE_LOSSES[t].label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label title="Higher β keeps π_θ closer to π_ref">
-          β
-          <input
-            type="number"
-            step="0.05"
-            min="0.01"
-            value={s.loss.beta}
-            data-testid="beta-input"
-            onChange={(e) => {
-              const beta = num(e.target.value, s.loss.beta);
-              setLoss({ beta });
-              if (locked) p.onLive({ beta });
-            }}
-          />
-        </label>
-        <label>
-          learning rate
-          <input
-            type="number"
-            step="0.0005"
-            min="0"
-            value={s.optim.lr}
-            onChange={(e) => {
-              const lr = num(e.target.value, s.optim.lr);
-              p.onSettings({ ...s, optim: { ...s.optim, lr } });
-              if (locked) p.onLive({ lr });
-            }}
-          />
-        </label>
-        <CountField
-          label="steps"
-          value={s.steps}
-          locked={locked}
-          onChange={(steps) => p.onSettings({ ...s, steps })}
-        />
-        <CountField
-          label="pairs / batch"
-          value={s.batchSize}
-          locked={locked}
-          onChange={(batchSize) => p.onSettings({ ...s, batchSize })}
-        />
-        <label>
-          optimiser
-          <select
-            value={s.optim.kind}
-            disabled={locked}
-            onChange={(e) =>
-              p.onSettings({
-                ...s,
-                optim: { ...s.optim, kind: e.target.value as DpoRunSettings['optim']['kind'] },
-              })
-            }
-          >
-            <option value="adam">Adam</option>
-            <option value="rmsprop">RMSprop (reference code)</option>
-          </select>
-        </label>
+        {/* The objective, β and exactly the hyperparameters the objective reads. */}
+        {['loss.type', 'loss.beta', ...lossParamsOf(c.loss.type).map((k) => `loss.${k}`)].map(
+          field,
+        )}
+        {['optim.lr', 'steps', 'batchSize', 'optim.kind'].map(field)}
       </div>
-      {!p.imported && <DataFields settings={s} onSettings={p.onSettings} locked={locked} />}
-      <TeachingFields
-        settings={s}
-        onSettings={p.onSettings}
-        locked={locked}
-        imported={p.imported}
-      />
+      {!p.imported && <DataFields config={c} onSetting={p.onSetting} locked={locked} />}
+      <TeachingFields config={c} onSetting={p.onSetting} locked={locked} imported={p.imported} />
       <p className="hint">
         β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
         changed while training.

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { type PresetName, parameterCount } from '../model/config';
-import { BROWSER_SFT_SETTINGS, type SftSettings } from '../pipeline/settings';
+import { BROWSER_SFT_SETTINGS, SFT_SETTINGS, type SftSettings } from '../pipeline/settings';
 import type { MetricPoint } from '../pipeline/views';
 import { SHIPPED_MODELS } from '../share/models';
 import type { CheckpointSummary } from '../worker/protocol';
@@ -8,6 +8,7 @@ import { isBusy, type RunState } from '../worker/runState';
 import { MetricChart, type MetricSeries } from './charts/MetricChart';
 import { FileButton } from './FileButton';
 import type { ModelChoiceView } from './modelChoice';
+import { SettingControl } from './SettingField';
 
 interface Props {
   checkpoint: CheckpointSummary | null;
@@ -26,7 +27,6 @@ interface Props {
 }
 
 const SFT_LOSS: MetricSeries[] = [{ key: 'loss', label: 'train loss', color: 'var(--accent)' }];
-const PRESETS: PresetName[] = ['nano', 'micro', 'mini', 'small'];
 
 function checkpointText(c: CheckpointSummary | null): string {
   if (!c) return 'loading…';
@@ -75,16 +75,14 @@ function ModelPicker(p: Pick<Props, 'model' | 'onModel'> & { disabled: boolean }
   );
 }
 
+/** The settings the panel offers; the others keep their defaults. */
+const SFT_FIELDS = ['preset', 'steps', 'batchSize', 'lr', 'vocabSize'] as const;
+
 /** Stage 1: the SFT model that becomes π_ref — shipped, or trained here from scratch. */
 export function SftPanel(p: Props) {
   const [s, setS] = useState<SftSettings>(BROWSER_SFT_SETTINGS);
   const training = p.run === 'sft';
   const idle = !isBusy(p.run);
-  const set = (patch: Partial<SftSettings>) => setS({ ...s, ...patch });
-  const int = (v: string, fallback: number) => {
-    const x = Math.round(Number(v));
-    return Number.isFinite(x) && x > 0 ? x : fallback;
-  };
   return (
     <details className="card sft" data-testid="sft-panel">
       <summary>
@@ -106,59 +104,14 @@ export function SftPanel(p: Props) {
         Stopping early keeps the model trained so far.
       </p>
       <fieldset className="fields" disabled={training}>
-        <label>
-          model
-          <select value={s.preset} onChange={(e) => set({ preset: e.target.value as PresetName })}>
-            {PRESETS.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          steps
-          <input
-            type="number"
-            min="1"
-            value={s.steps}
-            data-testid="sft-steps"
-            onChange={(e) => set({ steps: int(e.target.value, s.steps) })}
+        {SFT_FIELDS.map((key) => (
+          <SettingControl
+            key={key}
+            setting={SFT_SETTINGS[key]}
+            value={s[key]}
+            onValue={(v) => setS({ ...s, [key]: v })}
           />
-        </label>
-        <label>
-          batch
-          <input
-            type="number"
-            min="1"
-            value={s.batchSize}
-            data-testid="sft-batch"
-            onChange={(e) => set({ batchSize: int(e.target.value, s.batchSize) })}
-          />
-        </label>
-        <label>
-          learning rate
-          <input
-            type="number"
-            step="0.001"
-            value={s.lr}
-            onChange={(e) => {
-              const lr = Number(e.target.value);
-              if (Number.isFinite(lr) && lr > 0 && lr < 1) set({ lr });
-            }}
-          />
-        </label>
-        <label title="Tokenizer size (bytes + merges + end-of-text)">
-          vocab
-          <input
-            type="number"
-            min="258"
-            max="4096"
-            value={s.vocabSize}
-            data-testid="sft-vocab"
-            onChange={(e) => set({ vocabSize: Math.max(258, int(e.target.value, s.vocabSize)) })}
-          />
-        </label>
+        ))}
       </fieldset>
       <div className="buttons">
         <button

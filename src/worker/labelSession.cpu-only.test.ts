@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshIndexedDB } from '../storage/fixtures';
 import { openRunStore, type RunStore } from '../storage/runStore';
 import { testModel } from '../test/helpers';
+import { freshIndexedDB } from '../test/storageFixtures';
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { LabelEvent } from './labelProtocol';
 import { type LabelModels, LabelSession } from './labelSession';

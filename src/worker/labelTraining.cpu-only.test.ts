@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshIndexedDB } from '../storage/fixtures';
 import { controllerSession, SMALL_RUN } from '../test/controllerSession';
+import { freshIndexedDB } from '../test/storageFixtures';
 
 beforeEach(() => freshIndexedDB());
 

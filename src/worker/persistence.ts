@@ -5,9 +5,11 @@
  * Writes are queued in order; a full quota stops recording with one clear warning and never
  * stops training.
  */
+import { z } from 'zod';
 import { type GPTConfig, PRESETS } from '../model/config';
 import type { DpoRunSettings, PreferenceData, RunSnapshot } from '../pipeline/dpoRun';
 import type { MetricPoint, SampleView } from '../pipeline/views';
+import { migrateRunSettings } from '../share/playgroundConfig';
 import { StorageFullError } from '../storage/errors';
 import type { LabelStore } from '../storage/labelStore';
 import type { RunRecord, StoredCheckpoint } from '../storage/records';
@@ -29,6 +31,33 @@ export type SavedSettings =
       evalPrompts: string[] | null;
     }
   | { kind: 'model'; origin: string };
+
+const referenceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('url'), url: z.string() }),
+  z.object({ kind: z.literal('stored'), runId: z.string() }),
+]);
+const savedSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('dpo'),
+    settings: z.unknown(),
+    reference: referenceSchema,
+    dataName: z.string(),
+    evalPrompts: z.array(z.string()).nullable(),
+  }),
+  z.object({ kind: z.literal('model'), origin: z.string() }),
+]);
+
+/**
+ * A run record's settings as this version reads them: validated, never cast. A DPO run's
+ * settings are migrated field by field (a field added since it was saved takes the value the
+ * run ran with, see migrateRunSettings); a record this app did not write reads as null.
+ */
+export function readSavedSettings(raw: unknown): SavedSettings | null {
+  const r = savedSchema.safeParse(raw);
+  if (!r.success) return null;
+  if (r.data.kind === 'model') return r.data;
+  return { ...r.data, settings: migrateRunSettings(r.data.settings).settings };
+}
 
 export interface ResumeBundle {
   record: RunRecord;
@@ -188,7 +217,7 @@ export class RunRecorder {
   async loadForResume(runId: string): Promise<ResumeBundle> {
     await this.flush();
     const record = await this.store.getRun(runId);
-    const saved = record?.settings as SavedSettings | undefined;
+    const saved = readSavedSettings(record?.settings);
     if (!record || saved?.kind !== 'dpo' || !record.datasetId) {
       throw new Error('this run cannot be resumed: it is not a saved DPO run');
     }
@@ -216,7 +245,7 @@ export class RunRecorder {
     const [records, usage] = await Promise.all([this.store.listRuns(), this.store.usage()]);
     const bytes = new Map(usage.runs.map((r) => [r.id, r.bytes]));
     const runs = records.map((r): RunListItem => {
-      const saved = r.settings as SavedSettings | undefined;
+      const saved = readSavedSettings(r.settings);
       return {
         id: r.id,
         name: r.name,

@@ -10,17 +10,15 @@ import type { SweepStage } from '../pipeline/frontier/sweep';
 import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/sweepConfig';
 import type { SftSettings } from '../pipeline/settings';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../share/backendNames';
 import type { ProbeTiming } from '../share/models';
 import type { LabelEvent, LabelRequest } from './labelProtocol';
 import type { RunState } from './runState';
 
 export const PROTOCOL_VERSION = 1;
 
-/** The tfjs backends the worker can run on, in the automatic order where the GPU is real. */
-export const BACKEND_NAMES = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-/** What the page asks for (`?backend=`): 'auto' chooses by what the machine is. */
-export type BackendChoice = 'auto' | BackendName;
+// The backend names live in share/ (the page's config parses `?backend=` below the worker).
+export { BACKEND_NAMES, type BackendChoice, type BackendName };
 
 /** A backend that was not used, and why (ruled out, failed to start, or ranked lower). */
 export interface BackendPass {
@@ -68,8 +66,8 @@ export type WorkerRequest =
   | { type: 'step' }
   /** Drops the run; π_θ restarts from the checkpoint at the next prepare. */
   | { type: 'reset' }
-  /** β and the learning rate may change mid-run. */
-  | { type: 'update'; beta?: number; lr?: number }
+  /** The settings as edited: their live ones (β, the learning rate) apply from the next step. */
+  | { type: 'update'; settings: DpoRunSettings }
   /** A preference file (JSONL, JSON, CSV): the next runs train on it instead of sampled pairs. */
   | { type: 'import-preferences'; name: string; bytes: ArrayBuffer }
   /** Back to pairs sampled from π_ref and labelled by the sentiment reward. */

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../pipeline/views';
-import { freshIndexedDB } from '../storage/fixtures';
-import { controllerSession } from '../test/controllerSession';
+import { controllerSession, SMALL_RUN } from '../test/controllerSession';
+import { freshIndexedDB } from '../test/storageFixtures';
 import type { RunRecorder } from './persistence';
 import type { FaultReport } from './protocol';
 import { formatLr } from './recovery';
@@ -13,6 +13,9 @@ async function session() {
   const faults = () => s.all('fault').map((e): FaultReport => e.fault);
   return { ...s, faults, checkpointAt3: () => s.pauseAfter(3) };
 }
+
+/** The run's settings with learning rate `lr` (a live setting). */
+const withLr = (lr: number) => ({ ...SMALL_RUN, optim: { ...SMALL_RUN.optim, lr } });
 
 /** Stored loss points of the run, in step order. */
 async function storedLossSteps(recorder: RunRecorder, runId: string): Promise<MetricPoint[]> {
@@ -26,7 +29,7 @@ describe('RunController faults', () => {
   it('a NaN from an absurd lr pauses at the last good checkpoint, restores it, and resumes', async () => {
     const s = await session();
     const saved = await s.checkpointAt3();
-    s.c.session.update({ lr: 1e10 });
+    s.c.session.update(withLr(1e10)); // absurd: the controls refuse it
     s.c.session.start();
     await s.until('the fault', () => s.faults().length > 0);
     await s.until('paused', () => s.state()?.state === 'paused');
@@ -58,7 +61,7 @@ describe('RunController faults', () => {
     expect((await storedLossSteps(s.recorder, s.runId)).at(-1)?.step).toBe(saved);
 
     // A sane lr: training continues after the checkpoint, finite, no step stored twice.
-    s.c.session.update({ lr: 5e-4 });
+    s.c.session.update(withLr(5e-4));
     s.c.session.start();
     await s.until('two more steps', () => (s.lossSteps().at(-1) ?? 0) >= saved + 2);
     s.c.session.pause();

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshIndexedDB } from '../storage/fixtures';
 import { controllerSession, SMALL_RUN } from '../test/controllerSession';
+import { freshIndexedDB } from '../test/storageFixtures';
 
 beforeEach(() => freshIndexedDB());
 
@@ -46,7 +46,7 @@ describe('RunController', () => {
       facts: { lossType: 'ipo', beta: 0.3 },
     });
     // β changed mid-run: the new value is the run's fact from then on.
-    s.c.session.update({ beta: 0.05 });
+    s.c.session.update({ ...settings, loss: { ...settings.loss, beta: 0.05 } });
     expect(s.state()?.facts).toEqual({ lossType: 'ipo', beta: 0.05 });
     s.c.reset();
   });

@@ -219,8 +219,8 @@ export class RunSession {
     }
   }
 
-  update(patch: { beta?: number; lr?: number }): void {
-    this.run?.update(patch);
+  update(settings: DpoRunSettings): void {
+    this.run?.update(settings);
     this.publish();
   }
 

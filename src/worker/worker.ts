@@ -122,7 +122,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'step':
       return c.session.stepOnce();
     case 'update':
-      return c.session.update(req);
+      return c.session.update(req.settings);
     case 'import-preferences':
       return c.workspace.importData(req.name, bytesOf(req.bytes));
     case 'use-builtin-data':

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { seededIds, TEST_CONFIG } from '../../test/helpers';
 import { liveTensors } from '../../test/leaks';
+import { bitsOf, rawSafetensors, u16Bytes } from '../../test/safetensors';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import { makeConfig } from '../config';
 import { GPT } from '../gpt';
 import { exportHfGpt2, type HfFiles, importHfGpt2 } from './gpt2';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from './safetensors';
-import { bitsOf, rawSafetensors, u16Bytes } from './testing';
 
 const CORPUS = ['the cat sat on the mat', 'the dog ate the food', "it's a naïve café, ok?"];
 const TEXT = 'the cat ate the naïve food';

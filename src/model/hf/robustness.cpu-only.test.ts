@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CONFIG } from '../../test/helpers';
 import { utf8 } from '../../test/results';
 import { attempt, expectClear, junkJson } from '../../test/robustness';
+import { rawSafetensors } from '../../test/safetensors';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import { makeConfig } from '../config';
 import { GPT } from '../gpt';
 import { exportHfGpt2, type HfFiles, type ImportedHfModel, importHfGpt2 } from './gpt2';
 import { fromHfConfig } from './hfConfig';
 import { readSafetensors } from './safetensors';
-import { rawSafetensors } from './testing';
 import { tokenizerFromHf } from './tokenizerFiles';
 
 const RUNS = 1_000;

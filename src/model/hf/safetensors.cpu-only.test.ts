@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bitsOf, floatsFromBits, rawSafetensors, u16Bytes } from '../../test/safetensors';
 import {
   decodeTensor,
   halfToFloatBits,
@@ -7,7 +8,6 @@ import {
   readSafetensorsHeader,
   writeSafetensors,
 } from './safetensors';
-import { bitsOf, floatsFromBits, rawSafetensors, u16Bytes } from './testing';
 
 const f32 = (shape: number[], offsets: [number, number]) => ({
   dtype: 'F32',

@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { takeValues } from '../../test/helpers';
+import { maxRelDiff, seededValues } from '../../test/kernelInputs';
 import { gelu, geluStock } from './gelu';
 import { fusedKernelsActive } from './program';
 import { rowMoments, softmaxLastAxis } from './rowOps';
 import { targetLogProbs } from './targetLogProb';
-import { maxRelDiff, seededValues } from './testInputs';
 
 describe('kernel fallbacks (CPU backend)', () => {
   it('runs the stock path on the CPU backend', () => {

@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { takeValues } from '../../test/helpers';
+import { maxRelDiff, seededValues } from '../../test/kernelInputs';
 import { liveTensors } from '../../test/leaks';
 import { gelu, geluStock } from './gelu';
 import { rowMoments, softmaxLastAxis, softmaxStock } from './rowOps';
 import { targetLogProbs, targetLogProbsStock } from './targetLogProb';
-import { maxRelDiff, seededValues } from './testInputs';
 
 const TOL = 1e-4;
 

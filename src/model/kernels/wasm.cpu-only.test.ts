@@ -12,6 +12,7 @@ import { preferenceStep, readStep, referenceLogps } from '../../pipeline/prefere
 import { batchTensors } from '../../pipeline/train/tensors';
 import { clipByGlobalNorm } from '../../pipeline/train/updateStep';
 import { takeValues, testPairs } from '../../test/helpers';
+import { maxRelDiff, seededValues } from '../../test/kernelInputs';
 import { makeConfig } from '../config';
 import { generate } from '../generate';
 import { GPT } from '../gpt';
@@ -20,7 +21,6 @@ import { gelu, geluStock } from './gelu';
 import { LAYERNORM_KERNEL, layerNormFused, layerNormFusedActive } from './layerNorm';
 import { fusedKernelsActive, wasmKernelActive } from './program';
 import { TARGET_LOGP_KERNEL, targetLogProbs, targetLogProbsStock } from './targetLogProb';
-import { maxRelDiff, seededValues } from './testInputs';
 import { prepareWasm } from './wasm';
 import { ADAM_KERNEL, CLIP_KERNEL } from './wasmOptim';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOSS_TYPES, NEEDS_REFERENCE, PREFERENCE_LOSSES } from '../../objectives/lossConfig';
 import { parseSweepConfig, resolveRuns } from '../frontier/sweepConfig';
+import { dpoLossFields } from './dpo';
 import { ALGORITHM_IDS, ALGORITHMS } from './registry';
 
 describe('the algorithm registry', () => {
@@ -29,6 +30,18 @@ describe('the algorithm registry', () => {
     expect(() => parseSweepConfig({ name: 't', runs: [{ algorithm: 'rlhf' }] })).toThrow(
       `algorithm must be one of ${ALGORITHM_IDS.join(', ')}`,
     );
+  });
+
+  it("DPO's loss fields are its whole schema", () => {
+    expect(Object.keys(dpoLossFields)).toEqual([
+      'loss',
+      'beta',
+      'labelSmoothing',
+      'rpoAlpha',
+      'simpoGamma',
+      'reduction',
+    ]);
+    expect(ALGORITHMS.dpo.schema).toBe(dpoLossFields);
   });
 
   it('the loss table: ids in order, π_ref needed by all but SimPO and ORPO', () => {

@@ -5,31 +5,13 @@
  */
 import type { GPT } from '../../model/gpt';
 import type { BpeTokenizer } from '../../tokenizer/bpe';
-import type { CollateOptions } from '../collate';
-import { type PreferenceData, samplePairs } from '../preferenceData';
-import { type PairReference, precomputeReference } from '../preferenceTrainer';
+import type { FrontierTask, SweepData } from '../algorithms/algorithm';
+import { samplePairs } from '../preferenceData';
+import { precomputeReference } from '../preferenceTrainer';
 import type { TokenizedPrompt } from '../rl/rewardFunction';
 import type { SweepConfig } from './sweepConfig';
 
-/** What a sweep runs on: the tokenizer, disjoint prompt sets, the ground-truth reward. */
-export interface FrontierTask {
-  tokenizer: BpeTokenizer;
-  /** Prompts for the preference data and for PPO's rollouts. */
-  trainPrompts: string[];
-  /** Held-out prompts for evaluation and Best-of-N. */
-  evalPrompts: string[];
-  /** r*(x, y) of a completion given its prompt text. */
-  reward: (completion: string, prompt: string) => number;
-}
-
-/** The sweep's pairs (one PreferenceData, as the playground's) with what its runs share. */
-export interface SweepData extends PreferenceData {
-  /** The training prompts, tokenized: PPO's rollouts. */
-  prompts: TokenizedPrompt[];
-  /** π_ref's summed log-probs of each pair's completions. */
-  reference: PairReference[];
-  collate: CollateOptions;
-}
+export type { FrontierTask, SweepData } from '../algorithms/algorithm';
 
 export function tokenizePrompts(
   tokenizer: BpeTokenizer,

@@ -53,12 +53,12 @@ describe('PairFinetuner', () => {
   for (const kind of ['preferred-ft', 'unlikelihood'] as const) {
     it(`${kind}: reports the loss before the update and decreases it`, async () => {
       const model = testModel(5);
-      const objective = kind === 'preferred-ft' ? { kind } : { kind, alpha: 0.5 };
+      const objective = kind === 'preferred-ft' ? {} : { unlikelihoodAlpha: 0.5 };
       // Batch = the whole fixture, so each step's loss is the objective above.
       const trainer = new PairFinetuner(
         model,
         PAIRS,
-        { objective, optim: OPTIM, batchSize: 4, seed: 1 },
+        { ...objective, optim: OPTIM, batchSize: 4, seed: 1 },
         COLLATE,
       );
       const expected = await objectiveNow(model, kind, 0.5);
@@ -80,13 +80,7 @@ describe('PairFinetuner', () => {
   it('rejects an empty dataset', () => {
     const model = testModel(1);
     expect(
-      () =>
-        new PairFinetuner(
-          model,
-          [],
-          { objective: { kind: 'preferred-ft' }, optim: OPTIM, batchSize: 2, seed: 1 },
-          COLLATE,
-        ),
+      () => new PairFinetuner(model, [], { optim: OPTIM, batchSize: 2, seed: 1 }, COLLATE),
     ).toThrow('no preference pairs to train on');
     model.dispose();
   });

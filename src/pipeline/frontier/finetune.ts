@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { splitPairs, tokenLogProbs } from '../../objectives/logprobs';
 import { unlikelihoodLoss } from '../../objectives/losses';
-import { readPacked } from '../../objectives/metrics';
 import {
   type CollateOptions,
   collatePairs,
@@ -40,54 +39,54 @@ function unlikelihoodObjective(
   };
 }
 
-type FinetuneObjective = { kind: 'preferred-ft' } | { kind: 'unlikelihood'; alpha: number };
-
-/** What a logged step of either baseline reports: updateStep's [loss, grad_norm]. */
-const FINETUNE_METRIC_KEYS = ['loss', 'grad_norm'] as const;
-
 /** batchSize: pairs per step. */
 export interface FinetuneConfig extends TrainerConfig {
-  objective: FinetuneObjective;
+  /** α of the rejected completions' unlikelihood term; absent: chosen NLL only (Preferred-FT). */
+  unlikelihoodAlpha?: number;
 }
 
 /** Trains `policy` in place on seeded epochs of the pairs; the caller owns the policy. */
-export class PairFinetuner extends Trainer {
+export class PairFinetuner extends Trainer<BatchTensors> {
   constructor(
     private readonly policy: CausalLM,
     private readonly pairs: readonly TokenizedPair[],
     private readonly cfg: FinetuneConfig,
     private readonly collate: CollateOptions,
   ) {
-    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
+    super(cfg.optim, cfg.batchSize, cfg.seed, { items: pairs.length });
   }
 
-  /** One update; reads [loss, grad_norm] back (a GPU sync) only when `log` is set. */
-  async trainStep(log: boolean): Promise<{ loss: number; grad_norm: number } | null> {
+  protected trainedVariables() {
+    return this.policy.variables();
+  }
+
+  /** Preferred-FT: the chosen completions as sequences; Unlikelihood: the pairs (2B rows). */
+  protected prepare(): BatchTensors {
     const batch = this.nextIndices().map((i) => this.pairs[i] as TokenizedPair);
-    this.scheduleLr();
-    const o = this.cfg.objective;
-    const t =
-      o.kind === 'preferred-ft'
-        ? batchTensors(
-            collateSequences(
-              batch.map((p) => fitToLength(p.prompt, p.chosen, this.collate.maxLength)),
-              this.collate.padId,
-            ),
-          )
-        : batchTensors(collatePairs(batch, this.collate));
-    const packed = this.applyUpdate(
-      this.policy,
-      o.kind === 'preferred-ft'
-        ? sftObjective(this.policy, t)
-        : unlikelihoodObjective(this.policy, t, o.alpha),
-    );
+    return this.cfg.unlikelihoodAlpha === undefined
+      ? batchTensors(
+          collateSequences(
+            batch.map((p) => fitToLength(p.prompt, p.chosen, this.collate.maxLength)),
+            this.collate.padId,
+          ),
+        )
+      : batchTensors(collatePairs(batch, this.collate));
+  }
+
+  protected *losses(t: BatchTensors) {
+    const alpha = this.cfg.unlikelihoodAlpha;
+    yield alpha === undefined
+      ? sftObjective(this.policy, t)
+      : unlikelihoodObjective(this.policy, t, alpha);
+  }
+
+  protected override release(t: BatchTensors): void {
     disposeBatch(t);
-    if (!log) {
-      packed.dispose();
-      return null;
-    }
-    const metrics = await readPacked(packed, FINETUNE_METRIC_KEYS);
-    packed.dispose();
-    return metrics;
+  }
+
+  /** [loss, grad_norm] and the step's learning_rate. */
+  protected report(values: number[], _t: BatchTensors, lr: number): Record<string, number> {
+    const [loss = Number.NaN, grad_norm = Number.NaN] = values;
+    return { loss, grad_norm, learning_rate: lr };
   }
 }

@@ -5,6 +5,7 @@
  * points aggregated across seeds), a legend, axes with ticks. Best-of-N is dashed at its
  * analytic KL (an upper bound: its points may lie further left); the SFT model is a black diamond.
  */
+import { ALGORITHMS } from '../algorithms/registry';
 import type { FrontierPoint } from './points';
 
 export interface FrontierPlotOptions {
@@ -173,7 +174,7 @@ export function frontierSvg(
   let coloured = 0;
   series.forEach((s, i) => {
     const sft = s.algorithm === 'sft';
-    const bon = s.algorithm === 'best-of-n';
+    const bon = ALGORITHMS[s.algorithm].kind === 'reranked';
     const colour = sft ? '#000' : (PALETTE[coloured++ % PALETTE.length] ?? '#000');
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${f(sx(p.kl))} ${f(sy(p.reward))}`).join(' ');
     const dash = bon ? ' stroke-dasharray="6 4"' : '';

@@ -7,16 +7,11 @@
 import type { GPT } from '../../model/gpt';
 import { bestOfN } from '../../objectives/bestOfN';
 import { NEEDS_REFERENCE } from '../../objectives/lossConfig';
+import type { AlgorithmTableLike, SweepContext } from '../algorithms/algorithm';
+import { ALGORITHMS } from '../algorithms/registry';
 import { evaluateBestOfN } from '../rl/bestOfNBaseline';
 import { perSampleReward, type TokenizedPrompt } from '../rl/rewardFunction';
-import type { RewardModel } from '../rl/rewardModelTrainer';
-import {
-  isTrained,
-  type SweepContext,
-  startTraining,
-  type TrainedRun,
-  trainRewardModel,
-} from './algorithms';
+import { type RewardModel, trainRewardModel } from '../rl/rewardModelTrainer';
 import { epochsOf, runBudget } from './budget';
 import { buildSweepData, type FrontierTask, tokenizePrompts } from './data';
 import { evaluateFrontier, type FrontierEval } from './frontierEval';
@@ -35,6 +30,13 @@ import {
 } from './points';
 import { seedStreams } from './seeds';
 import { type ResolvedRun, resolveRuns, type SweepConfig } from './sweepConfig';
+import {
+  isReranked,
+  isTrained,
+  type RerankedRun,
+  startTraining,
+  type TrainedRun,
+} from './training';
 
 export type SweepStage =
   | 'sampling'
@@ -79,6 +81,7 @@ const HELD_OUT_PROMPTS = 96;
 /**
  * One replicate of the sweep: every random choice comes from `seed`'s streams (seeds.ts), so
  * replicates differ in data, batch order, evaluation samples, reward-model init and Best-of-N.
+ * `algorithms`: the registry, or one extended with more modules (as parsed by parseSweepConfig).
  */
 export async function runSweep(
   sweep: SweepConfig,
@@ -86,10 +89,11 @@ export async function runSweep(
   task: FrontierTask,
   cb: SweepCallbacks = {},
   seed = sweep.seeds[0] ?? 1,
+  algorithms: AlgorithmTableLike = ALGORITHMS,
 ): Promise<SweepResult> {
   const t0 = performance.now();
   const streams = seedStreams(seed);
-  const runs = resolveRuns(sweep, streams.order);
+  const runs = resolveRuns(sweep, streams.order, algorithms);
   const evalPrompts = tokenizePrompts(
     task.tokenizer,
     task.evalPrompts.slice(0, sweep.eval.prompts),
@@ -198,16 +202,17 @@ export async function runSweep(
         samples: e.rewards.length,
         sample: e.sample,
       });
-      if (run.algorithm === 'best-of-n') {
+      if (isReranked(run, algorithms)) {
         for (const p of await bestOfNPoints(run, ctx, evalPrompts, sweep, streams.bestOfN, cb)) {
           emit(p);
         }
       } else {
         emit(exact(0, await evaluate(null, run.id)));
-        if (isTrained(run)) {
+        if (isTrained(run, algorithms)) {
           stopped = await train(
             run,
             ctx,
+            algorithms,
             cb,
             async (step, policy) => emit(exact(step, await evaluate(policy, run.id))),
             async (policy) => {
@@ -269,11 +274,12 @@ export async function runSweep(
 async function train(
   run: TrainedRun,
   ctx: SweepContext,
+  algorithms: AlgorithmTableLike,
   cb: SweepCallbacks,
   evaluateAt: (step: number, policy: GPT) => Promise<void>,
   atEnd: (policy: GPT) => Promise<void>,
 ): Promise<boolean> {
-  const training = await startTraining(run, ctx);
+  const training = await startTraining(run, ctx, algorithms);
   try {
     const { steps } = run.train;
     for (let step = 1; step <= steps; step++) {
@@ -294,8 +300,9 @@ async function train(
   }
 }
 
+/** Samples of π_ref reranked by the run's selector: one point per N. */
 async function bestOfNPoints(
-  run: ResolvedRun & { algorithm: 'best-of-n' },
+  run: RerankedRun,
   ctx: SweepContext,
   prompts: TokenizedPrompt[],
   sweep: SweepConfig,
@@ -331,7 +338,7 @@ async function bestOfNPoints(
     const s = meanStderr(picked);
     return {
       runId: run.id,
-      algorithm: 'best-of-n',
+      algorithm: run.algorithm,
       label: run.label,
       step: 0,
       n: p.n,

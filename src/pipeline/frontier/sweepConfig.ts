@@ -5,18 +5,10 @@
  */
 import { z } from 'zod';
 import { int, positive } from '../../util/zodFields';
-import {
-  ALGORITHM_IDS,
-  ALGORITHMS,
-  type AlgorithmId,
-  type rewardModelSchema,
-  runBase,
-} from '../algorithms/registry';
+import { type AlgorithmTableLike, type ResolvedFields, runBase } from '../algorithms/algorithm';
+import { ALGORITHMS, type AlgorithmId } from '../algorithms/registry';
 import { budgetProblems, stepsForBudget } from './budget';
 import { seedStream } from './seeds';
-
-/** The algorithms a sweep may run, in the registry's order. */
-const FRONTIER_ALGORITHMS = ALGORITHM_IDS;
 
 export type FrontierAlgorithm = AlgorithmId;
 
@@ -56,65 +48,63 @@ type RunSchemas = {
   >;
 };
 
-/** One strict object per registry entry: its literal id, the run overrides, its own fields. */
-const runSchemas = ALGORITHM_IDS.map((id) =>
-  z.strictObject({
-    algorithm: z.literal(id),
-    ...runBase,
-    ...ALGORITHMS[id].schema,
-  }),
-) as unknown as [RunSchemas[AlgorithmId], ...RunSchemas[AlgorithmId][]];
+/** The sweep schema of a table: one strict run object per entry (its literal id, the run
+ * overrides, its own fields), as a union on `algorithm`. */
+function sweepSchemaOf(table: AlgorithmTableLike) {
+  const ids = Object.keys(table);
+  const runSchemas = ids.map((id) =>
+    z.strictObject({ algorithm: z.literal(id), ...runBase, ...table[id]?.schema }),
+  ) as unknown as [RunSchemas[AlgorithmId], ...RunSchemas[AlgorithmId][]];
+  const runSchema = z.discriminatedUnion('algorithm', runSchemas, {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? `algorithm must be one of ${ids.join(', ')}` : undefined,
+  });
+  return z.strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, ".", "_" or "-"'),
+    description: z.string().optional(),
+    /** SFT checkpoint (read by the Node runner); every run starts from it. */
+    checkpoint: z.string().default('public/checkpoints/sft-nano.json'),
+    data: dataSchema.prefault({}),
+    eval: evalSchema.prefault({}),
+    train: trainSchema.prefault({}),
+    /**
+     * Replicate (training) seeds: the whole sweep runs once per seed, each drawing its data,
+     * batch order, evaluation, reward-model init and Best-of-N samples from its own streams
+     * (seeds.ts); results are means ± s.e. across them (acrossSeeds.ts). ≥ 3 for reported figures.
+     */
+    seeds: z.array(int(0)).min(1).default([1]),
+    /**
+     * What every trained run may spend (budget.ts): policy gradient updates and sampled
+     * completions scored by a reward. When set, runs without `steps` get theirs from it (DPO and
+     * the supervised baselines: `updates` steps; PPO: samples / ppo.batchSize iterations) and a
+     * run that spends another budget is refused.
+     */
+    budget: z.strictObject({ updates: int(1), samples: int(1) }).optional(),
+    runs: z.array(runSchema).min(1, 'must list at least one run'),
+  });
+}
 
-const runSchema = z.discriminatedUnion('algorithm', runSchemas, {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `algorithm must be one of ${FRONTIER_ALGORITHMS.join(', ')}`
-      : undefined,
-});
-
-const sweepSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, ".", "_" or "-"'),
-  description: z.string().optional(),
-  /** SFT checkpoint (read by the Node runner); every run starts from it. */
-  checkpoint: z.string().default('public/checkpoints/sft-nano.json'),
-  data: dataSchema.prefault({}),
-  eval: evalSchema.prefault({}),
-  train: trainSchema.prefault({}),
-  /**
-   * Replicate (training) seeds: the whole sweep runs once per seed, each drawing its data,
-   * batch order, evaluation, reward-model init and Best-of-N samples from its own streams
-   * (seeds.ts); results are means ± s.e. across them (acrossSeeds.ts). ≥ 3 for reported figures.
-   */
-  seeds: z.array(int(0)).min(1).default([1]),
-  /**
-   * What every trained run may spend (budget.ts): policy gradient updates and sampled
-   * completions scored by a reward. When set, runs without `steps` get theirs from it (DPO and
-   * the supervised baselines: `updates` steps; PPO: samples / ppo.batchSize iterations) and a
-   * run that spends another budget is refused.
-   */
-  budget: z.strictObject({ updates: int(1), samples: int(1) }).optional(),
-  runs: z.array(runSchema).min(1, 'must list at least one run'),
-});
+const sweepSchema = sweepSchemaOf(ALGORITHMS);
 
 export type SweepInput = z.input<typeof sweepSchema>;
 export type SweepConfig = z.output<typeof sweepSchema>;
 /** One run as written in the sweep, defaults applied: a union on `algorithm`. */
 type FrontierRunConfig = SweepConfig['runs'][number];
-export type RewardModelSettings = z.output<typeof rewardModelSchema>;
-/** The training settings of a run: the sweep's, its overrides, and its batch-order seed. */
-type TrainSettings = SweepConfig['train'] & { seed: number };
-
 /** A run with its id, label and training settings resolved against the sweep's defaults. */
-export type ResolvedRun = FrontierRunConfig & {
-  id: string;
-  label: string;
-  train: TrainSettings;
-  evalEvery: number;
-};
+export type ResolvedRun = FrontierRunConfig & ResolvedFields;
 
-/** Validates a parsed JSON sweep; throws an Error listing every problem by its path. */
-export function parseSweepConfig(json: unknown): SweepConfig {
-  const r = sweepSchema.safeParse(json);
+/**
+ * Validates a parsed JSON sweep; throws an Error listing every problem by its path. `algorithms`
+ * extends what a run may name (default: the registry's).
+ */
+export function parseSweepConfig(
+  json: unknown,
+  algorithms: AlgorithmTableLike = ALGORITHMS,
+): SweepConfig {
+  const schema = algorithms === ALGORITHMS ? sweepSchema : sweepSchemaOf(algorithms);
+  const r = (schema as typeof sweepSchema).safeParse(json);
   if (!r.success) {
     const lines = r.error.issues.map((i) => {
       const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`));
@@ -122,7 +112,8 @@ export function parseSweepConfig(json: unknown): SweepConfig {
     });
     throw new Error(`invalid sweep config:\n${lines.join('\n')}`);
   }
-  const runs = resolveRuns(r.data); // duplicate ids are a config error too
+  // Duplicate ids are a config error too.
+  const runs = resolveRuns(r.data, undefined, algorithms);
   const problems = r.data.budget ? budgetProblems(runs, r.data.data, r.data.budget) : [];
   // PPO and PPO-GT see one reward scale (the ground truth is z-scored like the learned RM).
   const scales = new Set(runs.flatMap((run) => ('ppo' in run ? [run.ppo.rewardScale] : [])));
@@ -136,9 +127,12 @@ export function parseSweepConfig(json: unknown): SweepConfig {
   return r.data;
 }
 
-function defaultNames(run: FrontierRunConfig): { id: string; label: string } {
+function defaultNames(
+  run: FrontierRunConfig,
+  algorithms: AlgorithmTableLike,
+): { id: string; label: string } {
   // Each entry names runs of its own type; the union on `algorithm` narrows to it.
-  const names = ALGORITHMS[run.algorithm].names as (r: FrontierRunConfig) => {
+  const names = algorithms[run.algorithm]?.names as (r: FrontierRunConfig) => {
     id: string;
     label: string;
   };
@@ -153,6 +147,7 @@ function defaultNames(run: FrontierRunConfig): { id: string; label: string } {
 export function resolveRuns(
   sweep: SweepConfig,
   orderSeed = seedStream(sweep.seeds[0] ?? 1, 'order'),
+  algorithms: AlgorithmTableLike = ALGORITHMS,
 ): ResolvedRun[] {
   const explicit = new Set<string>();
   for (const r of sweep.runs) {
@@ -163,7 +158,7 @@ export function resolveRuns(
   }
   const used = new Set(explicit);
   return sweep.runs.map((run) => {
-    const names = defaultNames(run);
+    const names = defaultNames(run, algorithms);
     let id = run.id ?? names.id;
     if (run.id === undefined) {
       for (let k = 2; used.has(id); k++) id = `${names.id}-${k}`;

@@ -12,7 +12,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { generate, plainSampling } from '../../model/generate';
 import type { GPT } from '../../model/gpt';
-import { mulberry32 } from '../../model/rng';
 import { ScalarHead } from '../../model/scalarHead';
 import {
   AdaptiveKlController,
@@ -26,9 +25,10 @@ import {
   type Rows,
   whiten,
 } from '../../objectives/ppo';
-import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
-import { epochSampler, shuffled } from '../train/epochs';
-import { updateStep } from '../train/updateStep';
+import type { OptimConfig } from '../optim';
+import { shuffled } from '../train/epochs';
+import { Trainer } from '../train/trainer';
+import type { LossOutput } from '../train/updateStep';
 import type { RewardFunction, RewardQuery, TokenizedPrompt } from './rewardFunction';
 import {
   completionLogps,
@@ -120,12 +120,6 @@ interface PpoSample {
   score: number;
 }
 
-export interface PpoIterationLog {
-  iteration: number;
-  metrics: PpoMetrics;
-  samples: PpoSample[];
-}
-
 export interface PpoTokens {
   eotId: number;
   /** Padding id (any id; padding is masked). Default: eotId. */
@@ -142,15 +136,25 @@ interface RolloutData {
   returns: Rows;
 }
 
-export class PpoTrainer {
-  iteration = 0;
-  /** Gradient updates so far (the learning-rate schedule's step). */
-  updates = 0;
+/** One iteration's scored rollout: the updates' data and what its metrics read. */
+interface Rollout {
+  data: RolloutData;
+  queries: RewardQuery[];
+  scores: number[];
+  /** Unwhitened advantages, per-token KL and non-score rewards (metrics). */
+  advantages: Rows;
+  kl: number[];
+  nonScoreRewards: Rows;
+  klCoef: number;
+}
+
+export class PpoTrainer extends Trainer<Rollout> {
   readonly valueHead: ScalarHead;
   readonly klController: KlController;
-  private readonly optimizer: tf.Optimizer;
-  private readonly nextPrompts: () => number[];
-  private readonly rand: () => number;
+  /** The last iteration's samples and their scores. */
+  lastSamples: PpoSample[] = [];
+  /** TRL logs every iteration; the rollout has synced with the device anyway. */
+  protected override readonly logsEveryStep = true;
 
   /** Trains `policy` in place against frozen `reference`; the caller owns both. */
   constructor(
@@ -162,29 +166,33 @@ export class PpoTrainer {
     private readonly tokens: PpoTokens,
   ) {
     validatePpoConfig(config);
-    if (prompts.length === 0) throw new Error('no training prompts');
+    super(config.optim, config.batchSize, config.seed, {
+      items: prompts.length,
+      empty: 'no training prompts',
+    });
     this.valueHead = ScalarHead.create(policy.config.nEmbd, config.seed + 1);
     const k = config.kl;
     this.klController = k.adaptive
       ? new AdaptiveKlController(k.init, k.target, k.horizon)
       : new FixedKlController(k.init);
-    this.optimizer = makeOptimizer(config.optim);
-    this.rand = mulberry32(config.seed);
-    this.nextPrompts = epochSampler(prompts.length, config.batchSize, this.rand);
   }
 
-  /** One PPO iteration: rollout, scoring, GAE, K epochs of updates; one metrics read. */
-  async trainIteration(): Promise<PpoIterationLog> {
+  protected trainedVariables() {
+    return [...this.policy.variables(), ...this.valueHead.variables()];
+  }
+
+  /** The rollout: sample from π_θ, score, KL-penalise, GAE (before any update). */
+  protected async prepare(): Promise<Rollout> {
     const cfg = this.config;
     const padId = this.tokens.padId ?? this.tokens.eotId;
-    const batch = this.nextPrompts().map((i) => this.prompts[i] as TokenizedPrompt);
+    const batch = this.nextIndices().map((i) => this.prompts[i] as TokenizedPrompt);
     const g = await generate(
       this.policy,
       batch.map((p) => p.ids),
       plainSampling({
         temperature: cfg.temperature,
         maxNewTokens: cfg.maxNewTokens,
-        seed: cfg.seed + 7919 * (this.iteration + 1),
+        seed: cfg.seed + 7919 * (this.step + 1),
         eotId: this.tokens.eotId,
         padId,
       }),
@@ -214,25 +222,53 @@ export class PpoTrainer {
       advantages: cfg.whitenAdvantages ? whiten(advantages, mask) : advantages,
       returns,
     };
+    return {
+      data,
+      queries,
+      scores,
+      advantages,
+      kl: r.kl,
+      nonScoreRewards: r.nonScoreRewards,
+      klCoef,
+    };
+  }
 
-    let sum: tf.Tensor1D | null = null;
-    let count = 0;
+  /** K epochs over the rollout in shuffled minibatches: one clipped update each. */
+  protected *losses(r: Rollout) {
+    const cfg = this.config;
+    const rows = r.data.layout.rows;
     for (let epoch = 0; epoch < cfg.ppoEpochs; epoch++) {
-      const order = shuffled(layout.rows, this.rand);
+      const order = shuffled(rows, this.rand);
       for (let i = 0; i < order.length; i += cfg.miniBatchSize) {
-        const packed = this.update(data, order.slice(i, i + cfg.miniBatchSize));
-        const next: tf.Tensor1D = sum ? tf.add(sum, packed) : packed;
-        if (sum) tf.dispose([sum, packed]);
-        sum = next;
-        count++;
+        yield this.lossOn(r.data, order.slice(i, i + cfg.miniBatchSize));
       }
     }
-    const averaged = sum ? Array.from(await sum.data()).map((v) => v / count) : [];
-    sum?.dispose();
+  }
 
-    const meanKl = mean(r.kl);
-    this.klController.update(meanKl, layout.rows);
-    this.iteration++;
+  /** The batch order's draws and the minibatch shuffles of one iteration (restore). */
+  protected override replayDraws(): void {
+    const rows = this.nextIndices().length;
+    for (let epoch = 0; epoch < this.config.ppoEpochs; epoch++) shuffled(rows, this.rand);
+  }
+
+  protected override afterUpdates(r: Rollout): void {
+    this.klController.update(mean(r.kl), r.data.layout.rows);
+  }
+
+  protected override extraState(): number[] {
+    return [this.klController.value];
+  }
+
+  protected override restoreExtra(extra: number[]): void {
+    const c = this.klController;
+    if (c instanceof AdaptiveKlController) c.value = extra[0] ?? c.value;
+  }
+
+  /** TRL's metrics: the updates' means (UPDATE_KEYS), then the rollout's. */
+  protected report(averaged: number[], r: Rollout, lr: number): PpoMetrics {
+    const { queries, scores } = r;
+    const { logps, values, returns, layout } = r.data;
+    const mask = layout.completionMask;
     const metrics = {} as PpoMetrics;
     UPDATE_KEYS.forEach((k, i) => {
       metrics[k] = averaged[i] ?? Number.NaN;
@@ -240,31 +276,28 @@ export class PpoTrainer {
     const real = (x: Rows) => x.flatMap((row, i) => row.filter((_, t) => mask[i]?.[t]));
     const ret = real(returns);
     Object.assign(metrics, {
-      'objective/kl': meanKl,
-      'objective/kl_coef': klCoef,
+      'objective/kl': mean(r.kl),
+      'objective/kl_coef': r.klCoef,
       'objective/entropy': mean(logps.map((row, i) => -dot(row, mask[i] ?? []))),
       'env/reward_mean': mean(scores),
       'env/reward_std': Math.sqrt(variance(scores)),
       'ppo/mean_non_score_reward': mean(
         r.nonScoreRewards.map((row) => row.reduce((a, b) => a + b, 0)),
       ),
-      'ppo/policy/advantages_mean': mean(real(advantages)),
+      'ppo/policy/advantages_mean': mean(real(r.advantages)),
       'ppo/returns/mean': mean(ret),
       'ppo/returns/var': variance(ret),
       'ppo/val/mean': mean(real(values)),
-      'ppo/learning_rate': learningRateAt(Math.max(0, this.updates - 1), cfg.optim),
+      'ppo/learning_rate': lr,
       'tokens/responses_len_mean': mean(queries.map((q) => q.completion.length)),
     } satisfies Partial<PpoMetrics>);
-    return {
-      iteration: this.iteration,
-      metrics,
-      samples: queries.map((q, i) => ({
-        prompt: q.prompt.text,
-        tokens: q.completion,
-        text: q.text,
-        score: scores[i] ?? Number.NaN,
-      })),
-    };
+    this.lastSamples = queries.map((q, i) => ({
+      prompt: q.prompt.text,
+      tokens: q.completion,
+      text: q.text,
+      score: scores[i] ?? Number.NaN,
+    }));
+    return metrics;
   }
 
   /** log π_old, log π_ref and V_old of every completion token, read back once. */
@@ -281,43 +314,38 @@ export class PpoTrainer {
     return { logps: toRows(lp, n, l), values: toRows(v, n, l), refLogps: toRows(lr, n, l) };
   }
 
-  /** One clipped-objective update on the given rows; returns UPDATE_KEYS packed [8]. */
-  private update(data: RolloutData, rows: number[]): tf.Tensor1D {
+  /** The clipped-objective loss on the given rows; reports UPDATE_KEYS but grad_norm [7]. */
+  private lossOn(data: RolloutData, rows: number[]): () => LossOutput {
     const cfg = this.config;
-    setLearningRate(this.optimizer, learningRateAt(this.updates, cfg.optim));
-    this.updates++;
-    const vars = [...this.policy.variables(), ...this.valueHead.variables()];
-    return tf.tidy(() => {
+    return () => {
+      // Built inside the closure: updateStep's tidy frees them with the update.
       const t = rolloutTensors(data.layout, rows);
       const mask = rowsTensor(data.layout.completionMask, rows); // [M, L]
       const oldLogps = rowsTensor(data.logps, rows);
       const oldValues = rowsTensor(data.values, rows);
       const advantages = rowsTensor(data.advantages, rows);
       const returns = rowsTensor(data.returns, rows);
-      const lossFn = () => {
-        const pv = policyValues(this.policy, this.valueHead, t, data.layout, true);
-        const pg = clippedPolicyLoss(pv.logps, oldLogps, advantages, mask, cfg.clipRange);
-        const vf = clippedValueLoss(pv.values, oldValues, returns, mask, cfg.clipRangeValue);
-        const loss = tf.add(pg.loss, tf.mul(cfg.vfCoef, vf.loss)) as tf.Scalar;
-        const report = tf.stack([
-          pg.loss,
-          vf.loss,
-          loss,
-          pg.approxKl,
-          pg.clipfrac,
-          maskedMean(pv.values, mask),
-          vf.clipfrac,
-        ]) as tf.Tensor1D;
-        return { loss, report };
-      };
-      return updateStep({ variables: () => vars }, this.optimizer, lossFn, cfg.optim.maxGradNorm);
-    });
+      const pv = policyValues(this.policy, this.valueHead, t, data.layout, true);
+      const pg = clippedPolicyLoss(pv.logps, oldLogps, advantages, mask, cfg.clipRange);
+      const vf = clippedValueLoss(pv.values, oldValues, returns, mask, cfg.clipRangeValue);
+      const loss = tf.add(pg.loss, tf.mul(cfg.vfCoef, vf.loss)) as tf.Scalar;
+      const report = tf.stack([
+        pg.loss,
+        vf.loss,
+        loss,
+        pg.approxKl,
+        pg.clipfrac,
+        maskedMean(pv.values, mask),
+        vf.clipfrac,
+      ]) as tf.Tensor1D;
+      return { loss, report };
+    };
   }
 
   /** Frees the value head and the optimiser (not the policy or reference). */
-  dispose(): void {
+  override dispose(): void {
     this.valueHead.dispose();
-    this.optimizer.dispose();
+    super.dispose();
   }
 }
 

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { GPT } from '../../model/gpt';
 import { ScalarHead } from '../../model/scalarHead';
 import { splitPairs } from '../../objectives/logprobs';
-import { readPacked } from '../../objectives/metrics';
 import {
   bradleyTerryLoss,
   REWARD_MODEL_METRIC_KEYS,
@@ -36,12 +35,6 @@ export type RewardHeadKind = 'last-token' | 'pooled';
 export type RewardModelConfig = TrainerConfig & { head?: RewardHeadKind };
 
 const REWARD_MODEL_STEP_KEYS = [...REWARD_MODEL_METRIC_KEYS, 'grad_norm'] as const;
-
-export interface RewardModelStepLog {
-  step: number;
-  lr: number;
-  metrics: Record<(typeof REWARD_MODEL_STEP_KEYS)[number], number>;
-}
 
 /**
  * r(x, y) = head(trunk(x ‖ y)) at the last real token, or summed over y's tokens ('pooled'),
@@ -135,7 +128,7 @@ export function pairCompletions(
   return [...seen.values()];
 }
 
-export class RewardModelTrainer extends Trainer {
+export class RewardModelTrainer extends Trainer<BatchTensors> {
   readonly model: RewardModel;
   private handedOver = false;
 
@@ -146,7 +139,7 @@ export class RewardModelTrainer extends Trainer {
     cfg: RewardModelConfig,
     private readonly collate: CollateOptions,
   ) {
-    super(cfg.optim, cfg.batchSize, cfg.seed, pairs.length);
+    super(cfg.optim, cfg.batchSize, cfg.seed, { items: pairs.length });
     this.model = new RewardModel(
       sft.clone(true),
       ScalarHead.create(sft.config.nEmbd, cfg.seed),
@@ -155,34 +148,41 @@ export class RewardModelTrainer extends Trainer {
     );
   }
 
-  /** One Bradley–Terry update; reads the metrics back (a GPU sync) only when `log` is set. */
-  async trainStep(log: boolean): Promise<RewardModelStepLog | null> {
+  protected trainedVariables() {
+    return [...this.model.trunk.variables(), ...this.model.head.variables()];
+  }
+
+  protected prepare(): BatchTensors {
     if (this.handedOver) throw new Error('the reward model was handed over by finish()');
-    const batch = collatePairs(
-      this.nextIndices().map((i) => this.pairs[i] as TokenizedPair),
-      this.collate,
+    return batchTensors(
+      collatePairs(
+        this.nextIndices().map((i) => this.pairs[i] as TokenizedPair),
+        this.collate,
+      ),
     );
-    const lr = this.scheduleLr();
-    const t = batchTensors(batch);
-    const { trunk, head } = this.model;
-    const vars = {
-      variables: () => [...trunk.variables(), ...head.variables()],
-    };
-    const packed = this.applyUpdate(vars, () => {
+  }
+
+  /** One Bradley–Terry update (DPO paper Eq. 2). */
+  protected *losses(t: BatchTensors) {
+    yield () => {
       const [chosen, rejected] = splitPairs(this.model.scoresOf(t, true)); // [B] each
       return {
         loss: tf.mean(bradleyTerryLoss(chosen, rejected)) as tf.Scalar,
         report: rewardModelMetrics(chosen, rejected),
       };
-    });
+    };
+  }
+
+  protected override release(t: BatchTensors): void {
     disposeBatch(t);
-    if (!log) {
-      packed.dispose();
-      return null;
-    }
-    const metrics = await readPacked(packed, REWARD_MODEL_STEP_KEYS);
-    packed.dispose();
-    return { step: this.step, lr, metrics };
+  }
+
+  protected report(values: number[], _t: BatchTensors, lr: number): Record<string, number> {
+    const out: Record<string, number> = {};
+    REWARD_MODEL_STEP_KEYS.forEach((k, i) => {
+      out[k] = values[i] ?? Number.NaN;
+    });
+    return { ...out, learning_rate: lr };
   }
 
   /**
@@ -201,5 +201,36 @@ export class RewardModelTrainer extends Trainer {
     if (this.handedOver) return;
     super.dispose();
     this.model.dispose();
+  }
+}
+
+/** Trains the Bradley–Terry reward model of a sweep on its pairs (a copy of the SFT model). */
+export async function trainRewardModel(
+  sft: GPT,
+  data: { pairs: TokenizedPair[]; collate: CollateOptions },
+  s: { steps: number; lr: number; batchSize: number; head: RewardHeadKind },
+  seed: number,
+  onLog?: (step: number, metrics: Record<string, number>) => void,
+): Promise<RewardModel> {
+  const trainer = new RewardModelTrainer(
+    sft,
+    data.pairs,
+    {
+      optim: { kind: 'adam', lr: s.lr, warmupSteps: 5, maxGradNorm: 10 },
+      batchSize: s.batchSize,
+      seed,
+      head: s.head,
+    },
+    data.collate,
+  );
+  try {
+    for (let i = 1; i <= s.steps; i++) {
+      const m = await trainer.trainStep(i % 25 === 0 || i === s.steps);
+      if (m) onLog?.(trainer.step, m);
+    }
+    return await trainer.finish();
+  } catch (e) {
+    trainer.dispose();
+    throw e;
   }
 }

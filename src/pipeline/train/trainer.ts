@@ -1,28 +1,73 @@
 /**
- * The trainer base every algorithm shares: the optimiser and its learning-rate schedule, the
- * seeded epoch sampler over the training items, and snapshot/restore of the optimiser state.
- * An algorithm keeps only its loss closure (handed to `applyUpdate`) and its metric keys.
+ * The template trainer every algorithm shares. One step is
+ *
+ *   items = prepare()                     the step's batch (PPO: a scored rollout)
+ *   for lossFn of losses(items):          one clipped update each (PPO: K epochs × minibatches)
+ *     lr = learningRate(updates); updateStep(lossFn)
+ *   afterUpdates(items)                   state every step needs (PPO: the KL controller)
+ *   log ? report(mean of the packed values) : nothing read
+ *
+ * and a log step's values are checked: a NaN or ±∞ throws NonFiniteError, which the caller
+ * turns into `rollback(checkpoint)` (the worker's DPO recovery, or any other algorithm's).
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../../model/rng';
-import { type NamedCpuTensor, toCpu } from '../../model/weights';
+import { type CpuTensor, type NamedCpuTensor, toCpu } from '../../model/weights';
 import { learningRateAt, makeOptimizer, type OptimConfig, setLearningRate } from '../optim';
 import { epochSampler } from './epochs';
 import { type LossOutput, updateStep } from './updateStep';
 
 export interface TrainerConfig {
   optim: OptimConfig;
-  /** Items (pairs, sequences) per step. */
+  /** Items (pairs, sequences, prompts) per step. */
   batchSize: number;
   seed: number;
 }
 
-export abstract class Trainer {
-  /** Updates so far; the schedule's step counts from 0. */
+/**
+ * A NaN or ±∞ found where the run reads values anyway (a log step's metrics, an evaluation, a
+ * checkpoint's weights): the weights after `step` steps cannot be trusted.
+ */
+export class NonFiniteError extends Error {
+  override name = 'NonFiniteError';
+  constructor(
+    readonly step: number,
+    /** What was read: 'loss', 'grad_norm', 'eval/kl', 'weight h.0.mlp.c_fc.w', … */
+    readonly quantity: string,
+    readonly value: number,
+  ) {
+    super(`${quantity} became ${value} at step ${step}`);
+  }
+}
+
+/** Everything a trainer needs to go back to a step: its variables, optimiser and counters. */
+export interface TrainerCheckpoint {
+  step: number;
+  updates: number;
+  /** The trained variables, in `trainedVariables()` order. */
+  variables: CpuTensor[];
+  optimizer: NamedCpuTensor[];
+  /** An algorithm's own numbers (PPO: the adaptive KL coefficient). */
+  extra: number[];
+}
+
+/** What the sampler is built over: a count of items, or none (SFT draws its own windows). */
+interface Draws {
+  items: number | null;
+  /** The error for an empty dataset. */
+  empty?: string;
+}
+
+export abstract class Trainer<Items> {
+  /** Steps so far (PPO: iterations). */
   step = 0;
+  /** Optimiser updates so far: the learning-rate schedule's step (one per step but for PPO). */
+  updates = 0;
   protected optimizer: tf.Optimizer;
+  /** The batch order's stream (PPO also shuffles its minibatches with it). */
+  protected rand: () => number;
   private nextBatch: () => number[];
-  private items: number;
+  private items: number | null;
   /** The step at which the current items were set (0, or an online round's first step). */
   private dataStart = 0;
   private dataSeed: number;
@@ -31,13 +76,59 @@ export abstract class Trainer {
     protected optim: OptimConfig,
     private readonly batchSize: number,
     seed: number,
-    items: number,
+    draws: Draws,
   ) {
-    if (items === 0) throw new Error('no preference pairs to train on');
+    if (draws.items === 0) throw new Error(draws.empty ?? 'no preference pairs to train on');
     this.optimizer = makeOptimizer(optim);
-    this.items = items;
+    this.items = draws.items;
     this.dataSeed = seed;
-    this.nextBatch = epochSampler(items, batchSize, mulberry32(seed));
+    this.rand = mulberry32(seed);
+    this.nextBatch = this.sampler();
+  }
+
+  /** The variables the updates change, in a fixed order (their gradients, their checkpoint). */
+  protected abstract trainedVariables(): tf.Variable[];
+  /** The step's items: a collated batch on the device, or PPO's scored rollout. */
+  protected abstract prepare(): Items | Promise<Items>;
+  /** The step's loss closures, one update each (most algorithms: one). */
+  protected abstract losses(items: Items): Iterable<() => LossOutput>;
+  /** A log step's metrics from the packed [...report, grad_norm], averaged over the updates. */
+  protected abstract report(values: number[], items: Items, lr: number): Record<string, number>;
+
+  /** Reports on every step, `log` or not (PPO: its rollout syncs anyway). */
+  protected readonly logsEveryStep: boolean = false;
+
+  /** Frees the step's items (after its updates). */
+  protected release(_items: Items): void {}
+  /** Runs after every step's updates, logged or not. */
+  protected afterUpdates(_items: Items): void {}
+  /** Beyond the metrics: the first non-finite per-item value of the last report, if any. */
+  protected nonFiniteDetail(): { quantity: string; value: number } | null {
+    return null;
+  }
+  /** The rate of update `update` (from 0): warm-up, then constant. */
+  protected learningRate(update: number): number {
+    return learningRateAt(update, this.optim);
+  }
+
+  /** Replays one step's draws from the streams (restore): the batch, by default. */
+  protected replayDraws(): void {
+    this.nextIndices();
+  }
+  /** Restarts the streams from their seed (restore). */
+  protected resetDraws(): void {
+    this.rand = mulberry32(this.dataSeed);
+    this.nextBatch = this.sampler();
+  }
+  protected extraState(): number[] {
+    return [];
+  }
+  protected restoreExtra(_extra: number[]): void {}
+
+  private sampler(): () => number[] {
+    const n = this.items;
+    if (n === null) return () => [];
+    return epochSampler(n, this.batchSize, this.rand);
   }
 
   /** The next batch's item indices: seeded shuffles, one per epoch. */
@@ -51,24 +142,53 @@ export abstract class Trainer {
     this.items = items;
     this.dataSeed = seed;
     this.dataStart = startStep;
-    this.nextBatch = epochSampler(items, this.batchSize, mulberry32(seed));
+    this.resetDraws();
   }
 
-  /** Sets this step's learning rate (warm-up, then constant) and returns it. */
-  protected scheduleLr(): number {
-    const lr = learningRateAt(this.step, this.optim);
-    setLearningRate(this.optimizer, lr);
-    return lr;
-  }
-
-  /** One clipped update by the loss closure; packed [...report, grad_norm] (see updateStep). */
-  protected applyUpdate(
-    model: { variables(): tf.Variable[] },
-    lossFn: () => LossOutput,
-  ): tf.Tensor1D {
-    const packed = updateStep(model, this.optimizer, lossFn, this.optim.maxGradNorm);
+  /**
+   * One step; reads the metrics back (a GPU sync) only when `log` is set, and then throws
+   * NonFiniteError if any is NaN or ±∞ (no extra read on other steps).
+   */
+  async trainStep(log: boolean): Promise<Record<string, number> | null> {
+    const items = await this.prepare();
+    const vars = this.trainedVariables();
+    let sum: tf.Tensor1D | null = null;
+    let count = 0;
+    let lr = Number.NaN;
+    try {
+      for (const lossFn of this.losses(items)) {
+        lr = this.learningRate(this.updates);
+        setLearningRate(this.optimizer, lr);
+        const packed = updateStep(
+          { variables: () => vars },
+          this.optimizer,
+          lossFn,
+          this.optim.maxGradNorm,
+        );
+        this.updates++;
+        const next: tf.Tensor1D = sum ? tf.add(sum, packed) : packed;
+        if (sum) tf.dispose([sum, packed]);
+        sum = next;
+        count++;
+      }
+    } finally {
+      this.release(items);
+    }
     this.step++;
-    return packed;
+    this.afterUpdates(items);
+    if (!(log || this.logsEveryStep) || !sum) {
+      sum?.dispose();
+      return null;
+    }
+    const values = Array.from(await sum.data()).map((v) => v / count);
+    sum.dispose();
+    const metrics = this.report(values, items, lr);
+    for (const [quantity, value] of Object.entries(metrics)) {
+      if (!Number.isFinite(value)) throw new NonFiniteError(this.step, quantity, value);
+    }
+    const bad = this.nonFiniteDetail();
+    if (bad) throw new NonFiniteError(this.step, bad.quantity, bad.value);
+    return metrics;
   }
 
   /** The optimizer's variables (iterations first, then its slots), read back for a checkpoint. */
@@ -83,11 +203,11 @@ export abstract class Trainer {
   }
 
   /**
-   * Continues from a checkpoint taken after `step` steps: a fresh optimizer takes the saved
-   * slots (none at step 0) and the seeded batch order is replayed, so the next batches are the
-   * ones it would have seen. Also rolls back a trainer that went past `step`.
+   * Continues from a checkpoint taken after `step` steps (`updates` updates): a fresh optimizer
+   * takes the saved slots (none at step 0) and the seeded draws are replayed, so the next
+   * batches are the ones it would have seen. Also rolls back a trainer that went past `step`.
    */
-  async restore(step: number, optimizer: NamedCpuTensor[]): Promise<void> {
+  async restore(step: number, optimizer: NamedCpuTensor[], updates = step): Promise<void> {
     // A fresh optimizer: setWeights would leave the old slots (and a step-0 restore has none).
     this.optimizer.dispose();
     this.optimizer = makeOptimizer(this.optim);
@@ -97,9 +217,45 @@ export abstract class Trainer {
       await this.optimizer.setWeights(named);
       tf.dispose(named.map((w) => w.tensor));
     }
-    this.nextBatch = epochSampler(this.items, this.batchSize, mulberry32(this.dataSeed));
-    for (let i = this.dataStart; i < step; i++) this.nextBatch();
+    this.resetDraws();
+    for (let i = this.dataStart; i < step; i++) this.replayDraws();
     this.step = step;
+    this.updates = updates;
+  }
+
+  /** The trained variables, optimiser and counters now (a GPU read); NonFiniteError if bad. */
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const variables: CpuTensor[] = [];
+    for (const v of this.trainedVariables()) variables.push(await toCpu(v));
+    const cp: TrainerCheckpoint = {
+      step: this.step,
+      updates: this.updates,
+      variables,
+      optimizer: await this.optimizerState(),
+      extra: this.extraState(),
+    };
+    const arrays: [string, Float32Array][] = [
+      ...variables.map((v, i): [string, Float32Array] => [`variable ${i}`, v.data]),
+      ...cp.optimizer.map((w): [string, Float32Array] => [`optimizer slot ${w.name}`, w.data]),
+    ];
+    for (const [quantity, data] of arrays) {
+      for (const x of data) if (!Number.isFinite(x)) throw new NonFiniteError(cp.step, quantity, x);
+    }
+    return cp;
+  }
+
+  /** Back to a checkpoint of this trainer: after a NonFiniteError, the last good state. */
+  async rollback(cp: TrainerCheckpoint): Promise<void> {
+    const vars = this.trainedVariables();
+    if (vars.length !== cp.variables.length) throw new Error('checkpoint of another trainer');
+    vars.forEach((v, i) => {
+      const c = cp.variables[i] as CpuTensor;
+      const t = tf.tensor(c.data, c.shape);
+      v.assign(t);
+      t.dispose();
+    });
+    await this.restore(cp.step, cp.optimizer, cp.updates);
+    this.restoreExtra(cp.extra);
   }
 
   /** Frees the optimiser state (not the model). */

@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { InspectorPair } from '../../pipeline/views';
-import { inspectPair, LOSS_FORMULAS } from './inspect';
+import { inspectPair, LOSS_FORMULAS, LOSS_REWARDS } from './inspect';
 import { signed } from './tokenShade';
 import './panels.css';
 
@@ -65,6 +65,10 @@ export const StepInspector = memo(function StepInspector({ pairs, lossType }: St
 function PairDetail({ pair, lossType }: { pair: InspectorPair; lossType: string }) {
   const r = inspectPair(pair);
   const formula = LOSS_FORMULAS[lossType] ?? `${lossType} loss`;
+  const { reward, needsReference } = LOSS_REWARDS[lossType] ?? {
+    reward: 'r̂',
+    needsReference: true,
+  };
   const dpo = lossType === 'sigmoid';
   return (
     <>
@@ -92,29 +96,39 @@ function PairDetail({ pair, lossType }: { pair: InspectorPair; lossType: string 
             <td>{num(pair.policyChosen)}</td>
             <td>{num(pair.policyRejected)}</td>
           </tr>
+          {needsReference && (
+            <>
+              <tr>
+                <th>log π_ref(y|x)</th>
+                <td>{num(pair.refChosen)}</td>
+                <td>{num(pair.refRejected)}</td>
+              </tr>
+              <tr>
+                <th>Δ = log π_θ − log π_ref</th>
+                <td>{signed(r.deltaChosen)}</td>
+                <td>{signed(r.deltaRejected)}</td>
+              </tr>
+            </>
+          )}
           <tr>
-            <th>log π_ref(y|x)</th>
-            <td>{num(pair.refChosen)}</td>
-            <td>{num(pair.refRejected)}</td>
-          </tr>
-          <tr>
-            <th>Δ = log π_θ − log π_ref</th>
-            <td>{signed(r.deltaChosen)}</td>
-            <td>{signed(r.deltaRejected)}</td>
-          </tr>
-          <tr>
-            <th>r̂ = β·Δ</th>
-            <td>{signed(r.rewardChosen)}</td>
-            <td>{signed(r.rewardRejected)}</td>
+            <th title={reward} data-testid="inspector-reward-row">
+              {reward.split(',')[0]}
+            </th>
+            <td>{signed(pair.rewardChosen)}</td>
+            <td>{signed(pair.rewardRejected)}</td>
           </tr>
         </tbody>
       </table>
       <dl className="facts inspector-facts">
-        <dt>h = Δ_w − Δ_l</dt>
-        <dd>{signed(r.h)}</dd>
-        <dt>β·h (β = {pair.beta})</dt>
-        <dd>{signed(r.betaH)}</dd>
-        <dt>σ(−β·h)</dt>
+        {needsReference && (
+          <>
+            <dt>h = Δ_w − Δ_l</dt>
+            <dd>{signed(r.h)}</dd>
+          </>
+        )}
+        <dt>r̂_w − r̂_l (β = {pair.beta})</dt>
+        <dd>{signed(r.margin)}</dd>
+        <dt>σ(r̂_l − r̂_w)</dt>
         <dd>
           <span className="weight-bar" aria-hidden="true">
             <span style={{ width: `${Math.round((r.gradWeight || 0) * 100)}%` }} />
@@ -125,15 +139,18 @@ function PairDetail({ pair, lossType }: { pair: InspectorPair; lossType: string 
         <dd>{num(pair.loss, 4)}</dd>
       </dl>
       <p className="hint">
-        σ(−β·h) = σ(r̂_l − r̂_w) is the pair's gradient weight: large when the implicit reward orders
+        σ(r̂_l − r̂_w) (= σ(−β·h) for DPO) is the pair's gradient weight: large when the implicit reward orders
         the pair wrongly, near 0 once the pair is learned.
         {!dpo && ' (It is the DPO weight; this objective weights pairs its own way.)'}
       </p>
       <pre className="equations">
         {[
           formula,
-          ...(dpo ? [] : [`DPO: L = −log σ(β·h) = ${num(r.dpoLoss, 4)} here`]),
-          'h = [log π_θ(y_w) − log π_ref(y_w)] − [log π_θ(y_l) − log π_ref(y_l)]',
+          reward,
+          ...(dpo ? [] : [`DPO on these rewards: −log σ(r̂_w − r̂_l) = ${num(r.dpoLoss, 4)}`]),
+          ...(needsReference
+            ? ['h = [log π_θ(y_w) − log π_ref(y_w)] − [log π_θ(y_l) − log π_ref(y_l)]']
+            : []),
           '∇L = −β·σ(−βh)·(∇log π(y_w) − ∇log π(y_l))',
         ].join('\n')}
       </pre>

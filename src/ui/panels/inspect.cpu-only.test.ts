@@ -13,6 +13,8 @@ const pair = (o: Partial<InspectorPair>): InspectorPair => ({
   refRejected: 0,
   loss: 0,
   beta: 0.1,
+  rewardChosen: 0,
+  rewardRejected: 0,
   ...o,
 });
 
@@ -30,15 +32,22 @@ describe('inspectPair', () => {
 
   it('matches hand-computed values', () => {
     // Δ_w = −10 − (−12) = 2, Δ_l = −11 − (−10) = −1, h = 3, β·h = 1.5
+    // The loss's rewards β·Δ: 1 and −0.5.
     const r = inspectPair(
-      pair({ policyChosen: -10, refChosen: -12, policyRejected: -11, refRejected: -10, beta: 0.5 }),
+      pair({
+        policyChosen: -10,
+        refChosen: -12,
+        policyRejected: -11,
+        refRejected: -10,
+        beta: 0.5,
+        rewardChosen: 1,
+        rewardRejected: -0.5,
+      }),
     );
     expect(r.deltaChosen).toBe(2);
     expect(r.deltaRejected).toBe(-1);
     expect(r.h).toBe(3);
-    expect(r.betaH).toBe(1.5);
-    expect(r.rewardChosen).toBe(1);
-    expect(r.rewardRejected).toBe(-0.5);
+    expect(r.margin).toBe(1.5);
     // σ(−1.5) = 1 / (1 + e^1.5) = 0.18242552380635635
     expect(r.gradWeight).toBeCloseTo(0.18242552380635635, 12);
     // −log σ(1.5) = log(1 + e^−1.5) = 0.20141327798275246
@@ -47,7 +56,15 @@ describe('inspectPair', () => {
 
   it('weights a wrongly ordered pair more', () => {
     const wrong = inspectPair(
-      pair({ policyChosen: -5, refChosen: -4, policyRejected: -3, refRejected: -4, beta: 1 }),
+      pair({
+        policyChosen: -5,
+        refChosen: -4,
+        policyRejected: -3,
+        refRejected: -4,
+        beta: 1,
+        rewardChosen: -1,
+        rewardRejected: 1,
+      }),
     );
     expect(wrong.h).toBe(-2);
     expect(wrong.gradWeight).toBeCloseTo(1 / (1 + Math.exp(-2)), 12); // σ(2) = 0.8808

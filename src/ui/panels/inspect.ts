@@ -20,31 +20,29 @@ export interface PairInspection {
   deltaRejected: number;
   /** h = Δ_w − Δ_l. */
   h: number;
-  betaH: number;
-  /** σ(−β·h) = σ(r̂_l − r̂_w): the pair's weight in the DPO gradient (paper §4). */
+  /** r̂_w − r̂_l, the objective's reward margin (β·h for the reference-based objectives). */
+  margin: number;
+  /** σ(r̂_l − r̂_w): the pair's weight in the DPO gradient (paper §4). */
   gradWeight: number;
-  /** r̂ = β·Δ (paper Eq. 5). */
-  rewardChosen: number;
-  rewardRejected: number;
-  /** −log σ(β·h): this pair's DPO (sigmoid) loss. */
+  /** −log σ(r̂_w − r̂_l): this pair's DPO (sigmoid) loss. */
   dpoLoss: number;
 }
 
-/** The quantities of one pair's DPO loss and gradient, from its summed log-probs. */
+/**
+ * The quantities of one pair's loss and gradient. The rewards are the ones the objective itself
+ * computed (losses.ts), so the inspector and the charts read the same r̂.
+ */
 export function inspectPair(p: InspectorPair): PairInspection {
   const deltaChosen = p.policyChosen - p.refChosen;
   const deltaRejected = p.policyRejected - p.refRejected;
-  const h = deltaChosen - deltaRejected;
-  const betaH = p.beta * h;
+  const margin = p.rewardChosen - p.rewardRejected;
   return {
     deltaChosen,
     deltaRejected,
-    h,
-    betaH,
-    gradWeight: sigmoid(-betaH),
-    rewardChosen: p.beta * deltaChosen,
-    rewardRejected: p.beta * deltaRejected,
-    dpoLoss: -logSigmoid(betaH),
+    h: deltaChosen - deltaRejected,
+    margin,
+    gradWeight: sigmoid(-margin),
+    dpoLoss: -logSigmoid(margin),
   };
 }
 
@@ -52,3 +50,12 @@ export function inspectPair(p: InspectorPair): PairInspection {
 export const LOSS_FORMULAS: Record<string, string> = Object.fromEntries(
   LOSS_TYPES.map((t) => [t, PREFERENCE_LOSSES[t].formula]),
 );
+
+/** Each objective's implicit reward and whether it reads π_ref. */
+export const LOSS_REWARDS: Record<string, { reward: string; needsReference: boolean }> =
+  Object.fromEntries(
+    LOSS_TYPES.map((t) => [
+      t,
+      { reward: PREFERENCE_LOSSES[t].reward, needsReference: PREFERENCE_LOSSES[t].needsReference },
+    ]),
+  );

@@ -31,6 +31,9 @@ const pair: InspectorPair = {
   refRejected: -10,
   loss: 0.2014,
   beta: 0.5,
+  // β·Δ of the loss: Δ_w = 2, Δ_l = −1.
+  rewardChosen: 1,
+  rewardRejected: -0.5,
 };
 
 describe('panels render', () => {
@@ -57,14 +60,27 @@ describe('panels render', () => {
     expect(html).toContain('data-testid="step-inspector"');
     expect(html).toContain('I &lt;3 it');
     expect(html).toContain('+3'); // h
-    expect(html).toContain('+1.5'); // β·h
+    expect(html).toContain('+1.5'); // r̂_w − r̂_l = β·h
     expect(html).toContain('0.182'); // σ(−1.5)
     expect(html).toContain('L = −log σ(β·h)');
     const ipo = renderToStaticMarkup(
       createElement(StepInspector, { pairs: [pair], lossType: 'ipo' }),
     );
     expect(ipo).toContain('(h − 1/(2β))²');
-    expect(ipo).toContain('DPO: L = −log σ(β·h) = 0.2014 here');
+    expect(ipo).toContain('DPO on these rewards: −log σ(r̂_w − r̂_l) = 0.2014');
+  });
+
+  it('shows a reference-free objective’s own rewards (SimPO: β·p̄), not β·Δ', () => {
+    // The loss's rewards β·p̄ for p̄_w = −2.5, p̄_l = −5.5 at β = 0.5.
+    const simpo = { ...pair, rewardChosen: -1.25, rewardRejected: -2.75 };
+    const html = renderToStaticMarkup(
+      createElement(StepInspector, { pairs: [simpo], lossType: 'simpo' }),
+    );
+    expect(html).toContain('r̂ = β·p̄');
+    expect(html).toContain('−1.25');
+    expect(html).toContain('+1.5'); // the margin, as the loss sees it
+    expect(html).not.toContain('log π_ref(y|x)');
+    expect(html).not.toContain('r̂ = β·Δ');
   });
 
   it('renders at most 50 pairs', () => {

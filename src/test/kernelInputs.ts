@@ -1,5 +1,5 @@
 /** Seeded inputs shared by the kernel tests: ordinary values plus the extremes the kernels must survive. */
-import { mulberry32 } from '../rng';
+import { mulberry32 } from '../model/rng';
 
 /** n values uniform in [−scale, scale), every 7th one pushed to ±80 when `extremes` is set. */
 export function seededValues(n: number, seed: number, scale: number, extremes = false): number[] {

@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { DEFAULT_CONFIG } from '../model/config';
-import type { NewRun, StoredCheckpoint } from './records';
+import type { NewRun, StoredCheckpoint } from '../storage/records';
 
 /** Replaces the global IndexedDB with an empty one, so each test starts from nothing. */
 export function freshIndexedDB(): void {
