@@ -202,6 +202,17 @@ test('the configuration round-trips through the URL; embed mode hides panels', a
   await page.getByTestId('setting-beta').fill('0.25');
   await expect(page).toHaveURL(/beta=0\.25/);
   await expect(page).toHaveURL(/steps=7/);
+  // The controls show exactly the chosen objective's hyperparameters, and they reach the link.
+  await expect(page.getByTestId('setting-smooth')).toHaveCount(0);
+  await page.getByTestId('setting-loss').selectOption('cdpo');
+  await page.getByTestId('setting-smooth').fill('0.2');
+  await expect(page).toHaveURL(/loss=cdpo&beta=0\.25&smooth=0\.2/);
+  await page.getByTestId('setting-smooth').fill('0.7'); // out of bounds: refused, marked
+  await expect(page.getByTestId('setting-smooth')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/smooth=0\.2/);
+  await page.getByTestId('setting-algo').selectOption('preferred-ft');
+  await expect(page.getByTestId('setting-loss')).toHaveCount(0);
+  await expect(page).toHaveURL(/algo=preferred-ft/);
   // A bad value falls back to its default with a visible note.
   await page.goto('/?beta=-1');
   await expect(page.getByTestId('warning-banner')).toContainText('beta');

@@ -7,9 +7,16 @@
 import type { GPT } from '../model/gpt';
 import { assignParams, type CpuParams, type NamedCpuTensor, readParams } from '../model/weights';
 import type { BpeTokenizer } from '../tokenizer/bpe';
+import type { PlaygroundTrainer } from './algorithms/algorithm';
 import { evaluateDpo, type ReferenceLevel } from './dpoEvaluation';
+import { startBaseline } from './playgroundBaseline';
 import { type PairText, type PreferenceData, roundSeed, samplePairs } from './preferenceData';
-import { type PairReference, PreferenceTrainer, precomputeReference } from './preferenceTrainer';
+import {
+  inspectorView,
+  type PairReference,
+  PreferenceTrainer,
+  precomputeReference,
+} from './preferenceTrainer';
 import { mixWeights, refSyncDue } from './refSync';
 import { type DpoRunSettings, withLiveSettings } from './settings';
 import { NonFiniteError } from './train/trainer';
@@ -20,7 +27,11 @@ export { DEFAULT_DPO_SETTINGS, type DpoRunSettings } from './settings';
 export { NonFiniteError } from './train/trainer';
 
 export interface DpoRunCallbacks {
-  onProgress?(stage: 'sampling' | 'reference' | 'evaluating', done: number, total: number): void;
+  onProgress?(
+    stage: 'sampling' | 'reference' | 'reward-model' | 'evaluating',
+    done: number,
+    total: number,
+  ): void;
   /** The pairs table: the newest round's pairs first, at most 200 rows, of `total`. */
   onPairs?(preview: PairPreview[], total: number): void;
   onMetrics?(point: MetricPoint): void;
@@ -90,7 +101,8 @@ export class DpoRun {
     readonly reference: GPT,
     /** TR-DPO's moving reference (refSyncSteps > 0), else null: π_ref is the SFT model. */
     private readonly syncRef: GPT | null,
-    private readonly trainer: PreferenceTrainer,
+    /** DPO's PreferenceTrainer, or another algorithm's trainer (playgroundBaseline.ts). */
+    private readonly trainer: PreferenceTrainer | PlaygroundTrainer,
     readonly task: DpoTask,
     private settings: DpoRunSettings,
     /** The pairs this run trains on now (kept for saving and export). */
@@ -102,14 +114,24 @@ export class DpoRun {
     this.previews = data.preview;
   }
 
+  /** DPO's trainer: online rounds, TR-DPO, β and the step inspector are DPO's. */
+  private get dpo(): PreferenceTrainer | null {
+    return this.trainer instanceof PreferenceTrainer ? this.trainer : null;
+  }
+
+  private get dpoTrainer(): PreferenceTrainer {
+    if (!this.dpo) throw new Error('online rounds and TR-DPO are DPO’s');
+    return this.dpo;
+  }
+
   /** π_ref of the loss: the TR-DPO reference when refreshing, else the SFT model. */
   private get lossReference(): GPT {
     return this.syncRef ?? this.reference;
   }
 
-  /** Online rounds: as set, where a reward can label new pairs (an imported file: 1). */
+  /** Online rounds: as set, for DPO where a reward can label new pairs (else 1). */
   private get rounds(): number {
-    return this.task.reward ? Math.max(1, this.settings.rounds ?? 1) : 1;
+    return this.task.reward && this.dpo ? Math.max(1, this.settings.rounds) : 1;
   }
 
   /** Steps per online round (the last round may be shorter). */
@@ -173,7 +195,9 @@ export class DpoRun {
     const { data, resume, cache } = from;
     const reference = sft.clone(false);
     const policy = sft.clone(true);
-    const syncRef = (settings.refSyncSteps ?? 0) > 0 ? sft.clone(false) : null;
+    const isDpo = settings.algorithm === 'dpo';
+    const syncRef = isDpo && settings.refSyncSteps > 0 ? sft.clone(false) : null;
+    let trainer: PreferenceTrainer | PlaygroundTrainer | null = null;
     try {
       const given =
         data ??
@@ -185,13 +209,26 @@ export class DpoRun {
       if (pairs.length === 0) throw new Error('every sampled pair was a tie: no preferences');
       const collate = { padId: task.tokenizer.eot, maxLength: sft.config.blockSize };
       // A cache from a TR-DPO run holds the moved reference's log-probs: recomputed below.
-      const refLogps =
-        cache?.refLogps.length === pairs.length && !syncRef
+      // The other algorithms read no cached π_ref log-probs.
+      const refLogps = !isDpo
+        ? []
+        : cache?.refLogps.length === pairs.length && !syncRef
           ? cache.refLogps
           : await precomputeReference(reference, pairs, collate, 16, (d, t) =>
               cb.onProgress?.('reference', d, t),
             );
-      const trainer = new PreferenceTrainer(policy, pairs, refLogps, settings, collate);
+      trainer = isDpo
+        ? new PreferenceTrainer(policy, pairs, refLogps, settings, collate)
+        : await startBaseline(settings, {
+            sft,
+            reference,
+            policy,
+            task,
+            data: given,
+            refLogps,
+            collate,
+            onProgress: (stage, d, t) => cb.onProgress?.(stage, d, t),
+          });
       const run = new DpoRun(
         policy,
         reference,
@@ -217,6 +254,7 @@ export class DpoRun {
       }
       return run;
     } catch (e) {
+      trainer?.dispose();
       policy.dispose();
       reference.dispose();
       syncRef?.dispose();
@@ -232,9 +270,10 @@ export class DpoRun {
     return this.trainer.step >= this.settings.steps;
   }
 
-  /** The loss and optimiser settings are the trainer's (β and lr change mid-run). */
+  /** DPO's loss and optimiser settings are its trainer's (β and lr change mid-run). */
   get config(): DpoRunSettings {
-    const { loss, optim } = this.trainer.config;
+    if (!this.dpo) return this.settings;
+    const { loss, optim } = this.dpo.config;
     return { ...this.settings, loss, optim };
   }
 
@@ -256,7 +295,7 @@ export class DpoRun {
       if (this.syncRef && step > 0) await this.recomputeReference();
       this.round = round;
       if (round > 1) {
-        this.trainer.setData(
+        this.dpoTrainer.setData(
           this.data.pairs,
           this.refLogps,
           roundSeed(this.settings.seed, round),
@@ -287,7 +326,7 @@ export class DpoRun {
       16,
       (d, t) => this.cb.onProgress?.('reference', d, t),
     );
-    this.trainer.setData(data.pairs, refLogps, roundSeed(this.settings.seed, round), startStep);
+    this.dpoTrainer.setData(data.pairs, refLogps, roundSeed(this.settings.seed, round), startStep);
     this.data = data;
     this.refLogps = refLogps;
     this.previews = [...data.preview, ...this.previews];
@@ -302,13 +341,17 @@ export class DpoRun {
       this.collate,
       16,
     );
-    this.trainer.setReference(this.refLogps);
+    this.dpoTrainer.setReference(this.refLogps);
   }
 
   /** The live settings of `next` (β, lr) apply from the next step; the others stay. */
   update(next: DpoRunSettings): void {
     const live = withLiveSettings(this.config, next);
-    this.trainer.update({ loss: live.loss, optim: live.optim });
+    if (this.dpo) this.dpo.update({ loss: live.loss, optim: live.optim });
+    else {
+      this.trainer.setLearningRate(live.optim.lr);
+      this.settings = { ...this.settings, optim: live.optim };
+    }
   }
 
   /** One optimisation step, logging and evaluating on their schedules. */
@@ -316,7 +359,8 @@ export class DpoRun {
     const s = this.trainer.step + 1;
     const log = s % this.settings.logEvery === 0 || s === 1 || s >= this.settings.steps;
     const m = await this.trainer.trainStep(log);
-    const r = this.trainer.lastDetail;
+    const r = this.dpo?.lastDetail;
+    if (m && !r) this.cb.onMetrics?.({ step: this.trainer.step, phase: 'dpo', ...m });
     if (m && r) {
       this.cb.onMetrics?.({
         step: this.trainer.step,
@@ -325,23 +369,7 @@ export class DpoRun {
         beta: r.beta,
         pairs_per_second: r.pairsPerSecond,
       });
-      this.cb.onInspector?.(
-        r.indices.map((index, i) => {
-          const t = this.texts[index] ?? { prompt: '', chosen: '', rejected: '' };
-          return {
-            index,
-            ...t,
-            policyChosen: r.policyChosen[i] ?? Number.NaN,
-            policyRejected: r.policyRejected[i] ?? Number.NaN,
-            refChosen: r.reference[i]?.chosen ?? Number.NaN,
-            refRejected: r.reference[i]?.rejected ?? Number.NaN,
-            loss: r.losses[i] ?? Number.NaN,
-            beta: r.beta,
-            rewardChosen: r.rewardsChosen[i] ?? Number.NaN,
-            rewardRejected: r.rewardsRejected[i] ?? Number.NaN,
-          };
-        }),
-      );
+      this.cb.onInspector?.(inspectorView(r, this.texts));
     }
     const roundEnd = this.roundAt(s) > this.round;
     if (refSyncDue(s, this.settings.refSyncSteps ?? 0) && this.syncRef && !this.done) {

@@ -3,9 +3,11 @@
  * and π_ref's cached log-probs, and reports through return values; the worker (or a Node
  * script) decides when to step, log and evaluate.
  */
+
 import { NEEDS_REFERENCE, type PreferenceLossConfig } from '../objectives/losses';
 import { type CollateOptions, collatePairs, type TokenizedPair } from './collate';
 import type { OptimConfig } from './optim';
+import type { PairText } from './preferenceData';
 import {
   type CachedLogps,
   parseStep,
@@ -15,6 +17,7 @@ import {
 } from './preferenceStep';
 import { type BatchTensors, batchTensors, type CausalLM, disposeBatch } from './train/tensors';
 import { Trainer } from './train/trainer';
+import type { InspectorPair } from './views';
 
 export interface PreferenceRunConfig {
   loss: PreferenceLossConfig;
@@ -40,6 +43,22 @@ export interface StepDetail extends StepReadout {
   reference: PairReference[];
   /** Pairs per second over the steps since the previous log. */
   pairsPerSecond: number;
+}
+
+/** The step inspector's rows of a logged step's batch (`texts`: the dataset's pair texts). */
+export function inspectorView(r: StepDetail, texts: readonly PairText[]): InspectorPair[] {
+  return r.indices.map((index, i) => ({
+    index,
+    ...(texts[index] ?? { prompt: '', chosen: '', rejected: '' }),
+    policyChosen: r.policyChosen[i] ?? Number.NaN,
+    policyRejected: r.policyRejected[i] ?? Number.NaN,
+    refChosen: r.reference[i]?.chosen ?? Number.NaN,
+    refRejected: r.reference[i]?.rejected ?? Number.NaN,
+    loss: r.losses[i] ?? Number.NaN,
+    beta: r.beta,
+    rewardChosen: r.rewardsChosen[i] ?? Number.NaN,
+    rewardRejected: r.rewardsRejected[i] ?? Number.NaN,
+  }));
 }
 
 /** π_ref's log-probs of every pair, computed once in batches (TRL precompute_ref_log_probs). */

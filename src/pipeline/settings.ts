@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
 import { LOSS_SETTINGS } from '../objectives/lossConfig';
 import { defaultsOf, getAt, leavesOf, setAt, setting, type ValueOf } from '../util/setting';
+import { ALGORITHM_IDS, ALGORITHMS } from './algorithms/registry';
 
 const int = (min: number, max: number) =>
   z.number().int('must be an integer').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`);
@@ -27,7 +28,26 @@ const newTokens = int(1, 256);
  * to 27.7, and the nano-tuned 8 × 25 steps at 3e-4 left the 3-minute budget. Tuned in Node on
  * the WASM backend with `scripts/demo-tune.ts` on validation prompts; figures in docs/experiments.md.
  */
+/** Who reads a setting that not every algorithm does (SettingMeta.usedBy). */
+const DPO = ['dpo'];
+const PAIR_TRAINED = ['dpo', 'preferred-ft', 'unlikelihood'];
+const LABEL_TRAINED = [...PAIR_TRAINED, 'ppo'];
+
 export const RUN_SETTINGS = {
+  algorithm: setting(z.enum(ALGORITHM_IDS), {
+    default: 'dpo',
+    url: 'algo',
+    label: 'algorithm',
+    help: 'DPO with the objective below, or one of the paper’s baselines on the same pairs and budget (their own settings at their sweep defaults)',
+    options: Object.fromEntries(
+      ALGORITHM_IDS.map((id) => [
+        id,
+        ALGORITHMS[id].kind === 'trained'
+          ? ALGORITHMS[id].label
+          : `${ALGORITHMS[id].label} (frontier panel only)`,
+      ]),
+    ),
+  }),
   loss: LOSS_SETTINGS,
   optim: {
     kind: setting(z.enum(['adam', 'rmsprop']), {
@@ -36,6 +56,7 @@ export const RUN_SETTINGS = {
       label: 'optimiser',
       help: 'Adam, or RMSprop as in the reference DPO code',
       options: { adam: 'Adam', rmsprop: 'RMSprop (reference code)' },
+      usedBy: DPO, // the baselines train with Adam, as in the sweep
     }),
     lr: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
       default: 2e-4,
@@ -63,6 +84,7 @@ export const RUN_SETTINGS = {
     url: 'batch',
     label: 'pairs / batch',
     help: 'Preference pairs per optimisation step',
+    usedBy: PAIR_TRAINED, // PPO's batch is its own (prompts per iteration)
   }),
   steps: setting(int(1, 100_000), {
     default: 60,
@@ -87,12 +109,14 @@ export const RUN_SETTINGS = {
     url: 'rounds',
     label: 'rounds',
     help: 'Online (iterative) DPO: after each round, sample new pairs from the current π_θ, label them with the reward and train on them (TRL OnlineDPO with the reward as judge); π_ref stays the SFT model. 1: offline DPO',
+    usedBy: DPO,
   }),
   refSyncSteps: setting(int(0, 100_000), {
     default: 0,
     url: 'refSync',
     label: 'refresh π_ref every',
     help: 'TR-DPO (TRL sync_ref_model): every k steps π_ref ← α·π_θ + (1−α)·π_ref and its log-probs are recomputed. 0: π_ref stays the SFT model',
+    usedBy: DPO,
   }),
   refMixupAlpha: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
     default: 1,
@@ -100,6 +124,7 @@ export const RUN_SETTINGS = {
     label: 'refresh α',
     help: 'α of the refresh: 1 copies π_θ into π_ref (hard), less mixes (soft)',
     step: 0.05,
+    usedBy: DPO,
   }),
   data: {
     prompts: setting(int(1, 10_000), {
@@ -140,6 +165,7 @@ export const RUN_SETTINGS = {
       label: 'label noise',
       help: 'Share of the sampled pairs whose chosen and rejected are swapped (seeded); cDPO and robust DPO assume such a rate ε',
       step: 0.05,
+      usedBy: LABEL_TRAINED, // PPO-GT reads r* itself, not the labels
     }),
   },
   eval: {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOSS_TYPES } from '../objectives/lossConfig';
+import { ALGORITHM_IDS } from '../pipeline/algorithms/registry';
 import {
   DEFAULT_PLAYGROUND_CONFIG as DEFAULTS,
   MODEL_PRESETS,
@@ -29,6 +30,7 @@ const one = <T>(values: readonly T[], d: T) => orDefault(fc.constantFrom(...valu
 const D = DEFAULTS;
 const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record({
   model: one(MODEL_PRESETS, D.model),
+  algorithm: one(ALGORITHM_IDS, D.algorithm),
   loss: fc.record({
     type: one(LOSS_TYPES, D.loss.type),
     beta: real(0, 100, D.loss.beta, { minExcluded: true }),
@@ -119,7 +121,9 @@ describe('encodeConfig / decodeConfig', () => {
       '&embed=1&hide=charts%2Cpairs';
     expect(encodeConfig(cfg)).toBe(search);
     expect(decodeConfig(`?${search}`)).toEqual({ config: cfg, warnings: [] });
-    expect(CONFIG_URL_KEYS).toHaveLength(32);
+    expect(CONFIG_URL_KEYS).toHaveLength(33);
+    const ppo = applyPatch({ algorithm: 'ppo-gt', model: 'micro' });
+    expect(encodeConfig(ppo)).toBe('model=micro&algo=ppo-gt');
   });
 
   it('forces a backend with backend=, after every other key; auto is the default', () => {

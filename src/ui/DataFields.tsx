@@ -6,6 +6,8 @@ interface Props {
   onSetting: (path: SettingPath, value: unknown) => void;
   /** Fixed once pairs are sampled. */
   locked: boolean;
+  /** Whether the chosen algorithm reads a setting: the others are not shown. */
+  reads: (path: SettingPath) => boolean;
 }
 
 const FIELDS: readonly SettingPath[] = [
@@ -21,13 +23,13 @@ const FIELDS: readonly SettingPath[] = [
  * Stage 2 of the pipeline: how preference pairs are made. K completions per prompt are
  * sampled from π_ref and ranked by the ground-truth reward; ties are dropped.
  */
-export function DataFields({ config: c, onSetting, locked }: Props) {
+export function DataFields({ config: c, onSetting, locked, reads }: Props) {
   const K = c.data.completionsPerPrompt;
   const perPrompt = c.data.pairing === 'all' ? (K * (K - 1)) / 2 : 1;
   return (
     <fieldset className="fields data-fields" disabled={locked}>
       <legend>Preference data, sampled from π_ref</legend>
-      {FIELDS.map((path) => (
+      {FIELDS.filter(reads).map((path) => (
         <SettingField key={path} path={path} config={c} onChange={onSetting} />
       ))}
       <p className="hint fields-note">

@@ -1,4 +1,5 @@
 import { lossParamsOf } from '../objectives/lossConfig';
+import { notTrainedHere } from '../pipeline/algorithms/playground';
 import type { PlaygroundConfig } from '../share/playgroundConfig';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import { canReset, isBusy, type RunState } from '../worker/runState';
@@ -31,6 +32,12 @@ export function RunControls(p: Props) {
   const locked = p.run !== 'empty';
   const training = p.run === 'training';
   const busy = isBusy(p.run);
+  /** Whether the chosen algorithm reads the setting (its declaration's usedBy). */
+  const reads = (path: SettingPath) => {
+    const usedBy = settingAt(path).meta.usedBy;
+    return !usedBy || usedBy.includes(c.algorithm);
+  };
+  const notTrained = notTrainedHere(c.algorithm);
   /** Fixed once the run is prepared, unless the setting is live. */
   const field = (path: SettingPath) => (
     <SettingField
@@ -48,7 +55,7 @@ export function RunControls(p: Props) {
           type="button"
           data-testid="run-start"
           onClick={p.onStart}
-          disabled={!p.canRun || busy || p.run === 'done'}
+          disabled={!p.canRun || busy || p.run === 'done' || !!notTrained}
         >
           {p.run === 'paused' ? '▶ Resume' : '▶ Train'}
         </button>
@@ -59,7 +66,7 @@ export function RunControls(p: Props) {
           type="button"
           data-testid="run-step"
           onClick={p.onStep}
-          disabled={!p.canRun || busy || p.run === 'done'}
+          disabled={!p.canRun || busy || p.run === 'done' || !!notTrained}
         >
           Step
         </button>
@@ -103,25 +110,49 @@ export function RunControls(p: Props) {
             ))}
           </select>
         </label>
-        {/* The objective, β and exactly the hyperparameters the objective reads. */}
-        {['loss.type', 'loss.beta', ...lossParamsOf(c.loss.type).map((k) => `loss.${k}`)].map(
-          field,
-        )}
-        {['optim.lr', 'steps', 'batchSize', 'optim.kind'].map(field)}
+        {field('algorithm')}
+        {/* DPO: the objective, β and exactly the hyperparameters the objective reads. */}
+        {c.algorithm === 'dpo' &&
+          ['loss.type', 'loss.beta', ...lossParamsOf(c.loss.type).map((k) => `loss.${k}`)].map(
+            field,
+          )}
+        {!notTrained && ['optim.lr', 'steps', 'batchSize', 'optim.kind'].filter(reads).map(field)}
       </div>
-      {!p.imported && <DataFields config={c} onSetting={p.onSetting} locked={locked} />}
-      <TeachingFields config={c} onSetting={p.onSetting} locked={locked} imported={p.imported} />
-      <p className="hint">
-        β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be
-        changed while training.
-      </p>
+      {notTrained ? (
+        <p className="hint" role="note" data-testid="algorithm-note">
+          {notTrained}
+        </p>
+      ) : (
+        <>
+          {!p.imported && (
+            <DataFields config={c} onSetting={p.onSetting} locked={locked} reads={reads} />
+          )}
+          <TeachingFields
+            config={c}
+            onSetting={p.onSetting}
+            locked={locked}
+            imported={p.imported}
+            reads={reads}
+          />
+          <p className="hint">
+            {c.algorithm === 'dpo'
+              ? 'β: higher keeps π_θ nearer π_ref (a stronger KL leash). β and the learning rate can be changed while training.'
+              : 'Trained for the steps set here (PPO: iterations), evaluated as DPO is; its own settings keep their sweep defaults. The learning rate can be changed while training.'}
+          </p>
+        </>
+      )}
     </section>
   );
 }
 
 function statusText(p: Props): string {
   if (p.run === 'preparing' && p.progress) {
-    const what = p.progress.stage === 'sampling' ? 'sampling pairs from π_ref' : 'caching π_ref';
+    const what =
+      p.progress.stage === 'sampling'
+        ? 'sampling pairs from π_ref'
+        : p.progress.stage === 'reward-model'
+          ? 'training the reward model (PPO’s prerequisite)'
+          : 'caching π_ref';
     return `${what} ${p.progress.done}/${p.progress.total}`;
   }
   if (p.run === 'loading-checkpoint') return 'loading the SFT checkpoint…';

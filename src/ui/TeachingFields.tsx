@@ -8,18 +8,22 @@ interface Props {
   locked: boolean;
   /** Training on an imported file: no reward to label new rounds, no sampled labels to flip. */
   imported: boolean;
+  /** Whether the chosen algorithm reads a setting: the others are not shown. */
+  reads: (path: SettingPath) => boolean;
 }
 
 /**
  * The teaching controls: online DPO rounds (fresh pairs from π_θ each round), label noise
  * (a share of the sampled labels flipped) and TR-DPO's reference refresh.
  */
-export function TeachingFields({ config: c, onSetting, locked, imported }: Props) {
+export function TeachingFields({ config: c, onSetting, locked, imported, reads }: Props) {
   const { rounds, refSyncSteps: every } = c;
   const perRound = Math.ceil(c.steps / Math.max(1, rounds));
-  const field = (path: SettingPath, disabled = false) => (
-    <SettingField key={path} path={path} config={c} onChange={onSetting} disabled={disabled} />
-  );
+  const field = (path: SettingPath, disabled = false) =>
+    reads(path) && (
+      <SettingField key={path} path={path} config={c} onChange={onSetting} disabled={disabled} />
+    );
+  if (!['rounds', 'data.labelNoise', 'refSyncSteps'].some(reads)) return null;
   return (
     <fieldset className="fields data-fields" disabled={locked}>
       <legend>Online rounds, label noise, reference refresh</legend>
@@ -28,10 +32,14 @@ export function TeachingFields({ config: c, onSetting, locked, imported }: Props
       {field('refSyncSteps')}
       {field('refMixupAlpha', every === 0)}
       <p className="hint fields-note">
-        {rounds > 1
-          ? `${rounds} rounds of ${perRound} steps; π_ref stays the SFT model, so the KL is to it. `
-          : 'One offline round on pairs from π_ref. '}
-        {every > 0 ? `π_ref moves towards π_θ every ${every} steps (α = ${c.refMixupAlpha}).` : ''}
+        {!reads('rounds')
+          ? 'One offline round on pairs from π_ref (online rounds and TR-DPO are DPO’s).'
+          : rounds > 1
+            ? `${rounds} rounds of ${perRound} steps; π_ref stays the SFT model, so the KL is to it. `
+            : 'One offline round on pairs from π_ref. '}
+        {every > 0 && reads('refSyncSteps')
+          ? `π_ref moves towards π_θ every ${every} steps (α = ${c.refMixupAlpha}).`
+          : ''}
       </p>
     </fieldset>
   );

@@ -52,6 +52,26 @@ function other(s: Setting): unknown {
   return s.schema.safeParse(d + by).success ? d + by : d - by;
 }
 
+/** The run controls' markup for `config`, before a run. */
+const controls = (config: PlaygroundConfig) =>
+  renderToStaticMarkup(
+    createElement(RunControls, {
+      config,
+      onSetting: () => undefined,
+      onPreset: () => undefined,
+      imported: false,
+      run: 'empty',
+      step: 0,
+      steps: 60,
+      progress: null,
+      canRun: true,
+      onStart: () => undefined,
+      onPause: () => undefined,
+      onStep: () => undefined,
+      onReset: () => undefined,
+    }),
+  );
+
 const choose = (type: string) => withSetting(DEFAULT_PLAYGROUND_CONFIG, 'loss.type', type);
 
 describe('the objective picker', () => {
@@ -84,23 +104,7 @@ describe('the objective picker', () => {
     });
 
     it(`${type}: the controls show exactly β and the objective's hyperparameters`, () => {
-      const html = renderToStaticMarkup(
-        createElement(RunControls, {
-          config: choose(type),
-          onSetting: () => undefined,
-          onPreset: () => undefined,
-          imported: false,
-          run: 'empty',
-          step: 0,
-          steps: 60,
-          progress: null,
-          canRun: true,
-          onStart: () => undefined,
-          onPause: () => undefined,
-          onStep: () => undefined,
-          onReset: () => undefined,
-        }),
-      );
+      const html = controls(choose(type));
       expect(html).toContain('data-testid="setting-beta"');
       for (const [key, param] of Object.entries(LOSS_PARAMS)) {
         const id = `data-testid="setting-${param.meta.url}"`;
@@ -109,4 +113,33 @@ describe('the objective picker', () => {
       }
     });
   }
+});
+
+describe('the algorithm picker', () => {
+  const algo = (id: string) => withSetting(DEFAULT_PLAYGROUND_CONFIG, 'algorithm', id);
+  const shows = (html: string, url: string) => html.includes(`data-testid="setting-${url}"`);
+
+  it('DPO shows its objective, rounds and TR-DPO; a baseline shows only what it reads', () => {
+    const dpo = controls(algo('dpo'));
+    for (const url of ['loss', 'beta', 'rounds', 'refSync', 'batch', 'noise', 'opt']) {
+      expect(shows(dpo, url), url).toBe(true);
+    }
+    const ft = controls(algo('preferred-ft'));
+    for (const url of ['loss', 'beta', 'rounds', 'refSync', 'opt'])
+      expect(shows(ft, url), url).toBe(false);
+    for (const url of ['lr', 'steps', 'batch', 'noise', 'k'])
+      expect(shows(ft, url), url).toBe(true);
+    const ppoGt = controls(algo('ppo-gt'));
+    for (const url of ['batch', 'noise', 'loss']) expect(shows(ppoGt, url), url).toBe(false);
+    expect(shows(controls(algo('ppo')), 'noise')).toBe(true); // its reward model reads the labels
+  });
+
+  it('Best-of-N and SFT say why nothing trains, and Train is off', () => {
+    for (const id of ['best-of-n', 'sft']) {
+      const html = controls(algo(id));
+      expect(html).toContain('data-testid="algorithm-note"');
+      expect(html).toMatch(/data-testid="run-start"[^>]*disabled=""/);
+    }
+    expect(controls(algo('dpo'))).not.toContain('algorithm-note');
+  });
 });

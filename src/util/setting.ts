@@ -21,6 +21,8 @@ export interface SettingMeta<T> {
   step?: number;
   /** Labels of an enum's options, in the order offered. */
   options?: Readonly<Record<string, string>>;
+  /** The algorithms (registry ids) whose runs read it; absent: every one. */
+  usedBy?: readonly string[];
 }
 
 export interface Setting<T = unknown> {

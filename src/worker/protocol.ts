@@ -190,7 +190,13 @@ export interface RunFacts {
   beta: number;
 }
 
-export type ProgressStage = 'sampling' | 'reference' | 'evaluating' | 'tokenizer' | 'training';
+export type ProgressStage =
+  | 'sampling'
+  | 'reference'
+  | 'reward-model'
+  | 'evaluating'
+  | 'tokenizer'
+  | 'training';
 
 export type WorkerEvent =
   | ({ type: 'ready'; version: number } & BackendReport)

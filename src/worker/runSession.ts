@@ -3,6 +3,7 @@
  * IndexedDB, and roll it back to its last good checkpoint when a step goes non-finite. Its
  * lifecycle is the state machine of runState.ts; every change is posted as a 'run-state'.
  */
+import { ALGORITHMS } from '../pipeline/algorithms/registry';
 import {
   DpoRun,
   type DpoRunCallbacks,
@@ -120,7 +121,11 @@ export class RunSession {
     this.runId = null;
     if (this.d.recorder && sft.source) {
       const dataName = given?.name ?? imported?.summary.name ?? BUILTIN_DATA;
-      const name = `${settings.loss.type} β=${settings.loss.beta} · ${given?.name ?? imported?.summary.name ?? 'built-in'}`;
+      const what =
+        settings.algorithm === 'dpo'
+          ? `${settings.loss.type} β=${settings.loss.beta}`
+          : ALGORITHMS[settings.algorithm].label;
+      const name = `${what} · ${given?.name ?? imported?.summary.name ?? 'built-in'}`;
       const saved = {
         kind: 'dpo' as const,
         settings,

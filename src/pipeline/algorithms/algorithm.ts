@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { GPT } from '../../model/gpt';
+import type { NamedCpuTensor } from '../../model/weights';
 import type { BpeTokenizer } from '../../tokenizer/bpe';
 import { int, positive } from '../../util/zodFields';
 import type { CollateOptions } from '../collate';
@@ -103,6 +104,14 @@ export interface AlgorithmTrainer {
   trainStep(log: boolean): Promise<Record<string, number> | null>;
   /** Frees the optimiser state (not the policy). */
   dispose(): void;
+}
+
+/** What the playground also needs of one (checkpoints, resume, a live learning rate). */
+export interface PlaygroundTrainer extends AlgorithmTrainer {
+  readonly step: number;
+  optimizerState(): Promise<NamedCpuTensor[]>;
+  restore(step: number, optimizer: NamedCpuTensor[]): Promise<void>;
+  setLearningRate(lr: number): void;
 }
 
 /**

@@ -107,6 +107,11 @@ export abstract class Trainer<Items> {
     return null;
   }
   /** The rate of update `update` (from 0): warm-up, then constant. */
+  /** A new peak learning rate from the next update (the playground's live control). */
+  setLearningRate(lr: number): void {
+    this.optim = { ...this.optim, lr };
+  }
+
   protected learningRate(update: number): number {
     return learningRateAt(update, this.optim);
   }

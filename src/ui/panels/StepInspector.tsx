@@ -139,8 +139,8 @@ function PairDetail({ pair, lossType }: { pair: InspectorPair; lossType: string 
         <dd>{num(pair.loss, 4)}</dd>
       </dl>
       <p className="hint">
-        σ(r̂_l − r̂_w) (= σ(−β·h) for DPO) is the pair's gradient weight: large when the implicit reward orders
-        the pair wrongly, near 0 once the pair is learned.
+        σ(r̂_l − r̂_w) (= σ(−β·h) for DPO) is the pair's gradient weight: large when the implicit
+        reward orders the pair wrongly, near 0 once the pair is learned.
         {!dpo && ' (It is the DPO weight; this objective weights pairs its own way.)'}
       </p>
       <pre className="equations">
