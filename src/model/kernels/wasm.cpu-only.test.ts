@@ -15,6 +15,7 @@ import { takeValues, testPairs } from '../../test/helpers';
 import { makeConfig } from '../config';
 import { generate } from '../generate';
 import { GPT } from '../gpt';
+import { ATTENTION_GRAD_KERNEL } from './attention';
 import { EMBEDDING_GRAD_KERNEL, EMBEDDING_KERNEL, embedFused } from './embedding';
 import { gelu, geluStock } from './gelu';
 import { LAYERNORM_KERNEL, layerNormFused, layerNormFusedActive } from './layerNorm';
@@ -231,6 +232,7 @@ describe('WASM fast paths against the stock ops', () => {
     expect(kernels).toContain(LAYERNORM_KERNEL);
     expect(kernels).toContain(TARGET_LOGP_KERNEL);
     expect(kernels).toContain(EMBEDDING_GRAD_KERNEL);
+    expect(kernels).toContain(ATTENTION_GRAD_KERNEL);
     expect(kernels).not.toContain('OneHot');
     const got = await takeValues(tf.tidy(run));
     expectClose(got, await onCpu(run), 1e-4);

@@ -14,6 +14,7 @@
  *   the stock chain; the tests hold them to 1e-5 relative).
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerAttentionKernels } from './attention';
 import { registerEmbeddingKernels } from './embedding';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from './gelu';
 import { registerLayerNormKernels } from './layerNorm';
@@ -175,4 +176,5 @@ export function prepareWasm(): void {
   registerWasmOptimKernels();
   registerLayerNormKernels();
   registerEmbeddingKernels();
+  registerAttentionKernels();
 }
