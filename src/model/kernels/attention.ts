@@ -72,43 +72,52 @@ function forward(be: WasmBackendLike, inputs: Record<string, Info>, a: Attrs): I
   const scale = 1 / Math.sqrt(hs);
   const s = new Float64Array(Tk);
   const acc = new Float64Array(hs);
+  const q = new Float64Array(hs);
   for (let b = 0; b < B; b++) {
+    const mb = b * Tk;
     for (let h = 0; h < nh; h++) {
       const kb = (b * nh + h) * Tk * hs;
       for (let i = 0; i < Tn; i++) {
         const qo = (b * Tn + i) * C3 + h * hs;
+        for (let c = 0; c < hs; c++) q[c] = (X[qo + c] as number) * scale;
         const po = ((b * nh + h) * Tn + i) * Tk;
+        const last = Tp + i; // causal: keys 0…last
         let mx = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < Tk; j++) {
-          if (j > Tp + i || (M[b * Tk + j] as number) === 0) {
-            s[j] = Number.NEGATIVE_INFINITY;
-            continue;
-          }
+        for (let j = 0; j <= last; j++) {
+          if ((M[mb + j] as number) === 0) continue;
           let d = 0;
           const ko = kb + j * hs;
-          for (let c = 0; c < hs; c++) d += (X[qo + c] as number) * (K[ko + c] as number);
-          const v = d * scale;
-          s[j] = v;
-          if (v > mx) mx = v;
+          for (let c = 0; c < hs; c++) d += (q[c] as number) * (K[ko + c] as number);
+          s[j] = d;
+          if (d > mx) mx = d;
         }
+        acc.fill(0);
         if (mx === Number.NEGATIVE_INFINITY) {
-          s.fill(1 / Tk); // no key allowed: uniform, as softmax of a row of equal −1e9
+          // No key allowed: uniform over all Tk, as softmax of a row of equal −1e9.
+          for (let j = 0; j < Tk; j++) {
+            P[po + j] = 1 / Tk;
+            const vo = kb + j * hs;
+            for (let c = 0; c < hs; c++) acc[c] = (acc[c] as number) + (V[vo + c] as number) / Tk;
+          }
         } else {
           let sum = 0;
-          for (let j = 0; j < Tk; j++) {
+          for (let j = 0; j <= last; j++) {
+            if ((M[mb + j] as number) === 0) continue;
             const e = Math.exp((s[j] as number) - mx);
             s[j] = e;
             sum += e;
           }
-          for (let j = 0; j < Tk; j++) s[j] = (s[j] as number) / sum;
-        }
-        acc.fill(0);
-        for (let j = 0; j < Tk; j++) {
-          const w = s[j] as number;
-          P[po + j] = w;
-          if (w === 0) continue;
-          const vo = kb + j * hs;
-          for (let c = 0; c < hs; c++) acc[c] = (acc[c] as number) + w * (V[vo + c] as number);
+          const inv = 1 / sum;
+          for (let j = 0; j < Tk; j++) {
+            if (j > last || (M[mb + j] as number) === 0) {
+              P[po + j] = 0;
+              continue;
+            }
+            const w = (s[j] as number) * inv;
+            P[po + j] = w;
+            const vo = kb + j * hs;
+            for (let c = 0; c < hs; c++) acc[c] = (acc[c] as number) + w * (V[vo + c] as number);
+          }
         }
         const yo = (b * Tn + i) * C + h * hs;
         for (let c = 0; c < hs; c++) Y[yo + c] = acc[c] as number;
@@ -130,26 +139,41 @@ function backward(be: WasmBackendLike, inputs: Record<string, Info>, a: Attrs): 
     f32(be, t),
   ) as [Float32Array, Float32Array, Float32Array, Float32Array];
   const scale = 1 / Math.sqrt(hs);
+  // Per (b, h): q, k, v, dy as contiguous float64 [T, hs]; dk, dv accumulate over queries.
+  const [q, k, v, dy, dk, dv] = Array.from({ length: 6 }, () => new Float64Array(T * hs)) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   const dq = new Float64Array(hs);
   const dP = new Float64Array(T);
-  // dk, dv accumulate over queries in float64: [T, hs] per (b, h).
-  const dk = new Float64Array(T * hs);
-  const dv = new Float64Array(T * hs);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < nh; h++) {
+      for (let t = 0; t < T; t++) {
+        const xo = (b * T + t) * C3 + h * hs;
+        const yo = (b * T + t) * C + h * hs;
+        for (let c = 0; c < hs; c++) {
+          q[t * hs + c] = X[xo + c] as number;
+          k[t * hs + c] = X[xo + C + c] as number;
+          v[t * hs + c] = X[xo + 2 * C + c] as number;
+          dy[t * hs + c] = D[yo + c] as number;
+        }
+      }
       dk.fill(0);
       dv.fill(0);
       for (let i = 0; i < T; i++) {
-        const qo = (b * T + i) * C3 + h * hs;
         const po = ((b * nh + h) * T + i) * T;
-        const yo = (b * T + i) * C + h * hs;
+        const io = i * hs;
         let sum = 0;
         for (let j = 0; j < T; j++) {
           const w = P[po + j] as number;
           if (w === 0) continue;
-          const vo = (b * T + j) * C3 + 2 * C + h * hs;
+          const jo = j * hs;
           let d = 0;
-          for (let c = 0; c < hs; c++) d += (D[yo + c] as number) * (X[vo + c] as number);
+          for (let c = 0; c < hs; c++) d += (dy[io + c] as number) * (v[jo + c] as number);
           dP[j] = d;
           sum += w * d;
         }
@@ -158,14 +182,14 @@ function backward(be: WasmBackendLike, inputs: Record<string, Info>, a: Attrs): 
           const w = P[po + j] as number;
           if (w === 0) continue;
           const ds = w * ((dP[j] as number) - sum) * scale;
-          const ko = (b * T + j) * C3 + C + h * hs;
           const jo = j * hs;
           for (let c = 0; c < hs; c++) {
-            dq[c] = (dq[c] as number) + ds * (X[ko + c] as number);
-            dk[jo + c] = (dk[jo + c] as number) + ds * (X[qo + c] as number);
-            dv[jo + c] = (dv[jo + c] as number) + w * (D[yo + c] as number);
+            dq[c] = (dq[c] as number) + ds * (k[jo + c] as number);
+            dk[jo + c] = (dk[jo + c] as number) + ds * (q[io + c] as number);
+            dv[jo + c] = (dv[jo + c] as number) + w * (dy[io + c] as number);
           }
         }
+        const qo = (b * T + i) * C3 + h * hs;
         for (let c = 0; c < hs; c++) G[qo + c] = dq[c] as number;
       }
       for (let j = 0; j < T; j++) {
