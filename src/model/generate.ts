@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT, KVCache } from './gpt';
 import { mulberry32 } from './rng';
-import { logSoftmaxRow, type SamplingOptions, sampleToken, validateSampling } from './sampling';
+import {
+  logSoftmaxRow,
+  type SamplingOptions,
+  sampleTokenWithLogp,
+  validateSampling,
+} from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
   /** Upper bound on new tokens; also capped by the context (blockSize − prompt length). */
@@ -97,9 +102,11 @@ export async function generate(
         const u = rand(); // drawn for every row so rows stay independent of each other
         if (finished[b]) continue;
         const row = rows.subarray(b * V, (b + 1) * V);
-        const tok = sampleToken(row, opts, u);
+        const { token: tok, logp } = sampleTokenWithLogp(row, opts, u);
+        // At temperature 1 the sampler's log-softmax is the model's (the same float64 values).
+        const own = opts.temperature === 1 && logp ? logp : logSoftmaxRow(row);
         tokens[b]?.push(tok);
-        logprobs[b]?.push(logSoftmaxRow(row)[tok] ?? Number.NaN);
+        logprobs[b]?.push(own[tok] ?? Number.NaN);
         next[b] = tok;
         if (tok === opts.eotId) finished[b] = true;
       }
