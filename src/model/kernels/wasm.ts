@@ -19,6 +19,7 @@ import { registerAttentionKernels } from './attention';
 import { registerEmbeddingKernels } from './embedding';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from './gelu';
 import { registerLayerNormKernels } from './layerNorm';
+import { SAMPLE_ROWS_KERNEL } from './sampleRows';
 import { TARGET_LOGP_GRAD_KERNEL, TARGET_LOGP_KERNEL } from './targetLogProb';
 import { f32, type WasmBackendLike } from './wasmHeap';
 import { registerWasmOptimKernels } from './wasmOptim';
@@ -194,6 +195,63 @@ function registerTargetLogProb(): void {
   });
 }
 
+/** log p_t of row r from its softmax P, exact in float64 where p_t underflows. */
+function rowLogp(X: Float32Array, P: Float32Array, base: number, V: number, t: number): number {
+  const pt = P[base + t] as number;
+  if (pt > TINY_P) return Math.log(pt);
+  let mx = -Infinity;
+  for (let v = 0; v < V; v++) mx = Math.max(mx, X[base + v] as number);
+  let s = 0;
+  for (let v = 0; v < V; v++) s += Math.exp((X[base + v] as number) - mx);
+  return (X[base + t] as number) - (mx + Math.log(s));
+}
+
+/** Plain sampling per row, as sampleRows.ts describes: logits [B, V], u [B] → [B, 2]. */
+function registerSampleRows(): void {
+  if (tf.getKernel(SAMPLE_ROWS_KERNEL, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: SAMPLE_ROWS_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const be = backend as unknown as WasmBackendLike;
+      const { logits, u } = inputs as Record<string, Info>;
+      if (!logits || !u) throw new Error(`${SAMPLE_ROWS_KERNEL}: missing input`);
+      const { temperature } = attrs as unknown as { temperature: number };
+      const [B = 0, V = 0] = logits.shape;
+      let scaled = logits;
+      if (temperature !== 1) {
+        scaled = be.makeOutput([B, V], 'float32');
+        const [X, S] = [f32(be, logits), f32(be, scaled)];
+        for (let i = 0; i < X.length; i++) S[i] = (X[i] as number) / temperature;
+      }
+      const p = stock('Softmax', be, { logits: scaled }, { dim: 1 });
+      const p1 = temperature === 1 ? p : stock('Softmax', be, { logits }, { dim: 1 });
+      const out = be.makeOutput([B, 2], 'float32');
+      const [X, P, P1, U, O] = [logits, p, p1, u, out].map((t) => f32(be, t)) as Float32Array[];
+      if (!X || !P || !P1 || !U || !O) throw new Error('heap view missing');
+      for (let b = 0; b < B; b++) {
+        const base = b * V;
+        let total = 0;
+        for (let v = 0; v < V; v++) total += P[base + v] as number;
+        const target = (U[b] as number) * total;
+        let acc = 0;
+        let tok = V - 1;
+        for (let v = 0; v < V; v++) {
+          acc += P[base + v] as number;
+          if (acc > target) {
+            tok = v;
+            break;
+          }
+        }
+        O[2 * b] = tok;
+        O[2 * b + 1] = rowLogp(X, P1, base, V, tok);
+      }
+      for (const t of new Set([p, p1, scaled])) if (t !== logits) be.disposeData(t.dataId);
+      return out;
+    },
+  });
+}
+
 /** Whether the WASM fast paths run: the active backend is tfjs-backend-wasm. */
 function wasmFastActive(): boolean {
   return tf.getBackend() === 'wasm';
@@ -210,4 +268,5 @@ export function prepareWasm(): void {
   registerLayerNormKernels();
   registerEmbeddingKernels();
   registerAttentionKernels();
+  registerSampleRows();
 }
