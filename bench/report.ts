@@ -2,7 +2,7 @@
 import { type Cell, fmt, markdownTable, textTable } from '../src/bench/table';
 import type { HarnessResult } from './harness';
 import type { PeerResult } from './peer';
-import type { TorchResult } from './torchRow';
+import type { TorchMinimalResult, TorchResult } from './torchRow';
 
 export interface ConfigResult {
   runtime: string;
@@ -15,6 +15,8 @@ export interface ConfigResult {
   peerSkipped?: string;
   /** The PyTorch CPU row's result (runtime python, backend torch-cpu; bench/torchRow.ts). */
   torch?: TorchResult;
+  /** The minimal PyTorch loop's step and KV-cache sampling (backend torch-cpu-minimal). */
+  torchMinimal?: TorchMinimalResult;
 }
 
 const HEADERS = [
@@ -36,6 +38,23 @@ const HEADERS = [
 ];
 
 function row(r: ConfigResult): Cell[] {
+  const tm = r.torchMinimal;
+  if (tm) {
+    const step = `${fmt(tm.stepMs.median)} (${fmt(tm.stepMs.p10)}–${fmt(tm.stepMs.p90)})`;
+    return [
+      r.runtime,
+      r.backend,
+      r.preset,
+      null,
+      null,
+      step,
+      null,
+      null,
+      null,
+      null,
+      tm.sampling.tokensPerSecond,
+    ];
+  }
   const t = r.torch;
   if (t) {
     const step = `${fmt(t.stepMs.median)} (${fmt(t.stepMs.p10)}–${fmt(t.stepMs.p90)})`;
@@ -91,7 +110,12 @@ function notes(meta: Record<string, unknown>): string[] {
       '(N_mm: matMul weights incl. tied head). matMul: best of [rows·T, C]×[C, 4C] and ' +
       '[rows·T, C]×[C, V], median of repeats. eff = GFLOP/s / matMul GFLOP/s.',
     'torch-cpu: python/bench_step.py, the same step in PyTorch (same model, rows × T, DPO ' +
-      'sigmoid, π_ref cached, clip 10, Adam) with torch threads = cores; matMul = torch.mm.',
+      'sigmoid, π_ref cached, clip 10, Adam) with torch threads = cores; matMul = torch.mm. ' +
+      'torch-cpu-minimal: python/bench_minimal.py, the same step as a functional loop, and ' +
+      'sampling 64 prompts × 16 tokens (temperature 1, KV cache), as the app (sample tok/s).',
+    'Headline: app ÷ PyTorch = app step ms / the faster PyTorch step ms of this run; matMul ' +
+      'floor = the step FLOPs at the matMul GFLOP/s read in the same process after the steps; ' +
+      'app ÷ PyTorch sampling = PyTorch sample tok/s / app sample tok/s.',
     'Peer: @genai-fi/nanogpt 1.3.0 NanoGPTV1 (same L, heads, C, V, block; no RoPE), its ' +
       'BasicTrainer step on the same rows × T; ours/peer = peer step ms / our step ms.',
     ui
@@ -104,13 +128,70 @@ function notes(meta: Record<string, unknown>): string[] {
   ];
 }
 
+const HEADLINE = [
+  'preset',
+  'app',
+  'step ms',
+  'matMul floor ms',
+  'PyTorch step ms (bench_step / minimal)',
+  'app ÷ PyTorch step',
+  'app ÷ floor',
+  'sample tok/s',
+  'PyTorch sample tok/s',
+  'app ÷ PyTorch sampling',
+];
+
+/**
+ * The headline: per preset and app configuration, step and sampling time over PyTorch's from
+ * the same run (the faster of the two PyTorch steps), and over the step's matMul floor
+ * (its FLOPs at the matMul rate read in the same process, after the steps).
+ */
+function headlineRows(results: ConfigResult[]): Cell[][] {
+  const rows: Cell[][] = [];
+  for (const r of results) {
+    const o = r.ours;
+    if (!o) continue;
+    const same = (b: string) => results.find((x) => x.preset === r.preset && x.backend === b);
+    const t = same('torch-cpu')?.torch;
+    const tm = same('torch-cpu-minimal')?.torchMinimal;
+    const steps = [t?.stepMs.median, tm?.stepMs.median].filter((x): x is number => x !== undefined);
+    const best = steps.length ? Math.min(...steps) : null;
+    const which =
+      best === null
+        ? ''
+        : best === tm?.stepMs.median
+          ? ' (minimal faster)'
+          : ' (bench_step faster)';
+    const sample = tm?.sampling.tokensPerSecond;
+    rows.push([
+      r.preset,
+      `${r.runtime} ${r.backend}`,
+      o.stepMs.median,
+      o.matmulFloorMs,
+      `${fmt(t?.stepMs.median)} / ${fmt(tm?.stepMs.median)}${which}`,
+      best === null ? null : o.stepMs.median / best,
+      o.stepMs.median / o.matmulFloorMs,
+      o.sampling.tokensPerSecond,
+      sample ?? null,
+      sample ? sample / o.sampling.tokensPerSecond : null,
+    ]);
+  }
+  return rows;
+}
+
 export function textReport(meta: Record<string, unknown>, results: ConfigResult[]): string {
-  return `${textTable(HEADERS, results.map(row))}\n\n${notes(meta).join('\n')}`;
+  return (
+    `${textTable(HEADLINE, headlineRows(results))}\n\n` +
+    `${textTable(HEADERS, results.map(row))}\n\n${notes(meta).join('\n')}`
+  );
 }
 
 export function markdownReport(meta: Record<string, unknown>, results: ConfigResult[]): string {
   const list = notes(meta)
     .map((n) => `- ${n}`)
     .join('\n');
-  return `${markdownTable(HEADERS, results.map(row))}\n\n${list}\n`;
+  return (
+    `${markdownTable(HEADLINE, headlineRows(results))}\n\n` +
+    `${markdownTable(HEADERS, results.map(row))}\n\n${list}\n`
+  );
 }

@@ -7,7 +7,8 @@
  * --step-budget-s S (stepping time per configuration before leak steps stop; default 40)
  * --gain-seconds S (per backend, the demo's time to a reward gain of 0.2 in Chromium, at most
  * S s; default 900, quick 300; 0 skips)
- * --ui-seconds S (default 60; 0 skips) --no-peer --no-torch (skips the PyTorch row) --port 4180
+ * --ui-seconds S (default 60; 0 skips) --no-peer --no-torch (skips the PyTorch rows)
+ * --torch-threads N (PyTorch's threads; default the machine's cores) --port 4180
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
       'gain-seconds': { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
+      'torch-threads': { type: 'string' },
       port: { type: 'string', default: '4180' },
       out: { type: 'string', default: join('bench', 'results') },
     },
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
     totalSteps: Math.max(23, leakFor[preset]),
     stepBudgetMs,
     maxStepMs: 10_000,
-    sampling: { prompts: 16, newTokens: quick ? 8 : 32 },
+    sampling: { prompts: 64, newTokens: 16 }, // the app's evaluation: 64 prompts × 16 tokens
     matmulRepeats: quick ? 3 : 10,
   });
   const peerOptions = (preset: BenchPreset, rows: number, T: number) => ({
@@ -193,16 +195,25 @@ async function main(): Promise<void> {
   }
   // The PyTorch CPU row per preset (bench/torchRow.ts): what an ML engineer would run instead.
   if (!a['no-torch']) {
-    const { torchRow } = await import('./torchRow');
+    const { torchMinimalRow, torchRow } = await import('./torchRow');
+    const o = {
+      steps: quick ? 5 : 20,
+      budgetS: 30,
+      timeoutMs: configTimeoutMs,
+      ...(a['torch-threads'] ? { threads: Number(a['torch-threads']) } : {}),
+    };
     for (const preset of presets) {
-      const r = await torchRow(preset, {
-        steps: quick ? 5 : 20,
-        budgetS: 30,
-        timeoutMs: configTimeoutMs,
-      });
+      const r = await torchRow(preset, o);
       results.push(r);
       const what = r.torch ? `${r.torch.stepMs.median.toFixed(0)} ms/step` : r.skipped;
       console.log(`python torch-cpu ${preset}: ${what}`);
+      const m = await torchMinimalRow(preset, o);
+      results.push(m);
+      const mWhat = m.torchMinimal
+        ? `${m.torchMinimal.stepMs.median.toFixed(0)} ms/step, ` +
+          `${m.torchMinimal.sampling.tokensPerSecond.toFixed(0)} sample tok/s`
+        : m.skipped;
+      console.log(`python torch-cpu-minimal ${preset}: ${mWhat}`);
     }
   }
   meta.seconds = Math.round((performance.now() - t0) / 1000);

@@ -4,8 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT, KVCache } from './gpt';
+import { sampleRowsActive, sampleRowsFused } from './kernels/sampleRows';
 import { mulberry32 } from './rng';
-import { logSoftmaxRow, type SamplingOptions, sampleToken, validateSampling } from './sampling';
+import {
+  logSoftmaxRow,
+  type SamplingOptions,
+  sampleTokenWithLogp,
+  validateSampling,
+} from './sampling';
 
 export interface GenerateOptions extends SamplingOptions {
   /** Upper bound on new tokens; also capped by the context (blockSize − prompt length). */
@@ -76,6 +82,8 @@ export async function generate(
   };
   let cache: KVCache | undefined;
 
+  // WASM: plain sampling on the backend (kernels/sampleRows.ts); JS (sampling.ts) elsewhere.
+  const fused = sampleRowsActive() && opts.temperature > 0 && opts.topK === 0 && opts.topP >= 1;
   const tokens: number[][] = prompts.map(() => []);
   const logprobs: number[][] = prompts.map(() => []);
   const finished = prompts.map(() => false);
@@ -87,19 +95,30 @@ export async function generate(
       const Tn = out.logits.shape[1];
       const last = tf.tidy(() =>
         tf.reshape(tf.slice(out.logits, [0, Tn - 1, 0], [B, 1, -1]), [B, -1]),
-      ); // [B, V]
+      ) as tf.Tensor2D; // [B, V]
       out.logits.dispose();
-      const rows = await last.data();
+      const draws = Float64Array.from({ length: B }, () => rand()); // every row: rows independent
+      const picks = fused ? await sampleOnBackend(last, draws, opts.temperature) : null;
+      const rows = picks ? null : await last.data();
       last.dispose();
-      const V = rows.length / B;
       const next = new Int32Array(B).fill(pad); // finished rows feed padding
       for (let b = 0; b < B; b++) {
-        const u = rand(); // drawn for every row so rows stay independent of each other
         if (finished[b]) continue;
-        const row = rows.subarray(b * V, (b + 1) * V);
-        const tok = sampleToken(row, opts, u);
+        let tok: number;
+        let lp: number;
+        if (picks) {
+          tok = picks[2 * b] as number;
+          lp = picks[2 * b + 1] as number;
+        } else {
+          const V = (rows as Float32Array).length / B;
+          const row = (rows as Float32Array).subarray(b * V, (b + 1) * V);
+          const r = sampleTokenWithLogp(row, opts, draws[b] as number);
+          tok = r.token;
+          // At temperature 1 the sampler's log-softmax is the model's (the same float64 values).
+          lp = ((opts.temperature === 1 && r.logp) || logSoftmaxRow(row))[tok] ?? Number.NaN;
+        }
         tokens[b]?.push(tok);
-        logprobs[b]?.push(logSoftmaxRow(row)[tok] ?? Number.NaN);
+        logprobs[b]?.push(lp);
         next[b] = tok;
         if (tok === opts.eotId) finished[b] = true;
       }
@@ -121,4 +140,18 @@ export async function generate(
     tf.dispose([input.ids, input.positions, keyMask]);
   }
   return { tokens, logprobs, finished };
+}
+
+/** (token, log π) per row from the backend's sampler: last [B, V], draws [B] → [B·2]. */
+async function sampleOnBackend(
+  last: tf.Tensor2D,
+  draws: Float64Array,
+  temperature: number,
+): Promise<Float32Array> {
+  const picked = tf.tidy(() =>
+    sampleRowsFused(last, tf.tensor1d(Float32Array.from(draws)), temperature),
+  );
+  const v = (await picked.data()) as Float32Array;
+  picked.dispose();
+  return v;
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { type GPTConfig, validateConfig } from './config';
+import { attentionFused, attentionFusedActive, attentionFusedStep } from './kernels/attention';
 import { embeddingFusedActive, embedFused } from './kernels/embedding';
 import { gelu as fusedGelu } from './kernels/gelu';
 import { geluErf } from './kernels/geluErf';
@@ -190,7 +191,7 @@ export class GPT {
     const mask = opts.attentionMask ?? tf.ones([B, T]);
     // Position = number of real tokens before this one, so left padding shifts nothing.
     const positions = tf.maximum(tf.sub(tf.cumsum(mask.toInt(), 1), 1), 0) as tf.Tensor2D;
-    return this.run(ids, positions, mask.toFloat(), undefined, !!opts.training).hidden;
+    return this.run(ids, positions, mask.toFloat(), undefined, !!opts.training, false).hidden;
   }
 
   /**
@@ -199,7 +200,8 @@ export class GPT {
    */
   step(input: StepInput): { logits: tf.Tensor3D; cache: KVCache } {
     const out = tf.tidy(() => {
-      const r = this.run(input.ids, input.positions, input.keyMask.toFloat(), input.cache, false);
+      const keyMask = input.keyMask.toFloat();
+      const r = this.run(input.ids, input.positions, keyMask, input.cache, false, true);
       return { logits: this.lmHead(r.hidden), k: r.cache.k, v: r.cache.v };
     });
     return { logits: out.logits, cache: { k: out.k, v: out.v } };
@@ -217,6 +219,7 @@ export class GPT {
     keyMask: tf.Tensor2D,
     cache: KVCache | undefined,
     training: boolean,
+    keepCache: boolean,
   ): { hidden: tf.Tensor3D; cache: KVCache } {
     prepareWasm(); // WASM-backend kernel fixes (kernels/wasm.ts), installed once
     const { nLayer, dropout } = this.config;
@@ -228,11 +231,16 @@ export class GPT {
     const pos = embed(this.param('wpe.weight'), positions); // [B, Tn, C]
     let x = drop(tf.add(tok, pos)) as tf.Tensor3D; // [B, Tn, C]
 
-    const bias = attentionBias(keyMask, Tpast, Tn); // [B, 1, Tn, Tk]
+    // WASM: one kernel per direction for the whole attention (kernels/attention.ts); it takes
+    // the key mask itself. Attention dropout needs the stock path.
+    const fused = attentionFusedActive() && !(training && dropout > 0);
+    const mask: AttentionMask = fused
+      ? { keyMask, keepCache }
+      : { bias: attentionBias(keyMask, Tpast, Tn) }; // bias [B, 1, Tn, Tk]
     const next: KVCache = { k: [], v: [] };
     for (let i = 0; i < nLayer; i++) {
       const h = `h.${i}`;
-      const a = this.attention(this.layerNorm(x, `${h}.ln_1`), i, bias, cache, next, training);
+      const a = this.attention(this.layerNorm(x, `${h}.ln_1`), i, mask, cache, next, training);
       x = tf.add(x, drop(a)) as tf.Tensor3D;
       const m = this.mlp(this.layerNorm(x, `${h}.ln_2`), h);
       x = tf.add(x, drop(m)) as tf.Tensor3D;
@@ -272,7 +280,7 @@ export class GPT {
   private attention(
     x: tf.Tensor3D,
     layer: number,
-    bias: tf.Tensor4D,
+    mask: AttentionMask,
     cache: KVCache | undefined,
     next: KVCache,
     training: boolean,
@@ -281,6 +289,19 @@ export class GPT {
     const hs = C / nh;
     const [B, T] = x.shape;
     const prefix = `h.${layer}.attn.c_attn`;
+    if ('keyMask' in mask) {
+      const qkv = this.conv1d(x, prefix); // [B, T, 3C]: q, k, v in one matMul
+      const proj = (y: tf.Tensor3D) => this.conv1d(y, `h.${layer}.attn.c_proj`);
+      if (!mask.keepCache) return proj(attentionFused(qkv, mask.keyMask, nh)); // [B, T, C]
+      const kPast = cache?.k[layer];
+      const vPast = cache?.v[layer];
+      const past = kPast && vPast ? { k: kPast, v: vPast } : undefined;
+      const r = attentionFusedStep(qkv, mask.keyMask, nh, past); // k, v [B, nh, Tk, hs]
+      next.k.push(r.k);
+      next.v.push(r.v);
+      return proj(r.y);
+    }
+    const { bias } = mask;
     // Split the [C, 3C] weight rather than the [B, T, 3C] output: the same q, k, v, and the
     // slices are of a small tensor (slicing activations is slow on the CPU backend).
     const ws = tf.split(this.param(`${prefix}.weight`), 3, 1); // 3 × [C, C]
@@ -318,6 +339,12 @@ export class GPT {
     return this.conv1d(act(this.conv1d(x, `${h}.mlp.c_fc`)), `${h}.mlp.c_proj`);
   }
 }
+
+/**
+ * How attention masks keys: the stock path's additive bias [B, 1, Tn, Tk], or the fused
+ * kernel's key mask [B, Tk] (it applies causality itself), with whether to return the cache.
+ */
+type AttentionMask = { bias: tf.Tensor4D } | { keyMask: tf.Tensor2D; keepCache: boolean };
 
 /**
  * Embedding lookup as one-hot · table: table [R, C], ids [B, T] → [B, T, C]. Its gradient is

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from './rng';
-import { DEFAULT_SAMPLING, logSoftmaxRow, sampleToken, validateSampling } from './sampling';
+import {
+  DEFAULT_SAMPLING,
+  logSoftmaxRow,
+  sampleToken,
+  sampleTokenWithLogp,
+  validateSampling,
+} from './sampling';
 
 const LOGITS = [Math.log(0.1), Math.log(0.2), Math.log(0.3), Math.log(0.4)];
 
@@ -56,5 +62,16 @@ describe('sampleToken', () => {
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
     expect(() => validateSampling({ temperature: -1, topK: 0, topP: 1 })).toThrow(/temperature/);
     expect(() => validateSampling({ temperature: 1, topK: 0, topP: 0 })).toThrow(/topP/);
+  });
+
+  it('sampleTokenWithLogp: at temperature 1 its log-softmax is logSoftmaxRow, value for value', () => {
+    const rand = mulberry32(4);
+    const row = Float32Array.from({ length: 257 }, () => 8 * rand() - 4);
+    for (const u of [0, 0.13, 0.5, 0.999]) {
+      const r = sampleTokenWithLogp(row, DEFAULT_SAMPLING, u);
+      expect(r.token).toBe(sampleToken(row, DEFAULT_SAMPLING, u));
+      expect(Array.from(r.logp ?? [])).toEqual(Array.from(logSoftmaxRow(row)));
+    }
+    expect(sampleTokenWithLogp(row, { ...DEFAULT_SAMPLING, temperature: 0 }, 0.5).logp).toBeNull();
   });
 });

@@ -31,34 +31,65 @@ export function logSoftmaxRow(logits: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Scratch for sampleTokenWithLogp's probabilities (sampling is synchronous; no allocation per row). */
+let probs = new Float64Array(0);
+
 /** Samples a token id from one row of logits [V] with a uniform draw u ∈ [0, 1). */
 export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, u: number): number {
+  return sampleTokenWithLogp(logits, o, u).token;
+}
+
+/**
+ * sampleToken, also returning the log-softmax of logits / temperature it drew from (null when
+ * greedy): at temperature 1 that is the token's log π, so the caller need not compute it again.
+ */
+export function sampleTokenWithLogp(
+  logits: ArrayLike<number>,
+  o: SamplingOptions,
+  u: number,
+): { token: number; logp: Float64Array | null } {
   const V = logits.length;
   if (o.temperature === 0) {
     let best = 0;
     for (let i = 1; i < V; i++) if ((logits[i] ?? 0) > (logits[best] ?? 0)) best = i;
-    return best;
+    return { token: best, logp: null };
   }
-  const scaled = new Float64Array(V);
-  for (let i = 0; i < V; i++) scaled[i] = (logits[i] ?? 0) / o.temperature;
+  let scaled: ArrayLike<number> = logits; // x / 1 is x: no copy at temperature 1
+  if (o.temperature !== 1) {
+    const s = new Float64Array(V);
+    for (let i = 0; i < V; i++) s[i] = (logits[i] ?? 0) / o.temperature;
+    scaled = s;
+  }
   const logp = logSoftmaxRow(scaled);
-  let candidates: number[];
-  if (o.topK > 0 || o.topP < 1) {
-    const order = Array.from({ length: V }, (_, i) => i).sort(
-      (a, b) => (logp[b] ?? 0) - (logp[a] ?? 0) || a - b,
-    );
-    candidates = o.topK > 0 ? order.slice(0, o.topK) : order;
-    if (o.topP < 1) {
-      let mass = 0;
-      let n = 0;
-      while (n < candidates.length && mass < o.topP) {
-        mass += Math.exp(logp[candidates[n] ?? 0] ?? 0);
-        n++;
-      }
-      candidates = candidates.slice(0, Math.max(1, n));
+  if (o.topK === 0 && o.topP >= 1) {
+    // Every token a candidate: each exp once (the same values and order as the general path).
+    if (probs.length < V) probs = new Float64Array(V);
+    const p = probs;
+    let total = 0;
+    for (let c = 0; c < V; c++) {
+      p[c] = Math.exp(logp[c] ?? 0);
+      total += p[c] ?? 0;
     }
-  } else {
-    candidates = Array.from({ length: V }, (_, i) => i);
+    let acc = 0;
+    const target = u * total;
+    for (let c = 0; c < V; c++) {
+      acc += p[c] ?? 0;
+      if (acc > target) return { token: c, logp };
+    }
+    return { token: V - 1, logp };
+  }
+  const order = Array.from({ length: V }, (_, i) => i).sort(
+    (a, b) => (logp[b] ?? 0) - (logp[a] ?? 0) || a - b,
+  );
+  let candidates = o.topK > 0 ? order.slice(0, o.topK) : order;
+  if (o.topP < 1) {
+    let mass = 0;
+    let n = 0;
+    while (n < candidates.length && mass < o.topP) {
+      mass += Math.exp(logp[candidates[n] ?? 0] ?? 0);
+      n++;
+    }
+    candidates = candidates.slice(0, Math.max(1, n));
   }
   let total = 0;
   for (const c of candidates) total += Math.exp(logp[c] ?? 0);
@@ -66,7 +97,7 @@ export function sampleToken(logits: ArrayLike<number>, o: SamplingOptions, u: nu
   const target = u * total;
   for (const c of candidates) {
     acc += Math.exp(logp[c] ?? 0);
-    if (acc > target) return c;
+    if (acc > target) return { token: c, logp };
   }
-  return candidates[candidates.length - 1] ?? 0;
+  return { token: candidates[candidates.length - 1] ?? 0, logp };
 }

@@ -16,10 +16,13 @@ import { maxRelDiff, seededValues } from '../../test/kernelInputs';
 import { makeConfig } from '../config';
 import { generate } from '../generate';
 import { GPT } from '../gpt';
+import { logSoftmaxRow, sampleToken } from '../sampling';
+import { ATTENTION_GRAD_KERNEL } from './attention';
 import { EMBEDDING_GRAD_KERNEL, EMBEDDING_KERNEL, embedFused } from './embedding';
 import { gelu, geluStock } from './gelu';
 import { LAYERNORM_KERNEL, layerNormFused, layerNormFusedActive } from './layerNorm';
 import { fusedKernelsActive, wasmKernelActive } from './program';
+import { SAMPLE_ROWS_KERNEL, sampleRowsFused } from './sampleRows';
 import { TARGET_LOGP_KERNEL, targetLogProbs, targetLogProbsStock } from './targetLogProb';
 import { prepareWasm } from './wasm';
 import { ADAM_KERNEL, CLIP_KERNEL } from './wasmOptim';
@@ -231,6 +234,7 @@ describe('WASM fast paths against the stock ops', () => {
     expect(kernels).toContain(LAYERNORM_KERNEL);
     expect(kernels).toContain(TARGET_LOGP_KERNEL);
     expect(kernels).toContain(EMBEDDING_GRAD_KERNEL);
+    expect(kernels).toContain(ATTENTION_GRAD_KERNEL);
     expect(kernels).not.toContain('OneHot');
     const got = await takeValues(tf.tidy(run));
     expectClose(got, await onCpu(run), 1e-4);
@@ -289,5 +293,29 @@ describe('WASM fast paths against the stock ops', () => {
     const out = await generate(model, [[1, 2, 3], [4]], gen);
     expect(out.tokens.map((t) => t.length)).toEqual([6, 6]);
     model.dispose();
+  });
+
+  it('sampleRowsFused draws the tokens sampleToken draws, with log π at temperature 1', async () => {
+    const [B, V] = [40, 97];
+    const logits = seededValues(B * V, 90, 5, true); // ±80 extremes: p(token) may underflow
+    const draws = seededValues(B, 91, 0.5).map((x) => x + 0.5);
+    for (const temperature of [1, 0.7]) {
+      const run = () => [
+        sampleRowsFused(tf.tensor2d(logits, [B, V]), tf.tensor1d(draws), temperature),
+      ];
+      expect(await kernelsOf(run)).toContain(SAMPLE_ROWS_KERNEL);
+      const [got = []] = await takeValues(tf.tidy(run));
+      for (let b = 0; b < B; b++) {
+        const row = Float32Array.from(logits.slice(b * V, (b + 1) * V));
+        const opts = { temperature, topK: 0, topP: 1 };
+        const u = Math.fround(draws[b] ?? 0);
+        const tok = sampleToken(row, opts, u);
+        expect(got[2 * b]).toBe(tok);
+        const want = logSoftmaxRow(row)[tok] ?? 0;
+        expect(Math.abs((got[2 * b + 1] ?? 0) - want)).toBeLessThan(
+          1e-5 * Math.max(1, Math.abs(want)),
+        );
+      }
+    }
   });
 });

@@ -11,12 +11,15 @@
  *   GELU) get WASM implementations here: plain JS loops over the WASM heap, one kernel per
  *   direction, under the same kernel names, so gelu.ts and targetLogProb.ts run their fused
  *   branch unchanged. They compute in float64 and store float32 (within float32 rounding of
- *   the stock chain; the tests hold them to 1e-5 relative).
+ *   the stock chain; the tests hold them to 1e-5 relative); exp and tanh go through the
+ *   backend's own SIMD Softmax and Sigmoid kernels.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerAttentionKernels } from './attention';
 import { registerEmbeddingKernels } from './embedding';
 import { GELU_GRAD_KERNEL, GELU_KERNEL } from './gelu';
 import { registerLayerNormKernels } from './layerNorm';
+import { SAMPLE_ROWS_KERNEL } from './sampleRows';
 import { TARGET_LOGP_GRAD_KERNEL, TARGET_LOGP_KERNEL } from './targetLogProb';
 import { f32, type WasmBackendLike } from './wasmHeap';
 import { registerWasmOptimKernels } from './wasmOptim';
@@ -92,71 +95,160 @@ function registerJs(
   });
 }
 
+/**
+ * Calls a stock WASM kernel from inside a JS kernel (no engine bookkeeping): its SIMD exp
+ * is ≈ 5× V8's Math.exp, which the per-element loops below would otherwise spend most of
+ * their time in. The result is a new heap allocation the caller owns.
+ */
+function stock(name: string, be: WasmBackendLike, inputs: Record<string, Info>, attrs = {}): Info {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`the wasm backend has no ${name} kernel`);
+  const backend = be as unknown as KernelArgs['backend'];
+  return k.kernelFunc({ inputs, backend, attrs }) as Info;
+}
+
+/** σ(2u), u = √(2/π)(x + 0.044715x³): GELU-tanh is x·σ(2u), as ½(1 + tanh u) = σ(2u). */
+function sigmoid2u(be: WasmBackendLike, x: Info): Info {
+  const z = be.makeOutput(x.shape, 'float32');
+  const [X, Z] = [f32(be, x), f32(be, z)];
+  for (let i = 0; i < X.length; i++) {
+    const v = X[i] as number;
+    Z[i] = 2 * SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
+  }
+  const s = stock('Sigmoid', be, { x: z });
+  be.disposeData(z.dataId);
+  return s;
+}
+
 /** GELU (tanh) forward and backward as in gelu.ts: inputs flat [n]. */
 function registerGelu(): void {
   registerJs(GELU_KERNEL, (be, { x }) => {
     if (!x) throw new Error(`${GELU_KERNEL}: missing input`);
-    const out = be.makeOutput(x.shape, 'float32');
+    const out = sigmoid2u(be, x); // overwritten in place with x·σ(2u)
     const [X, Y] = [f32(be, x), f32(be, out)];
-    for (let i = 0; i < X.length; i++) {
-      const v = X[i] as number;
-      Y[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
-    }
+    for (let i = 0; i < X.length; i++) Y[i] = (X[i] as number) * (Y[i] as number);
     return out;
   });
-  // dy/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)
+  // dy/dx = σ + 2x·σ(1 − σ)·√(2/π)(1 + 3·0.044715x²), σ = σ(2u) = ½(1 + tanh u)
   registerJs(GELU_GRAD_KERNEL, (be, { x, dy }) => {
     if (!x || !dy) throw new Error(`${GELU_GRAD_KERNEL}: missing input`);
-    const out = be.makeOutput(x.shape, 'float32');
+    const out = sigmoid2u(be, x); // overwritten in place with the gradient
     const [X, D, R] = [f32(be, x), f32(be, dy), f32(be, out)];
     for (let i = 0; i < X.length; i++) {
       const v = X[i] as number;
-      const th = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
+      const sg = R[i] as number;
       const du = SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
-      R[i] = (D[i] as number) * (0.5 * (1 + th) + 0.5 * v * (1 - th * th) * du);
+      R[i] = (D[i] as number) * (sg + 2 * v * sg * (1 - sg) * du);
     }
     return out;
   });
 }
 
+/** Below this p(target) the float32 softmax loses digits of log p: that row is redone exactly. */
+const TINY_P = 1e-30;
+
 /**
  * Target log-prob as in targetLogProb.ts: logits [M, V], targets [M] → stats [M, 2] =
- * (logp, logsumexp); backward dlogits = dy·(1[v = t] − exp(logit − lse)).
+ * (logp, logsumexp); backward dlogits = dy·(1[v = t] − softmax(logits)). The softmax is the
+ * backend's (SIMD); logp = log p_t, exact in float64 for rows where p_t underflows.
  */
 function registerTargetLogProb(): void {
   registerJs(TARGET_LOGP_KERNEL, (be, { logits, targets }) => {
     if (!logits || !targets) throw new Error(`${TARGET_LOGP_KERNEL}: missing input`);
     const [M = 0, V = 0] = logits.shape;
+    const p = stock('Softmax', be, { logits }, { dim: 1 });
     const out = be.makeOutput([M, 2], 'float32');
-    const [X, S] = [f32(be, logits), f32(be, out)];
+    const [X, P, S] = [f32(be, logits), f32(be, p), f32(be, out)];
     const T = be.typedArrayFromHeap(targets) as Int32Array;
     for (let m = 0; m < M; m++) {
       const base = m * V;
-      let mx = -Infinity;
-      for (let v = 0; v < V; v++) mx = Math.max(mx, X[base + v] as number);
-      let s = 0;
-      for (let v = 0; v < V; v++) s += Math.exp((X[base + v] as number) - mx);
-      const lse = mx + Math.log(s);
-      S[2 * m] = (X[base + (T[m] as number)] as number) - lse;
-      S[2 * m + 1] = lse;
+      const xt = X[base + (T[m] as number)] as number;
+      const pt = P[base + (T[m] as number)] as number;
+      let logp = Math.log(pt);
+      if (!(pt > TINY_P)) {
+        let mx = -Infinity;
+        for (let v = 0; v < V; v++) mx = Math.max(mx, X[base + v] as number);
+        let s = 0;
+        for (let v = 0; v < V; v++) s += Math.exp((X[base + v] as number) - mx);
+        logp = xt - (mx + Math.log(s));
+      }
+      S[2 * m] = logp;
+      S[2 * m + 1] = xt - logp;
     }
+    be.disposeData(p.dataId);
     return out;
   });
   registerJs(TARGET_LOGP_GRAD_KERNEL, (be, { logits, stats, targets, dy }) => {
     if (!logits || !stats || !targets || !dy) throw new Error('missing input');
     const [M = 0, V = 0] = logits.shape;
-    const out = be.makeOutput([M, V], 'float32');
-    const [X, S, D, R] = [f32(be, logits), f32(be, stats), f32(be, dy), f32(be, out)];
+    const out = stock('Softmax', be, { logits }, { dim: 1 }); // overwritten in place
+    const [D, R] = [f32(be, dy), f32(be, out)];
     const T = be.typedArrayFromHeap(targets) as Int32Array;
     for (let m = 0; m < M; m++) {
       const base = m * V;
-      const lse = S[2 * m + 1] as number;
       const d = D[m] as number;
-      for (let v = 0; v < V; v++) R[base + v] = -d * Math.exp((X[base + v] as number) - lse);
+      for (let v = 0; v < V; v++) R[base + v] = -d * (R[base + v] as number);
       const t = base + (T[m] as number);
       R[t] = (R[t] as number) + d;
     }
     return out;
+  });
+}
+
+/** log p_t of row r from its softmax P, exact in float64 where p_t underflows. */
+function rowLogp(X: Float32Array, P: Float32Array, base: number, V: number, t: number): number {
+  const pt = P[base + t] as number;
+  if (pt > TINY_P) return Math.log(pt);
+  let mx = -Infinity;
+  for (let v = 0; v < V; v++) mx = Math.max(mx, X[base + v] as number);
+  let s = 0;
+  for (let v = 0; v < V; v++) s += Math.exp((X[base + v] as number) - mx);
+  return (X[base + t] as number) - (mx + Math.log(s));
+}
+
+/** Plain sampling per row, as sampleRows.ts describes: logits [B, V], u [B] → [B, 2]. */
+function registerSampleRows(): void {
+  if (tf.getKernel(SAMPLE_ROWS_KERNEL, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: SAMPLE_ROWS_KERNEL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const be = backend as unknown as WasmBackendLike;
+      const { logits, u } = inputs as Record<string, Info>;
+      if (!logits || !u) throw new Error(`${SAMPLE_ROWS_KERNEL}: missing input`);
+      const { temperature } = attrs as unknown as { temperature: number };
+      const [B = 0, V = 0] = logits.shape;
+      let scaled = logits;
+      if (temperature !== 1) {
+        scaled = be.makeOutput([B, V], 'float32');
+        const [X, S] = [f32(be, logits), f32(be, scaled)];
+        for (let i = 0; i < X.length; i++) S[i] = (X[i] as number) / temperature;
+      }
+      const p = stock('Softmax', be, { logits: scaled }, { dim: 1 });
+      const p1 = temperature === 1 ? p : stock('Softmax', be, { logits }, { dim: 1 });
+      const out = be.makeOutput([B, 2], 'float32');
+      const [X, P, P1, U, O] = [logits, p, p1, u, out].map((t) => f32(be, t)) as Float32Array[];
+      if (!X || !P || !P1 || !U || !O) throw new Error('heap view missing');
+      for (let b = 0; b < B; b++) {
+        const base = b * V;
+        let total = 0;
+        for (let v = 0; v < V; v++) total += P[base + v] as number;
+        const target = (U[b] as number) * total;
+        let acc = 0;
+        let tok = V - 1;
+        for (let v = 0; v < V; v++) {
+          acc += P[base + v] as number;
+          if (acc > target) {
+            tok = v;
+            break;
+          }
+        }
+        O[2 * b] = tok;
+        O[2 * b + 1] = rowLogp(X, P1, base, V, tok);
+      }
+      for (const t of new Set([p, p1, scaled])) if (t !== logits) be.disposeData(t.dataId);
+      return out;
+    },
   });
 }
 
@@ -175,4 +267,6 @@ export function prepareWasm(): void {
   registerWasmOptimKernels();
   registerLayerNormKernels();
   registerEmbeddingKernels();
+  registerAttentionKernels();
+  registerSampleRows();
 }
