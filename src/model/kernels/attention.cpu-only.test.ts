@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeValues } from '../../test/helpers';
+import { maxRelDiff, seededValues } from '../../test/kernelInputs';
 import { makeConfig } from '../config';
 import { generate } from '../generate';
 import { GPT } from '../gpt';
@@ -17,7 +18,6 @@ import {
   attentionFusedActive,
   attentionFusedStep,
 } from './attention';
-import { maxRelDiff, seededValues } from './testInputs';
 import { prepareWasm } from './wasm';
 
 beforeAll(async () => {
