@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { AUTO_BACKEND, Playground } from './playground';
 
-// A two-run sweep (DPO and Preferred-FT, plus the SFT point) on the nano checkpoint, on the
-// automatic backend, with two seeds: each run is drawn as its mean across seeds with a band.
+// A two-run sweep (DPO and Preferred-FT, plus the SFT point) on the automatic backend, with two
+// seeds: each run is drawn as its mean across seeds with a band. The builder opens on the quick
+// like-for-like preset (every algorithm, 2 seeds); this test keeps two of them and shrinks it.
 test.setTimeout(10 * 60_000);
 
 test('a two-run sweep fills the frontier chart and the runs table', async ({ page }) => {
@@ -12,6 +13,10 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   expect((await app.status())?.backend).toBe(AUTO_BACKEND);
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint());
 
+  for (const id of ['unlikelihood', 'best-of-n', 'ppo', 'ppo-gt']) {
+    await page.getByTestId(`sweep-${id}`).uncheck();
+  }
+  await expect(page.getByTestId('sweep-seeds')).toHaveValue('2');
   await page.getByTestId('sweep-betas').fill('0.1');
   await page.getByTestId('sweep-steps').fill('4');
   await page.getByTestId('sweep-prompts').fill('8');
@@ -70,6 +75,9 @@ test('a two-run sweep fills the frontier chart and the runs table', async ({ pag
   await expect(chart.locator('.recharts-scatter-symbol')).toHaveCount((f?.points.length ?? 0) / 2);
   await expect(chart.locator('.recharts-area-area')).toHaveCount(2);
   await expect(chart).toContainText('means across 2 training seeds');
+  // ± s.e. bars on every marker, and the sentence on what this power resolves.
+  await expect(chart.locator('.recharts-errorBar').first()).toBeAttached();
+  await expect(page.getByTestId('sweep-resolved')).toContainText('across 2 seeds');
   // Both runs spent the same budget (4 updates on 8 prompts × 4 samples); DPO's implicit
   // reward model was measured on held-out pairs.
   await expect(page.getByTestId('sweep-facts')).toContainText(

@@ -3,22 +3,23 @@ import { expect, type Page, test } from '@playwright/test';
 import { applyRule } from '../src/task/labelRules';
 import { Playground } from './playground';
 
-// "You are the reward model": a scripted labeller with a fixed taste (prefer the shorter
-// completion) labels pairs through the keyboard, DPO trains on its labels, and the implicit
-// reward comes to agree with it on fresh pairs while π_θ's samples get shorter.
-test.setTimeout(6 * 60_000);
+// "You are the reward model": a scripted labeller with a taste about content (it prefers the
+// completion where the reviewer speaks for themself: more of "I", "my", "me", …; equal counts
+// are a tie) labels pairs through the keyboard, DPO learns through the word reward fitted to
+// its labels, and the implicit reward comes to agree with it on the fixed test round while
+// π_θ's samples say more of its words.
+test.setTimeout(8 * 60_000);
 
-/** Labels to give before training: ≈ 47 trained on, every 4th held out (data/labels.ts). */
-const LABELS = 64;
-/** Fresh "test me" pairs labelled by the same rule after training. */
-const TEST_PAIRS = 16;
+const TASTE = 'personal';
+/** Decided labels to give before training (≤ 48: every 4th held out, data/labels.ts). */
+const DECIDED = 48;
+/** Decided pairs of the "test me" round (LabellingPanel's TEST_ROUND); its ties are shown more. */
+const TEST_PAIRS = 32;
 /**
- * In Node (scripts/labelling-rule.ts, micro, WASM, seed 1, the default settings in one round)
- * 62 labels of this rule gave 0.78 agreement on 63 fresh pairs and mean characters 57 → 31.
- * The bounds leave room for the browser's other prompts and batch seeds.
+ * In Node (scripts/labelling-tastes.ts, micro, WASM, 3 seeds; results/labelling-tastes.json)
+ * this taste reached ≈ 0.9 agreement. The bound leaves room for one seed's 32 pairs.
  */
-const MIN_AGREEMENT = 0.6;
-const MAX_CHARS_RATIO = 0.9;
+const MIN_AGREEMENT = 0.65;
 
 /** Reads the card, applies the rule and presses its key; waits until the label is counted. */
 async function labelOne(page: Page, done: number): Promise<string> {
@@ -26,7 +27,7 @@ async function labelOne(page: Page, done: number): Promise<string> {
   await expect(card).toHaveAttribute('data-ready', 'true');
   const a = (await page.getByTestId('label-a').locator('strong').textContent()) ?? '';
   const b = (await page.getByTestId('label-b').locator('strong').textContent()) ?? '';
-  const choice = applyRule('shorter', a, b);
+  const choice = applyRule(TASTE, a, b);
   await page.keyboard.press(choice === 'a' ? '1' : choice === 'b' ? '2' : '0');
   await expect(page.getByTestId('label-count')).toHaveAttribute('data-count', String(done + 1));
   return choice;
@@ -35,20 +36,23 @@ async function labelOne(page: Page, done: number): Promise<string> {
 test('a scripted labeller teaches DPO its taste through the keyboard', async ({ page }) => {
   const app = new Playground(page);
   const t0 = Date.now();
-  await app.open('model=micro');
+  // The settings the Node measurements used: lr 5e-4, 120 steps (share-link keys).
+  await app.open('model=micro&lr=0.0005&steps=120');
   await app.waitForBackend();
   await page.waitForFunction(() => !!window.dpoPlayground?.checkpoint(), null, {
     timeout: 120_000,
   });
   await page.getByTestId('label-start').click();
   const choices: string[] = [];
-  for (let i = 0; i < LABELS; i++) choices.push(await labelOne(page, i));
+  while (choices.filter((c) => c !== 'tie').length < DECIDED)
+    choices.push(await labelOne(page, choices.length));
+  const LABELS = choices.length;
   const secondsLabelling = (Date.now() - t0) / 1000;
   expect(await page.getByTestId('labels-table').getAttribute('data-count')).toBe(String(LABELS));
 
-  // t: train on the labels (the keyboard shortcut), one offline round of the default settings.
+  // t: train on the labels (the keyboard shortcut), one offline round, through the word reward.
   await page.locator('body').press('t');
-  await expect(page.getByTestId('pairs-table')).toContainText('you');
+  await expect(page.getByTestId('pairs-table')).toContainText('you', { timeout: 120_000 });
   await expect
     .poll(async () => (await app.status())?.phase, { timeout: 4 * 60_000, intervals: [1000] })
     .toBe('done');
@@ -56,7 +60,7 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
 
   await page.getByTestId('label-test').click();
   let testTies = 0;
-  for (let i = 0; i < TEST_PAIRS; i++) {
+  for (let i = 0; i < TEST_PAIRS + testTies; i++) {
     if ((await labelOne(page, LABELS + i)) === 'tie') testTies++;
   }
   const value = page.getByTestId('agreement-value');
@@ -69,6 +73,9 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
   await page.getByTestId('what-changed-run').click();
   const chars = page.getByTestId('what-changed').locator('[data-stat="meanChars"]');
   await expect(chars).toBeVisible({ timeout: 60_000 });
+  const words = page.getByTestId('what-changed').locator('[data-stat="tasteWords"]');
+  const refWords = Number(await words.getAttribute('data-ref'));
+  const policyWords = Number(await words.getAttribute('data-policy'));
   const refChars = Number(await chars.getAttribute('data-ref'));
   const policyChars = Number(await chars.getAttribute('data-policy'));
   const tokens = page.getByTestId('what-changed').locator('[data-stat="meanTokens"]');
@@ -81,6 +88,10 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
     JSON.stringify({
       labels: LABELS,
       ties: choices.filter((c) => c === 'tie').length,
+      testTies,
+      wordRewardPairs: await page.getByTestId('word-reward').getAttribute('data-pairs'),
+      refWords,
+      policyWords,
       agreementSeries: series,
       testAgreement: agreement,
       refChars,
@@ -95,7 +106,8 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
   // Before training π_θ = π_ref: the first point is a coin.
   expect(series[0]?.heldOut).toBe(0.5);
   expect(agreement).toBeGreaterThan(MIN_AGREEMENT);
-  expect(policyChars).toBeLessThan(MAX_CHARS_RATIO * refChars);
+  // What changed shows the taste's direction: more of the labeller's words in π_θ's samples.
+  expect(policyWords).toBeGreaterThan(refWords);
   // Teacher tools: the decided labels export as TRL JSONL and come back through the file import.
   await page.getByText(/Your labels \(\d+\) and teacher tools/).click();
   const [download] = await Promise.all([
@@ -106,7 +118,7 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { prompt: string; chosen: string; rejected: string });
-  const decided = choices.filter((c) => c !== 'tie').length + TEST_PAIRS - testTies;
+  const decided = choices.filter((c) => c !== 'tie').length + TEST_PAIRS;
   expect(download.suggestedFilename()).toBe('labels.trl.jsonl');
   expect(rows).toHaveLength(decided);
   expect(rows.every((r) => r.prompt && r.chosen !== r.rejected)).toBe(true);

@@ -9,7 +9,9 @@
  * Options: --backend wasm|cpu|webgpu (default wasm) --out <dir> (default frontier/results/<name>)
  * --split test|validation (evaluation prompts; default test: choose hyperparameters on
  * validation, report test) --replot (rewrite the outputs of a finished sweep from its
- * points.csv, points.json and summary.json)
+ * points.csv, points.json and summary.json) --fresh (start over; by default a stopped sweep
+ * of the same config in --out is resumed: its finished runs kept, the rest run, resume.ts).
+ * `npm run frontier -- --docs` rewrites the generated result tables of the docs (docBlocks.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +19,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
 import { selectNodeBackend } from '../src/node/backend';
+import { DOCS_WITH_BLOCKS, updateDocBlocks } from '../src/pipeline/frontier/docBlocks';
 import {
   type FrontierPoint,
   parsePointsCsv,
@@ -30,6 +33,7 @@ import {
   seedReport,
   seedReportMarkdown,
 } from '../src/pipeline/frontier/report';
+import { doneKey, inSweepOrder, resumeFrom } from '../src/pipeline/frontier/resume';
 import { frontierSvg } from '../src/pipeline/frontier/svg';
 import { runSweep } from '../src/pipeline/frontier/sweep';
 import {
@@ -41,7 +45,7 @@ import { builtinFrontierTask } from '../src/pipeline/frontier/task';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
 const USAGE =
-  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot]';
+  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot] [--fresh] | --docs';
 
 function readSweep(path: string): SweepConfig {
   let text: string;
@@ -94,10 +98,12 @@ function writeOutputs(
   dir: string,
   sweep: SweepConfig,
   meta: Record<string, unknown>,
-  points: FrontierPoint[],
-  runs: RunSummary[],
+  unordered: FrontierPoint[],
+  unorderedRuns: RunSummary[],
 ): string {
   mkdirSync(dir, { recursive: true });
+  const points = inSweepOrder(unordered, sweep);
+  const runs = inSweepOrder(unorderedRuns, sweep);
   const report = seedReport(points, runs, isDpo(sweep));
   writeFileSync(join(dir, 'points.json'), formatJson({ ...meta, points }));
   writeFileSync(join(dir, 'points.csv'), `${pointsCsv(points)}\n`);
@@ -142,6 +148,17 @@ function writeOutputs(
   return md;
 }
 
+/** A sweep's written outputs: points at full precision (points.csv), summaries, meta. */
+function readOutputs(out: string) {
+  const { points: rounded, ...meta } = JSON.parse(readFileSync(join(out, 'points.json'), 'utf8'));
+  const csv = join(out, 'points.csv');
+  const points: FrontierPoint[] = existsSync(csv)
+    ? withCsvValues(rounded, parsePointsCsv(readFileSync(csv, 'utf8')))
+    : rounded;
+  const { runs, sweep } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  return { meta: meta as Record<string, unknown>, points, runs: runs as RunSummary[], sweep };
+}
+
 /** The band point's figures for summary.json (the sample text left out). */
 function brief(p: FrontierPoint) {
   const { sample: _sample, ...rest } = p;
@@ -152,7 +169,7 @@ function brief(p: FrontierPoint) {
 function isDpo(sweep: SweepConfig): (runId: string) => boolean {
   const ids = new Set(
     resolveRuns(sweep)
-      .filter((r) => r.algorithm === 'dpo' && r.loss === 'sigmoid')
+      .filter((r) => r.algorithm === 'dpo' && r.loss === 'sigmoid' && (r.rounds ?? 1) <= 1)
       .map((r) => r.id),
   );
   return (runId) => ids.has(runId);
@@ -166,11 +183,25 @@ async function main() {
       out: { type: 'string' },
       split: { type: 'string', default: 'test' },
       replot: { type: 'boolean', default: false },
+      fresh: { type: 'boolean', default: false },
+      docs: { type: 'boolean', default: false },
     },
   });
+  if (a.docs) {
+    for (const doc of DOCS_WITH_BLOCKS) {
+      const text = readFileSync(doc, 'utf8');
+      const next = updateDocBlocks(text, (dir) =>
+        JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')),
+      );
+      if (next !== text) writeFileSync(doc, next);
+      console.log(`${doc}: ${next === text ? 'up to date' : 'rewritten'}`);
+    }
+    return;
+  }
   if (a.split !== 'test' && a.split !== 'validation') throw new Error(USAGE);
   const split = a.split;
   const configPath = positionals[0];
+  if (a.fresh && a.replot) throw new Error(USAGE);
   if (!configPath || positionals.length > 1) throw new Error(USAGE);
   const sweep = readSweep(configPath);
   const out = resolve(a.out ?? join('frontier', 'results', sweep.name));
@@ -178,12 +209,7 @@ async function main() {
     // Rewrites summary.md and frontier.svg (and the rest) from a finished sweep's files; the
     // points from points.csv, which keeps full precision (points.json has 6 digits), so the
     // rewritten files are those a fresh run wrote.
-    const { points: rounded, ...meta } = JSON.parse(readFileSync(join(out, 'points.json'), 'utf8'));
-    const csv = join(out, 'points.csv');
-    const points = existsSync(csv)
-      ? withCsvValues(rounded, parsePointsCsv(readFileSync(csv, 'utf8')))
-      : rounded;
-    const { runs } = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const { meta, points, runs } = readOutputs(out);
     writeOutputs(out, sweep, meta, points, runs);
     console.log(`rewrote ${out} from its points.csv, points.json and summary.json`);
     return;
@@ -202,6 +228,26 @@ async function main() {
   const task = builtinFrontierTask(tokenizer, sweep, split);
   const t0 = performance.now();
   const clock = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+  // A stopped sweep of this config in `out`: its finished runs are kept, the rest run.
+  let resumed: ReturnType<typeof resumeFrom> | null = null;
+  if (!a.fresh && existsSync(join(out, 'summary.json'))) {
+    const prev = readOutputs(out);
+    resumed = resumeFrom(
+      {
+        sweep: prev.sweep,
+        runs: prev.runs,
+        points: prev.points,
+        seconds: Number(prev.meta.seconds) || 0,
+      },
+      sweep,
+    );
+    if (typeof resumed === 'string') {
+      throw new Error(`${out}: ${resumed}; pass --fresh to overwrite it or --out another folder`);
+    }
+    console.log(`resuming ${out}: ${resumed.done.size} finished runs kept`);
+  }
+  const before = typeof resumed === 'object' && resumed ? resumed : null;
+  const elapsed = () => Math.round((before?.seconds ?? 0) + (performance.now() - t0) / 1000);
   const meta: Record<string, unknown> = {
     name: sweep.name,
     config: configPath,
@@ -215,15 +261,18 @@ async function main() {
     `sweep ${sweep.name}: ${sweep.runs.length} runs × ${sweep.seeds.length} seeds, backend ${tf.getBackend()}, ${split} prompts, out ${out}`,
   );
   console.log(budgetLine(sweep.budget, []));
-  const points: FrontierPoint[] = [];
-  const runs: RunSummary[] = [];
+  const points: FrontierPoint[] = before?.points ?? [];
+  const runs: RunSummary[] = before?.runs ?? [];
   const pairs: number[] = [];
+  const ids = resolveRuns(sweep).map((r) => r.id);
   let lastStage = '';
   for (const seed of sweep.seeds) {
+    const done = (id: string) => before?.done.has(doneKey(seed, id)) ?? false;
+    if (ids.every(done)) continue;
     console.log(`\n== seed ${seed} (${clock()})`);
-    await runSweep(sweep, sft, task, callbacks(seed), seed);
+    await runSweep(sweep, sft, task, { ...callbacks(seed), skipRun: done }, seed);
   }
-  meta.seconds = Math.round((performance.now() - t0) / 1000);
+  meta.seconds = elapsed();
   const md = writeOutputs(out, sweep, meta, points, runs);
   console.log(`\n${md}\nwrote ${out} (${clock()})`);
   sft.dispose();
@@ -267,7 +316,7 @@ async function main() {
             `  ${accuracyLines(seedReport([], [s], () => false).runs)[0]} (seed ${seed})`,
           );
         }
-        meta.seconds = Math.round((performance.now() - t0) / 1000);
+        meta.seconds = elapsed();
         writeOutputs(out, sweep, meta, points, runs);
       },
     };

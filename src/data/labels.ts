@@ -43,6 +43,10 @@ export interface LabelledPair {
   heldOut: boolean;
   /** "you": labelled on this page; "import": from a pooled file. */
   source: 'you' | 'import';
+  /** An imported label's labellers (a row's "labeller", else its file's name). */
+  labellers?: string[];
+  /** An imported label's votes for a and b (data/labelImport.ts's rule decided the choice). */
+  votes?: { a: number; b: number };
   /** The model the two completions were sampled from. */
   sampledFrom: 'ref' | 'policy';
   /** A "test me" pair: fresh prompts, never trained on, its own agreement figure. */

@@ -66,6 +66,8 @@ export interface AgreementPoint {
   /** On the latest "test me" round of fresh pairs; absent before one. */
   test?: number;
   testN?: number;
+  /** Pairs of the test round labelled a tie: excluded from `testN`, counted. */
+  testTies?: number;
 }
 
 /** Adds `p` to a series sorted by step; a point at a step already there is merged into it. */

@@ -9,6 +9,7 @@ import { assignParams, type CpuParams, type NamedCpuTensor, readParams } from '.
 import type { BpeTokenizer } from '../tokenizer/bpe';
 import type { PlaygroundTrainer } from './algorithms/algorithm';
 import { evaluateDpo, type ReferenceLevel } from './dpoEvaluation';
+import { type HeldOutPairs, heldOutAccuracy, heldOutPairs } from './experiments/heldOutPairs';
 import { startBaseline } from './playgroundBaseline';
 import { type PairText, type PreferenceData, roundSeed, samplePairs } from './preferenceData';
 import {
@@ -94,6 +95,8 @@ export class DpoRun {
   round = 1;
   /** Every round's pairs for the table, the newest round first. */
   private previews: PairPreview[];
+  /** Fixed held-out pairs of π_ref's samples: `eval/pair_accuracy` (DPO with a reward). */
+  private heldOut: HeldOutPairs | null = null;
 
   private constructor(
     readonly policy: GPT,
@@ -241,6 +244,7 @@ export class DpoRun {
         refLogps,
         collate,
       );
+      if (isDpo) run.heldOut = await heldOutPairs(reference, task, settings, collate);
       if (cache?.evalReference) {
         run.evalRefLevel = cache.evalReference.level;
         run.refSamples = cache.evalReference.samples;
@@ -372,8 +376,8 @@ export class DpoRun {
       this.cb.onInspector?.(inspectorView(r, this.texts));
     }
     const roundEnd = this.roundAt(s) > this.round;
-    if (refSyncDue(s, this.settings.refSyncSteps ?? 0) && this.syncRef && !this.done) {
-      mixWeights(this.syncRef, this.policy, this.settings.refMixupAlpha ?? 1);
+    if (refSyncDue(s, this.settings.refSyncSteps) && this.syncRef && !this.done) {
+      mixWeights(this.syncRef, this.policy, this.settings.refMixupAlpha);
       await this.recomputeReference();
     }
     if (s % this.settings.eval.every === 0 || s === this.settings.steps || roundEnd) {
@@ -402,6 +406,13 @@ export class DpoRun {
     this.refSamples = e.refLevel.samples;
     // KL is read anyway: a NaN here means π_θ's weights went bad on a step that was not logged.
     if (!Number.isFinite(e.kl)) throw new NonFiniteError(this.trainer.step, 'eval/kl', e.kl);
+    if (this.heldOut) {
+      e.point['eval/pair_accuracy'] = await heldOutAccuracy(
+        this.policy,
+        this.heldOut,
+        this.collate,
+      );
+    }
     this.cb.onMetrics?.(e.point);
     this.cb.onSamples?.(e.samples);
   }

@@ -43,12 +43,11 @@ export async function startBaseline(
   const why = notTrainedHere(id);
   if (why) throw new Error(why);
   const entry = ALGORITHMS[id];
-  const reward = x.task.reward;
-  if (!reward && (id === 'ppo-gt' || id === 'ppo')) {
+  const noReward = (): number => {
     throw new Error(
-      `${entry.label} samples and scores new completions: it needs the built-in task's reward, not an imported file`,
+      `${entry.label} scores new completions: it needs the built-in task's reward, not an imported file`,
     );
-  }
+  };
   const own = z.object(entry.schema).parse({}); // the module's defaults
   const run = {
     ...own,
@@ -69,7 +68,7 @@ export async function startBaseline(
   const ctx: SweepContext = {
     sft: x.sft,
     reference: x.reference,
-    task: { ...x.task, reward: reward ?? (() => Number.NaN) },
+    task: { ...x.task, reward: x.task.reward ?? noReward },
     data: {
       ...x.data,
       prompts: tokenizePrompts(x.task.tokenizer, x.task.trainPrompts.slice(0, s.data.prompts)),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
 import { LOSS_SETTINGS } from '../objectives/lossConfig';
 import { defaultsOf, getAt, leavesOf, setAt, setting, type ValueOf } from '../util/setting';
+import type { PlaygroundTrait } from './algorithms/algorithm';
 import { ALGORITHM_IDS, ALGORITHMS } from './algorithms/registry';
 
 const int = (min: number, max: number) =>
@@ -28,10 +29,8 @@ const newTokens = int(1, 256);
  * to 27.7, and the nano-tuned 8 × 25 steps at 3e-4 left the 3-minute budget. Tuned in Node on
  * the WASM backend with `scripts/demo-tune.ts` on validation prompts; figures in docs/experiments.md.
  */
-/** Who reads a setting that not every algorithm does (SettingMeta.usedBy). */
-const DPO = ['dpo'];
-const PAIR_TRAINED = ['dpo', 'preferred-ft', 'unlikelihood'];
-const LABEL_TRAINED = [...PAIR_TRAINED, 'ppo'];
+/** Settings not every algorithm reads name the trait that reads them (algorithms/algorithm.ts). */
+const usedBy = (...traits: PlaygroundTrait[]) => traits;
 
 export const RUN_SETTINGS = {
   algorithm: setting(z.enum(ALGORITHM_IDS), {
@@ -56,7 +55,7 @@ export const RUN_SETTINGS = {
       label: 'optimiser',
       help: 'Adam, or RMSprop as in the reference DPO code',
       options: { adam: 'Adam', rmsprop: 'RMSprop (reference code)' },
-      usedBy: DPO, // the baselines train with Adam, as in the sweep
+      usedBy: usedBy('optimiser-choice'), // the baselines train with Adam, as in the sweep
     }),
     lr: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
       default: 2e-4,
@@ -84,7 +83,7 @@ export const RUN_SETTINGS = {
     url: 'batch',
     label: 'pairs / batch',
     help: 'Preference pairs per optimisation step',
-    usedBy: PAIR_TRAINED, // PPO's batch is its own (prompts per iteration)
+    usedBy: usedBy('pair-batches'), // PPO's batch is its own (prompts per iteration)
   }),
   steps: setting(int(1, 100_000), {
     default: 60,
@@ -109,14 +108,14 @@ export const RUN_SETTINGS = {
     url: 'rounds',
     label: 'rounds',
     help: 'Online (iterative) DPO: after each round, sample new pairs from the current π_θ, label them with the reward and train on them (TRL OnlineDPO with the reward as judge); π_ref stays the SFT model. 1: offline DPO',
-    usedBy: DPO,
+    usedBy: usedBy('online-rounds'),
   }),
   refSyncSteps: setting(int(0, 100_000), {
     default: 0,
     url: 'refSync',
     label: 'refresh π_ref every',
     help: 'TR-DPO (TRL sync_ref_model): every k steps π_ref ← α·π_θ + (1−α)·π_ref and its log-probs are recomputed. 0: π_ref stays the SFT model',
-    usedBy: DPO,
+    usedBy: usedBy('reference-refresh'),
   }),
   refMixupAlpha: setting(z.number().gt(0, 'must be > 0').max(1, 'must be ≤ 1'), {
     default: 1,
@@ -124,7 +123,7 @@ export const RUN_SETTINGS = {
     label: 'refresh α',
     help: 'α of the refresh: 1 copies π_θ into π_ref (hard), less mixes (soft)',
     step: 0.05,
-    usedBy: DPO,
+    usedBy: usedBy('reference-refresh'),
   }),
   data: {
     prompts: setting(int(1, 10_000), {
@@ -165,7 +164,7 @@ export const RUN_SETTINGS = {
       label: 'label noise',
       help: 'Share of the sampled pairs whose chosen and rejected are swapped (seeded); cDPO and robust DPO assume such a rate ε',
       step: 0.05,
-      usedBy: LABEL_TRAINED, // PPO-GT reads r* itself, not the labels
+      usedBy: usedBy('labels'), // PPO-GT reads r* itself, not the labels
     }),
   },
   eval: {

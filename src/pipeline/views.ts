@@ -28,6 +28,8 @@ export const METRIC_KEYS = [
   'eval/kl_sample',
   /** With TR-DPO: the exact KL to the current, refreshed π_ref (eval/kl stays to the SFT model). */
   'eval/kl_ref',
+  /** Share of a fixed set of held-out π_ref pairs that the implicit reward ranks right. */
+  'eval/pair_accuracy',
   /** The online round that starts at this step (1 at step 0). */
   'round',
 ] as const;

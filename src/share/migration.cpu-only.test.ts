@@ -117,6 +117,7 @@ describe('share links from the previous version', () => {
       'hide',
       'backend',
       'view',
+      'experiment',
     ]);
   });
 

@@ -14,7 +14,7 @@ describe('PlaygroundConfig', () => {
     expect(DEFAULT_PLAYGROUND_CONFIG).toEqual({
       ...DEFAULT_DPO_SETTINGS,
       model: 'nano',
-      ui: { embed: false, hide: [], backend: 'auto', view: 'default' },
+      ui: { embed: false, hide: [], backend: 'auto', view: 'default', experiment: '' },
     });
     expect(playgroundConfigSchema.safeParse(DEFAULT_PLAYGROUND_CONFIG).success).toBe(true);
   });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
+import { EXPERIMENTS } from '../pipeline/experiments/experiments';
 import { type DpoRunSettings, RUN_SETTINGS } from '../pipeline/settings';
 import {
   defaultsOf,
@@ -28,6 +29,7 @@ export const PANEL_IDS = [
   'runs',
   'data',
   'labels',
+  'experiments',
 ] as const;
 export type PanelId = (typeof PANEL_IDS)[number];
 
@@ -66,6 +68,12 @@ export const PLAYGROUND_SETTINGS = {
       url: 'view',
       label: 'view',
       help: 'presenter: large type, charts and samples only, for a projector',
+    }),
+    experiment: setting(z.enum(['', ...EXPERIMENTS.map((e) => e.id)]), {
+      default: '',
+      url: 'experiment',
+      label: 'experiment',
+      help: 'The guided experiment open in the Experiments panel',
     }),
   },
 } as const;

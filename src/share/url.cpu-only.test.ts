@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LOSS_TYPES } from '../objectives/lossConfig';
 import { ALGORITHM_IDS } from '../pipeline/algorithms/registry';
+import { EXPERIMENTS } from '../pipeline/experiments/experiments';
 import {
   DEFAULT_PLAYGROUND_CONFIG as DEFAULTS,
   MODEL_PRESETS,
@@ -70,6 +71,10 @@ const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record({
     embed: fc.boolean(),
     hide: fc.shuffledSubarray([...PANEL_IDS]),
     backend: one(['webgpu', 'wasm', 'webgl', 'cpu'] as const, D.ui.backend),
+    experiment: one(
+      EXPERIMENTS.map((e) => e.id),
+      D.ui.experiment,
+    ),
     view: one(['presenter'] as const, D.ui.view),
   }),
 });
@@ -121,7 +126,11 @@ describe('encodeConfig / decodeConfig', () => {
       '&embed=1&hide=charts%2Cpairs';
     expect(encodeConfig(cfg)).toBe(search);
     expect(decodeConfig(`?${search}`)).toEqual({ config: cfg, warnings: [] });
-    expect(CONFIG_URL_KEYS).toHaveLength(33);
+    expect(CONFIG_URL_KEYS).toHaveLength(34);
+    // A guided experiment travels in the link too (issue 24).
+    const linked = applyPatch({ ui: { experiment: 'beta-direction' } });
+    expect(encodeConfig(linked)).toBe('experiment=beta-direction');
+    expect(decodeConfig('?experiment=no-such').warnings).toHaveLength(1);
     const ppo = applyPatch({ algorithm: 'ppo-gt', model: 'micro' });
     expect(encodeConfig(ppo)).toBe('model=micro&algo=ppo-gt');
   });

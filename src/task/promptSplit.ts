@@ -1,12 +1,17 @@
 /**
- * Train / validation / test prompt sets disjoint by construction. Templated reviews share
- * their first words, so distinct reviews do not give distinct prompts (the issue-15 audit: 185
- * of 512 evaluation prompts were verbatim training prompts). Prompts are deduplicated by their
- * text, then each distinct text goes to one set by a hash of the text alone: the same prefix
- * always lands in the same set, whichever review it came from and whatever else is in the list.
+ * Train / validation / test prompt sets disjoint by content. Templated reviews share their
+ * first words, so distinct reviews do not give distinct prompts (the issue-15 audit: 185 of 512
+ * evaluation prompts were verbatim training prompts), and a prompt that is a word-prefix of
+ * another is the same content cut shorter (issue 23: 257 of 309 test prompts of a split by text
+ * were a word-prefix of a training prompt or extended one). So prompts are deduplicated by
+ * their text, joined into groups by the word-prefix relation (union–find: a prompt and every
+ * word-prefix of it that is also a prompt), and each group goes to one set by a hash of its
+ * root, its shortest member:
  *
- *   bucket(x) = fnv1a32(x) mod 1000;  train if bucket < 1000·f_train,
+ *   bucket(g) = fnv1a32(root(g)) mod 1000;  train if bucket < 1000·f_train,
  *   validation if < 1000·(f_train + f_validation), else test.
+ *
+ * No prompt of one set is then a word-prefix of a prompt of another.
  */
 
 const PROMPT_SPLITS = ['train', 'validation', 'test'] as const;
@@ -31,7 +36,7 @@ export function fnv1a32(text: string): number {
   return h >>> 0;
 }
 
-/** The set a prompt text belongs to. */
+/** The set a prompt group belongs to, by the text of its root. */
 export function splitOf(
   text: string,
   fractions: SplitFractions = DEFAULT_SPLIT_FRACTIONS,
@@ -42,7 +47,49 @@ export function splitOf(
   return 'test';
 }
 
-/** Distinct prompts by set, each in order of first appearance. */
+/** The text's words, split on white space. */
+const wordsOf = (text: string) => text.split(/\s+/).filter(Boolean);
+
+/** True when `a`'s words are the first words of `b`'s (a word-prefix, or equal). */
+export function isWordPrefix(a: string, b: string): boolean {
+  const x = wordsOf(a);
+  const y = wordsOf(b);
+  return x.length <= y.length && x.every((w, i) => w === y[i]);
+}
+
+/**
+ * Each distinct prompt's group root: the shortest member (then the first in code-unit order)
+ * of its component under "is a word-prefix of".
+ */
+function prefixRoots(distinct: readonly string[]): Map<string, string> {
+  const byWords = new Map<string, string>();
+  for (const t of distinct) byWords.set(wordsOf(t).join(' '), t);
+  const parent = new Map<string, string>(distinct.map((t) => [t, t]));
+  const find = (t: string): string => {
+    let r = t;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    parent.set(t, r);
+    return r;
+  };
+  const better = (a: string, b: string) =>
+    a.length < b.length || (a.length === b.length && a < b) ? a : b;
+  for (const t of distinct) {
+    const w = wordsOf(t);
+    for (let k = 1; k < w.length; k++) {
+      const q = byWords.get(w.slice(0, k).join(' '));
+      if (q === undefined) continue;
+      const [a, b] = [find(t), find(q)];
+      if (a !== b) {
+        const root = better(a, b);
+        parent.set(a, root);
+        parent.set(b, root);
+      }
+    }
+  }
+  return new Map(distinct.map((t) => [t, find(t)]));
+}
+
+/** Distinct prompts by set, each in order of first appearance; a prefix group in one set. */
 export function splitPrompts(
   prompts: readonly string[],
   fractions: SplitFractions = DEFAULT_SPLIT_FRACTIONS,
@@ -51,12 +98,9 @@ export function splitPrompts(
   if (!(train > 0 && validation >= 0 && train + validation < 1)) {
     throw new Error('split fractions need train > 0, validation ≥ 0 and train + validation < 1');
   }
+  const distinct = [...new Set(prompts)];
+  const roots = prefixRoots(distinct);
   const out: PromptSplit = { train: [], validation: [], test: [] };
-  const seen = new Set<string>();
-  for (const text of prompts) {
-    if (seen.has(text)) continue;
-    seen.add(text);
-    out[splitOf(text, fractions)].push(text);
-  }
+  for (const text of distinct) out[splitOf(roots.get(text) ?? text, fractions)].push(text);
   return out;
 }

@@ -110,4 +110,9 @@ export interface WhatChanged {
   rising: WordShift[];
   /** A few prompts with both completions side by side. */
   examples: { prompt: string; ref: string; policy: string; refReward: number; reward: number }[];
+  /**
+   * The labeller's taste in words (the word reward fitted to the labels: its favoured words)
+   * and how many of them a sample of π_ref and of π_θ holds on average.
+   */
+  tasteWords?: { words: string[]; ref: number; policy: number };
 }

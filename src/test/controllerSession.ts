@@ -40,6 +40,7 @@ const CPU_BACKEND: BackendControl = {
     crossOriginIsolated: false,
     passedOver: [],
     fallbackReason: null,
+    measurement: null,
   }),
   watch: () => {},
 };

@@ -14,9 +14,11 @@ import type { WorkerClient } from '../worker/client';
 import type { SmokeResult, WorkerEvent } from '../worker/protocol';
 import { isBusy } from '../worker/runState';
 import { BackendBadge } from './BackendBadge';
+import { RunsOverlay } from './charts/RunsOverlay';
 import { TrainingCharts } from './charts/TrainingCharts';
 import { download, readFiles } from './download';
 import { EngineCheck } from './EngineCheck';
+import { ExperimentsPanel } from './experiments/ExperimentsPanel';
 import { FaultBanner } from './FaultBanner';
 import { LabellingMode } from './labelling/LabellingMode';
 import { checkpointUrl, modelInLink, probeChoice, softwareGpuChoice } from './modelChoice';
@@ -160,22 +162,19 @@ export function App() {
   const presenter = config.ui.view === 'presenter';
   const hidden = (id: PanelId) =>
     (config.ui.embed && config.ui.hide.includes(id)) ||
-    (presenter && !['charts', 'samples', 'labels'].includes(id));
+    (presenter && !['charts', 'samples', 'labels', 'experiments'].includes(id));
+  // Saved runs ticked for the side-by-side charts; their histories come from the worker.
+  const [compared, setCompared] = useState<string[]>([]);
+  const onCompare = (ids: string[]) => {
+    setCompared(ids);
+    client.send({ type: 'run-metrics', ids });
+  };
+  const clearRun = useCallback(() => dispatch({ type: 'clear-run' }), []);
 
   return (
     <div className={`app${config.ui.embed ? ' embed' : ''}${presenter ? ' presenter' : ''}`}>
       <header className="topbar">
-        <div>
-          <h1>DPO Playground</h1>
-          {!config.ui.embed && (
-            <p className="tagline">
-              Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
-              from preference pairs to write positive reviews. Runs in this tab: on your GPU via
-              WebGPU, else on the CPU via WebAssembly; your data and runs never leave this machine.
-            </p>
-          )}
-          {!config.ui.embed && <PrivacyNote />}
-        </div>
+        <h1>DPO Playground</h1>
         <BackendBadge
           status={{
             phase: state.backend ? 'idle' : 'loading',
@@ -187,6 +186,16 @@ export function App() {
             runId: state.runId,
           }}
         />
+        {!config.ui.embed && (
+          <div className="intro">
+            <p className="tagline">
+              Direct Preference Optimization, live: a small GPT, fine-tuned on movie reviews, learns
+              from preference pairs to write positive reviews, on your GPU via WebGPU or else on the
+              CPU via WebAssembly.
+            </p>
+            <PrivacyNote />
+          </div>
+        )}
       </header>
       <main>
         {state.fallbackReason && (
@@ -229,6 +238,17 @@ export function App() {
               Dismiss
             </button>
           </div>
+        )}
+        {!hidden('experiments') && (
+          <ExperimentsPanel
+            client={client}
+            selected={config.ui.experiment}
+            onSelect={(experiment) => setConfig((c) => ({ ...c, ui: { ...c.ui, experiment } }))}
+            seed={settings.seed}
+            canRun={!!state.checkpoint && !busy && !sweeping}
+            model={state.model?.preset ?? null}
+            onRunStart={clearRun}
+          />
         )}
         {!config.ui.embed && !presenter && (
           <SftPanel
@@ -354,7 +374,10 @@ export function App() {
               onRename={(id, name) => client.send({ type: 'run-rename', id, name })}
               onDelete={(id) => client.send({ type: 'run-delete', id })}
               onPrune={(id) => client.send({ type: 'run-prune', id })}
+              compared={compared}
+              onCompare={onCompare}
             />
+            <RunsOverlay runs={compared.length > 0 ? state.overlay : []} />
           </>
         )}
         {!config.ui.embed && !presenter && (

@@ -15,6 +15,7 @@ const wasmHere: BackendReport = {
     { backend: 'cpu', reason: 'ranks below WASM' },
   ],
   fallbackReason: null,
+  measurement: null,
 };
 
 describe('the backend badge', () => {

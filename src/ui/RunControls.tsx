@@ -1,5 +1,5 @@
 import { lossParamsOf } from '../objectives/lossConfig';
-import { notTrainedHere } from '../pipeline/algorithms/playground';
+import { algorithmReads, notTrainedHere } from '../pipeline/algorithms/playground';
 import type { PlaygroundConfig } from '../share/playgroundConfig';
 import { applyPreset, CONFIG_PRESET_NAMES, CONFIG_PRESETS } from '../share/presets';
 import { canReset, isBusy, type RunState } from '../worker/runState';
@@ -33,10 +33,7 @@ export function RunControls(p: Props) {
   const training = p.run === 'training';
   const busy = isBusy(p.run);
   /** Whether the chosen algorithm reads the setting (its declaration's usedBy). */
-  const reads = (path: SettingPath) => {
-    const usedBy = settingAt(path).meta.usedBy;
-    return !usedBy || usedBy.includes(c.algorithm);
-  };
+  const reads = (path: SettingPath) => algorithmReads(c.algorithm, settingAt(path).meta.usedBy);
   const notTrained = notTrainedHere(c.algorithm);
   /** Fixed once the run is prepared, unless the setting is live. */
   const field = (path: SettingPath) => (
@@ -112,7 +109,7 @@ export function RunControls(p: Props) {
         </label>
         {field('algorithm')}
         {/* DPO: the objective, β and exactly the hyperparameters the objective reads. */}
-        {c.algorithm === 'dpo' &&
+        {algorithmReads(c.algorithm, ['preference-loss']) &&
           ['loss.type', 'loss.beta', ...lossParamsOf(c.loss.type).map((k) => `loss.${k}`)].map(
             field,
           )}

@@ -12,6 +12,7 @@ import type {
   FaultReport,
   RunFacts,
   RunListItem,
+  RunMetrics,
   StorageSummary,
   WorkerEvent,
 } from '../worker/protocol';
@@ -77,6 +78,8 @@ export interface UiState {
   runId: string | null;
   runs: RunListItem[];
   storage: StorageSummary | null;
+  /** Saved runs overlaid on the comparison charts, with their stored metric histories. */
+  overlay: RunMetrics[];
   sweep: SweepView;
   /** The fault banner: what went wrong, what was restored, what to do; null: none. */
   fault: FaultReport | null;
@@ -111,6 +114,7 @@ export const INITIAL_STATE: UiState = {
   runId: null,
   runs: [],
   storage: null,
+  overlay: [],
   sweep: {
     state: 'idle',
     name: '',
@@ -170,6 +174,7 @@ function backendState(
     requested: e.requested,
     threads: e.threads,
     crossOriginIsolated: e.crossOriginIsolated,
+    measurement: e.measurement ?? null,
     passedOver: e.passedOver,
     fallbackReason: e.fallbackReason,
   };
@@ -224,6 +229,8 @@ export function reduce(s: UiState, a: UiAction): UiState {
       return { ...s, corpus: a.name ? { name: a.name, note: a.note } : null };
     case 'runs':
       return { ...s, runs: a.runs, storage: a.storage };
+    case 'run-metrics':
+      return { ...s, overlay: a.runs };
     case 'history':
       return { ...s, points: a.points, samples: a.samples, inspector: [] };
     case 'warning':

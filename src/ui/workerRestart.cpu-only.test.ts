@@ -13,6 +13,7 @@ const READY: WorkerEvent = {
   crossOriginIsolated: true,
   passedOver: [],
   fallbackReason: null,
+  measurement: null,
 };
 const runState = (state: 'preparing' | 'paused' | 'done', runId: string, step: number) =>
   ({ type: 'run-state', state, step, steps: 60, runId, facts: null }) as const;

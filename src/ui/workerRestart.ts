@@ -8,9 +8,11 @@
  * `restartOnEvent` is that protocol as a pure function; `useRestartableWorker` holds the
  * client and applies it.
  */
+
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { WorkerClient } from '../worker/client';
 import type { BackendChoice, WorkerEvent, WorkerRequest } from '../worker/protocol';
+import { loadBackendRace, saveBackendRace } from './backendMemory';
 import type { UiAction, UiState } from './store';
 
 /** The run a new worker is to resume; null: no restart in progress. */
@@ -71,6 +73,7 @@ export function useRestartableWorker(o: {
   useEffect(() => {
     const { dispatch } = latest.current;
     const off = client.on((e) => {
+      if (e.type === 'ready') saveBackendRace(e.measurement);
       dispatch(e);
       const step = restartOnEvent(pending.current, e);
       pending.current = step.pending;
@@ -83,7 +86,7 @@ export function useRestartableWorker(o: {
     const offLiveness = client.onLiveness((alive, reason) =>
       dispatch(alive ? { type: 'worker-alive' } : { type: 'worker-stopped', reason }),
     );
-    client.init(o.backend);
+    client.init(o.backend, loadBackendRace());
     return () => {
       off();
       offLiveness();

@@ -9,8 +9,26 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { generate, plainSampling } from '../model/generate';
+import { GPT } from '../model/gpt';
+import { SHIPPED_MODELS } from '../share/models';
 import { type AdapterFacts, type MachineFacts, passedOver, planBackends } from './backendChoice';
-import type { AdapterInfo, BackendChoice, BackendPass, BackendReport } from './protocol';
+import {
+  type BackendMeasurement,
+  loserPass,
+  measurementKey,
+  orderAfterRace,
+  raceBackends,
+  rememberedFor,
+} from './backendRace';
+import { timeTrainingStep } from './modelProbe';
+import type {
+  AdapterInfo,
+  BackendChoice,
+  BackendName,
+  BackendPass,
+  BackendReport,
+} from './protocol';
 
 // The .wasm binaries as hashed assets of this build, fetched from the app's own origin.
 setWasmPaths({
@@ -91,20 +109,43 @@ async function startError(name: string): Promise<string> {
   }
 }
 
-/** Starts the first backend of the plan that will start; throws if none does. */
-export async function selectBackend(requested: BackendChoice = 'auto'): Promise<BackendReport> {
+/** Starts backend `name` (WASM with the plan's threads); true when it runs. */
+async function startBackend(name: BackendName, wasmThreads: number): Promise<boolean> {
+  const started =
+    name === 'wasm'
+      ? await withLogicalCores(2 * wasmThreads, () => tf.setBackend(name))
+      : await tf.setBackend(name);
+  return started && tf.getBackend() === name;
+}
+
+/**
+ * Starts the first backend of the plan that will start; throws if none does. On a hardware
+ * adapter with `auto`, WebGPU and WASM are raced first (or the remembered verdict for this
+ * adapter, app and browser is used), and the faster leads the order.
+ */
+export async function selectBackend(
+  requested: BackendChoice = 'auto',
+  remembered: BackendMeasurement | null = null,
+): Promise<BackendReport> {
   const facts = await machineFacts();
   const plan = planBackends(facts, requested);
   const failed: BackendPass[] = [];
   // Read once, when the wasm module starts; a later start (after a lost device) keeps it.
   setThreadsCount(plan.wasmThreads.count);
-  for (const name of plan.order) {
+  let order = plan.order;
+  let measurement: BackendMeasurement | null = null;
+  // Software adapters are ruled out in the plan, so WebGPU first under 'auto' means hardware.
+  if (requested === 'auto' && facts.adapter && order[0] === 'webgpu' && order.includes('wasm')) {
+    const key = measurementKey(facts.adapter, globalThis.location?.pathname ?? '', ua());
+    measurement =
+      rememberedFor(remembered, key) ??
+      (await raceBackends(key, (b) => startBackend(b, plan.wasmThreads.count), timeBackend));
+    order = orderAfterRace(order, measurement);
+  }
+  for (const name of order) {
     try {
-      const started =
-        name === 'wasm'
-          ? await withLogicalCores(2 * plan.wasmThreads.count, () => tf.setBackend(name))
-          : await tf.setBackend(name);
-      if (started && tf.getBackend() === name) {
+      const started = await startBackend(name, plan.wasmThreads.count);
+      if (started) {
         await tf.ready();
         // The plan is no problem; a forced backend ruled out or anything failing is.
         const problems = [...plan.ruledOut.filter((p) => p.backend === requested), ...failed];
@@ -114,7 +155,12 @@ export async function selectBackend(requested: BackendChoice = 'auto'): Promise<
           requested,
           threads: name === 'wasm' ? getThreadsCount() : null,
           crossOriginIsolated: facts.crossOriginIsolated,
-          passedOver: passedOver(plan, name, failed),
+          passedOver: passedOver(plan, name, failed).map((p) =>
+            measurement && p.backend !== name && p.backend === loserPass(measurement).backend
+              ? loserPass(measurement)
+              : p,
+          ),
+          measurement,
           fallbackReason: problems.length
             ? problems.map((p) => `${p.backend}: ${p.reason}`).join('; ')
             : null,
@@ -130,6 +176,31 @@ export async function selectBackend(requested: BackendChoice = 'auto'): Promise<
   }
   const all = [...plan.ruledOut, ...failed].map((p) => `${p.backend}: ${p.reason}`);
   throw new Error(`no tfjs backend could start: ${all.join('; ')}`);
+}
+
+const ua = () => globalThis.navigator?.userAgent ?? '';
+
+/** A nano training step and a sampling burst (16 prompts × 8 tokens) on the backend in use. */
+async function timeBackend(): Promise<{ stepMs: number; sampleMs: number }> {
+  const nano = SHIPPED_MODELS[0]?.config;
+  if (!nano) throw new Error('no shipped model to time');
+  const stepMs = await timeTrainingStep(nano, 2);
+  const model = GPT.create(nano, 0);
+  try {
+    const prompts = Array.from({ length: 16 }, (_, i) => [0, 1 + (i % 7)]);
+    const burst = () =>
+      generate(
+        model,
+        prompts,
+        plainSampling({ maxNewTokens: 8, temperature: 1, seed: 1, eotId: -1 }),
+      );
+    await burst(); // warm-up: kernel compilation
+    const t0 = performance.now();
+    await burst();
+    return { stepMs, sampleMs: performance.now() - t0 };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** The GPUDevice tfjs-webgpu computes on, or null on another backend. */
@@ -180,6 +251,7 @@ async function freshWebGPUBackend(): Promise<WebGPUBackend> {
  */
 export async function reinitialiseBackend(
   requested: BackendChoice = 'auto',
+  remembered: BackendMeasurement | null = null,
 ): Promise<BackendReport> {
   try {
     tf.removeBackend('webgpu');
@@ -187,5 +259,5 @@ export async function reinitialiseBackend(
     // Not registered (no WebGPU in this browser): nothing to drop.
   }
   if (globalThis.navigator?.gpu) tf.registerBackend('webgpu', freshWebGPUBackend, 3);
-  return selectBackend(requested);
+  return selectBackend(requested, remembered);
 }

@@ -2,6 +2,7 @@
  * The UI's side of the worker: typed send, typed listeners, one-shot awaited replies, and a
  * heartbeat, since a terminated or crashed worker sends nothing at all.
  */
+import type { BackendMeasurement } from './backendRace';
 import {
   type BackendChoice,
   type EventOf,
@@ -72,8 +73,9 @@ export class WorkerClient {
   }
 
   /** Starts the worker's tfjs on `backend` ('auto': chosen by what the machine is). */
-  init(backend: BackendChoice = 'auto'): void {
-    this.send({ type: 'init', version: PROTOCOL_VERSION, backend });
+  /** Starts the worker's backend; `remembered`: the page's last race verdict, if any. */
+  init(backend: BackendChoice = 'auto', remembered: BackendMeasurement | null = null): void {
+    this.send({ type: 'init', version: PROTOCOL_VERSION, backend, remembered });
   }
 
   send(req: WorkerRequest, transfer: Transferable[] = []): void {

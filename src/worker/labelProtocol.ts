@@ -30,11 +30,44 @@ export type LabelRequest =
    * on labels exists, the same π_θ and optimizer going on `settings.steps` more steps on the
    * labels as they are now.
    */
-  | { type: 'label-train'; settings: DpoRunSettings }
+  | { type: 'label-train'; settings: DpoRunSettings; route?: LabelRoute }
   /** π_ref's and π_θ's samples of fresh prompts, compared. */
   | { type: 'what-changed' }
   /** The decided labels as TRL JSONL (an 'export-file' event). */
-  | { type: 'label-export' };
+  | { type: 'label-export' }
+  /** A class's pooled label file (TRL JSONL, optional `labeller`) added as labels. */
+  | { type: 'label-import'; name: string; bytes: ArrayBuffer };
+
+/**
+ * How "Train on my labels" learns: DPO on the labels alone, or through a word reward fitted to
+ * them that labels many sampled pairs for DPO (pipeline/labelling/wordReward.ts).
+ */
+export type LabelRoute = 'labels' | 'word-reward';
+
+/** What an import of a pooled file did (data/labelImport.ts's rule). */
+export interface LabelImportSummary {
+  file: string;
+  rows: number;
+  added: number;
+  duplicates: number;
+  conflicts: number;
+  /** Pairs already labelled, not imported again. */
+  known: number;
+  /** Lines that were no pair. */
+  skipped: number;
+}
+
+/** The word reward a "word-reward" training fitted to the labels: its largest weights. */
+export interface WordRewardView {
+  words: { word: string; weight: number }[];
+  /** Accuracy on the held-out labels; NaN without any. */
+  heldOut: number;
+  /** Pairs it picked from π_ref's samples, and the labels, that DPO trains on. */
+  pairs: number;
+  labels: number;
+  /** False when it was not trusted (pipeline/labelling/wordReward.ts): DPO on the labels alone. */
+  used: boolean;
+}
 
 export interface LabelGenerationSettings {
   temperature: number;
@@ -44,6 +77,13 @@ export interface LabelGenerationSettings {
 
 export type LabelEvent =
   | { type: 'label-candidate'; candidate: LabelCandidateEvent | null; testLeft: number }
-  | { type: 'labels'; labels: LabelView[]; counts: LabelCounts }
+  | {
+      type: 'labels';
+      labels: LabelView[];
+      counts: LabelCounts;
+      /** The last pooled file imported, and the word reward of the last training. */
+      imported?: LabelImportSummary;
+      wordReward?: WordRewardView;
+    }
   | { type: 'agreement'; point: AgreementPoint }
   | { type: 'what-changed'; data: WhatChanged };

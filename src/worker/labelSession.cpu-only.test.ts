@@ -114,4 +114,78 @@ describe('LabelSession', () => {
     ref.dispose();
     policy.dispose();
   });
+
+  it('draws the test round from π_ref at temperature 1 whatever the settings; ties do not count', async () => {
+    const ref = testModel(3, false);
+    const policy = testModel(5, false);
+    const models = (key: string) => (): LabelModels => ({
+      reference: ref,
+      tokenizer: tok,
+      key,
+      policy,
+      runReference: ref,
+      step: 3,
+      beta: 0.1,
+    });
+    const round = async (from: 'ref' | 'policy', g: typeof gen) => {
+      // Its own label set: a fresh session on the same π_ref would go on after its test pairs.
+      const { s, last } = session(models(`k-${from}`));
+      await s.open(`k-${from}`);
+      await s.next(from, g);
+      await s.testMe(2);
+      const first = last('label-candidate')?.candidate;
+      // A tie is counted and another pair shown: 2 decided pairs are still wanted.
+      await s.label('tie');
+      expect(last('label-candidate')?.testLeft).toBe(2);
+      await s.label('a');
+      await s.label('b');
+      return { first, point: last('agreement')?.point };
+    };
+    const a = await round('ref', gen);
+    const b = await round('policy', { temperature: 3, maxNewTokens: 4, seed: 9 });
+    expect(a.first).toEqual(b.first);
+    expect(a.first?.sampledFrom).toBe('ref');
+    expect(a.point).toMatchObject({ testN: 2, testTies: 1 });
+    ref.dispose();
+    policy.dispose();
+  });
+
+  it('imports a pooled file as labels: labellers kept, duplicates merged, conflicts decided', async () => {
+    const ref = testModel(3, false);
+    const models = (): LabelModels => ({
+      reference: ref,
+      tokenizer: tok,
+      key: 'k',
+      policy: null,
+      runReference: null,
+      step: 0,
+      beta: 0.1,
+    });
+    const { s, last } = session(models);
+    await s.open('k');
+    const row = (chosen: string, rejected: string, labeller?: string) =>
+      JSON.stringify({ prompt: '<|endoftext|>The film', chosen, rejected, labeller });
+    const file = [
+      row(' great', ' bad', 'ana'),
+      row(' great', ' bad', 'bo'),
+      row(' bad', ' great', 'cy'),
+      row(' fun', ' dull', 'ana'),
+      row(' slow', ' fast'),
+    ].join('\n');
+    const summary = await s.importLabels('class.jsonl', file);
+    expect(summary).toMatchObject({ rows: 5, added: 3, duplicates: 2, conflicts: 1, known: 0 });
+    const labels = last('labels')?.labels ?? [];
+    expect(labels.map((l) => [l.source, l.labellers, l.choice, l.votes])).toEqual([
+      ['import', ['ana', 'bo', 'cy'], 'a', { a: 2, b: 1 }],
+      ['import', ['ana'], 'a', { a: 1, b: 0 }],
+      ['import', ['class.jsonl'], 'a', { a: 1, b: 0 }],
+    ]);
+    expect(labels[0]?.prompt).toBe('The film');
+    expect(last('labels')?.imported).toMatchObject({ file: 'class.jsonl', added: 3 });
+    // The third decided label is not held out (every 4th is): the pool trains in one click.
+    expect(s.trainingData().pairs).toHaveLength(3);
+    // The same file again adds nothing: its pairs are known.
+    expect(await s.importLabels('class.jsonl', file)).toMatchObject({ added: 0, known: 5 });
+    ref.dispose();
+  });
 });

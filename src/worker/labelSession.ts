@@ -3,6 +3,7 @@
  * keeps the learner's labels (data/labels.ts) and stores them in IndexedDB per π_ref, builds
  * the preference data a run on them trains on, and measures agreement and what changed.
  */
+import { mergePooled, newImportedLabels, pairKey, parsePooledJsonl } from '../data/labelImport';
 import {
   addLabel,
   editLabel,
@@ -19,22 +20,50 @@ import {
 import type { GPT } from '../model/gpt';
 import { type AgreementPoint, agreement } from '../objectives/agreement';
 import {
+  type CompletionGroup,
   measureWhatChanged,
   type PairCandidate,
   pairLogps,
   sampleCandidates,
+  sampleGroups,
 } from '../pipeline/labelling/labelling';
+import {
+  fitWordReward,
+  heldOutAccuracy,
+  pickedPairs,
+  trustWordReward,
+  WORD_REWARD_DEFAULTS,
+} from '../pipeline/labelling/wordReward';
 import type { PreferenceData } from '../pipeline/preferenceData';
 import type { PairPreview } from '../pipeline/views';
 import type { LabelStore } from '../storage/labelStore';
 import { builtinPrompts, builtinTask } from '../task/builtin';
 import type { Review } from '../task/corpus';
+import { wordHits } from '../task/labelRules';
 import { groundTruthReward } from '../task/reward';
+import type { WhatChanged } from '../task/textStats';
 import type { BpeTokenizer } from '../tokenizer/bpe';
-import type { LabelEvent, LabelGenerationSettings } from './labelProtocol';
+import type {
+  LabelEvent,
+  LabelGenerationSettings,
+  LabelImportSummary,
+  WordRewardView,
+} from './labelProtocol';
 
 /** Pairs sampled per batch: one generate call of 2 × BATCH rows. */
 const BATCH = 8;
+/**
+ * Test pairs are drawn the same way every time: from π_ref at temperature 1 with this seed,
+ * whatever the generation settings, so every evaluation and every session scores the same pairs.
+ */
+const TEST_SEED = 7919;
+/**
+ * The word-reward route's pool: prompts of the task's training prompts × completions each, and
+ * the reward margin a pair needs (scripts/labelling-tastes.ts measured these).
+ */
+const WORD_REWARD_POOL = { prompts: 512, k: 4, minMargin: 1, chunk: 64 };
+/** Prompts "what changed" shows side by side. */
+const EXAMPLES = 6;
 /** Fresh prompts "what changed" samples. */
 const WHAT_CHANGED_PROMPTS = 32;
 
@@ -69,6 +98,10 @@ export class LabelSession {
   private served = { label: 0, test: 0 };
   private heldOutReviews: Review[] | null = null;
   private ids = 0;
+  private lastImport: LabelImportSummary | null = null;
+  private wordReward: WordRewardView | null = null;
+  /** π_ref's samples the word reward ranks, per π_ref, seed and length. */
+  private pool: { key: string; groups: CompletionGroup[] } | null = null;
   series: AgreementPoint[] = [];
 
   constructor(
@@ -81,6 +114,8 @@ export class LabelSession {
   async open(key: string): Promise<void> {
     if (key === this.key) return;
     this.key = key;
+    this.wordReward = null;
+    this.pool = null;
     this.queue = [];
     this.current = null;
     this.series = [];
@@ -130,7 +165,9 @@ export class LabelSession {
       `${Date.now().toString(36)}-${++this.ids}`,
       Date.now(),
     );
-    if (c.test) this.testLeft = Math.max(0, this.testLeft - 1);
+    // A test round asks for n decided pairs: a tie or skip is counted, and another pair shown.
+    if (c.test && (choice === 'a' || choice === 'b'))
+      this.testLeft = Math.max(0, this.testLeft - 1);
     this.current = null;
     await this.save(m.key);
     await this.advance();
@@ -149,7 +186,10 @@ export class LabelSession {
     await this.save(this.requireModels().key);
   }
 
-  /** The next `n` pairs come from the test prompts and are never trained on. */
+  /**
+   * The next pairs come from the test prompts (π_ref, temperature 1, a fixed seed) and are never
+   * trained on, until `n` of them are decided.
+   */
   async testMe(n: number): Promise<void> {
     await this.sync();
     this.testLeft = Math.max(0, Math.floor(n));
@@ -159,6 +199,34 @@ export class LabelSession {
     this.queue = [];
     this.current = null;
     await this.advance();
+  }
+
+  /**
+   * A class's pooled label file (TRL JSONL, optional "labeller") as labels, by the rule of
+   * data/labelImport.ts: duplicates merged, conflicts to the majority, an even split a tie.
+   */
+  async importLabels(name: string, text: string): Promise<LabelImportSummary> {
+    await this.sync();
+    const m = this.requireModels();
+    const { rows, skipped } = parsePooledJsonl(text, name);
+    const known = new Set(this.labels.map((l) => pairKey(l.prompt, l.a, l.b)));
+    const merged = mergePooled(rows, known);
+    const now = Date.now();
+    for (const label of newImportedLabels(merged.labels, m.tokenizer)) {
+      this.labels = addLabel(this.labels, label, `${now.toString(36)}-${++this.ids}`, now);
+    }
+    const summary: LabelImportSummary = {
+      file: name,
+      rows: rows.length,
+      added: merged.labels.length,
+      duplicates: merged.duplicates,
+      conflicts: merged.conflicts,
+      known: merged.known,
+      skipped,
+    };
+    this.lastImport = summary;
+    await this.save(m.key);
+    return summary;
   }
 
   /** The labels trained on, as preference data (their ground-truth rewards for the table). */
@@ -178,6 +246,57 @@ export class LabelSession {
           }),
         )
         .reverse(),
+    };
+  }
+
+  /**
+   * The labels and the pairs a word reward fitted to them picks among π_ref's samples of the
+   * task's training prompts (k per prompt, length-matched best against worst): what the
+   * "word-reward" route trains DPO on. Posts the word reward with the labels.
+   */
+  async wordRewardData(labels: PreferenceData, seed: number): Promise<PreferenceData> {
+    const m = this.requireModels();
+    const train = labelPairs(this.labels, 'train').map((r) => r.text);
+    const held = labelPairs(this.labels, 'held-out').map((r) => r.text);
+    const rm = fitWordReward(train, WORD_REWARD_DEFAULTS);
+    const poolKey = `${m.key}/${seed}/${this.generation.maxNewTokens}`;
+    if (this.pool?.key !== poolKey) {
+      const prompts = builtinPrompts(this.reviews(), WORD_REWARD_POOL.prompts, 0);
+      const gen = { temperature: 1, maxNewTokens: this.generation.maxNewTokens };
+      const groups: CompletionGroup[] = [];
+      // In chunks: one generate call of 2,048 rows is more than a GPU buffer may hold.
+      for (let i = 0; i < prompts.length; i += WORD_REWARD_POOL.chunk) {
+        const chunk = prompts.slice(i, i + WORD_REWARD_POOL.chunk);
+        const k = WORD_REWARD_POOL.k;
+        groups.push(...(await sampleGroups(m.reference, m.tokenizer, chunk, k, gen, seed + i)));
+      }
+      this.pool = { key: poolKey, groups };
+    }
+    const picked = pickedPairs(this.pool.groups, (t) => rm.score(t), WORD_REWARD_POOL.minMargin);
+    const heldOut = heldOutAccuracy(rm, held);
+    const used = trustWordReward(heldOut, picked.length);
+    this.wordReward = {
+      words: rm.weights.slice(0, 12),
+      heldOut,
+      pairs: used ? picked.length : 0,
+      labels: labels.pairs.length,
+      used,
+    };
+    this.postLabels();
+    if (!used) return labels;
+    return {
+      pairs: [...labels.pairs, ...picked.map((p) => p.pair)],
+      texts: [...labels.texts, ...picked.map((p) => p.text)],
+      preview: [
+        ...labels.preview,
+        ...picked.map(
+          (p): PairPreview => ({
+            ...p.text,
+            chosenReward: groundTruthReward(p.text.chosen, p.text.prompt),
+            rejectedReward: groundTruthReward(p.text.rejected, p.text.prompt),
+          }),
+        ),
+      ],
     };
   }
 
@@ -207,11 +326,12 @@ export class LabelSession {
     };
     const held = await measure('held-out');
     const test = await measure('test');
+    const testTies = this.labels.filter((l) => l.test && l.choice === 'tie').length;
     const point: AgreementPoint = {
       step: m.step,
       heldOut: held.agreement,
       heldOutN: held.n,
-      ...(test.n > 0 ? { test: test.agreement, testN: test.n } : {}),
+      ...(test.n > 0 ? { test: test.agreement, testN: test.n, testTies } : {}),
     };
     this.series = [...this.series.filter((p) => p.step !== point.step), point].sort(
       (a, b) => a.step - b.step,
@@ -228,7 +348,7 @@ export class LabelSession {
       WHAT_CHANGED_PROMPTS,
       WHAT_CHANGED_PROMPT_OFFSET,
     );
-    const data = await measureWhatChanged(
+    const all = await measureWhatChanged(
       m.policy ?? m.reference,
       m.runReference ?? m.reference,
       m.tokenizer,
@@ -236,7 +356,24 @@ export class LabelSession {
       { ...this.generation, seed: this.generation.seed + 4242 },
       groundTruthReward,
       m.step,
+      prompts.length,
     );
+    const words = (this.wordReward?.words ?? []).filter((w) => w.weight > 0).map((w) => w.word);
+    const perSample = (texts: string[]) =>
+      texts.reduce((n, t) => n + wordHits(t, words), 0) / Math.max(1, texts.length);
+    const data: WhatChanged = {
+      ...all,
+      examples: all.examples.slice(0, EXAMPLES),
+      ...(words.length > 0
+        ? {
+            tasteWords: {
+              words,
+              ref: perSample(all.examples.map((e) => e.ref)),
+              policy: perSample(all.examples.map((e) => e.policy)),
+            },
+          }
+        : {}),
+    };
     this.post({ type: 'what-changed', data });
   }
 
@@ -269,14 +406,14 @@ export class LabelSession {
     const start = this.served[kind];
     const offset = (test ? TEST_PROMPT_OFFSET : LABEL_PROMPT_OFFSET) + start;
     const prompts = builtinPrompts(this.reviews(), BATCH, offset);
-    const usePolicy = this.from === 'policy' && m.policy !== null;
+    const usePolicy = !test && this.from === 'policy' && m.policy !== null;
     const model = usePolicy ? (m.policy as GPT) : m.reference;
     const cands = await sampleCandidates(
       model,
       m.tokenizer,
       prompts,
-      this.generation,
-      this.generation.seed * 1009 + offset,
+      test ? { temperature: 1, maxNewTokens: this.generation.maxNewTokens } : this.generation,
+      (test ? TEST_SEED : this.generation.seed) * 1009 + offset,
     );
     this.served[kind] += cands.length;
     return cands.map((candidate) => ({
@@ -313,6 +450,8 @@ export class LabelSession {
       type: 'labels',
       labels: this.labels.map(labelView),
       counts: labelCounts(this.labels),
+      ...(this.lastImport ? { imported: this.lastImport } : {}),
+      ...(this.wordReward ? { wordReward: this.wordReward } : {}),
     });
   }
 }

@@ -20,7 +20,7 @@ describe('training on your labels', () => {
     await labels.next('ref', gen);
     for (let i = 0; i < 8; i++) await labels.label(i % 2 ? 'b' : 'a');
 
-    await s.c.labelling.train(settings);
+    await s.c.labelling.train(settings, 'labels');
     await s.until('done', () => s.state()?.state === 'done');
     expect(s.state()?.step).toBe(4);
     // The run's pairs are the 6 trained labels (8, two held out), shown with source "you".
@@ -40,7 +40,7 @@ describe('training on your labels', () => {
 
     // More labels, train again: the same π_θ goes on for 4 more steps on all 9 trained labels.
     for (let i = 0; i < 4; i++) await labels.label('a');
-    await s.c.labelling.train(settings);
+    await s.c.labelling.train(settings, 'labels');
     await s.until('done again', () => s.state()?.state === 'done' && s.state()?.step === 8);
     expect(s.all('pairs').at(-1)?.total).toBe(9);
     expect(points().map((p) => p.step)).toEqual([0, 2, 4, 4, 6, 8]);
@@ -51,6 +51,22 @@ describe('training on your labels', () => {
     const rows = new TextDecoder().decode(file?.bytes).trim().split('\n');
     expect(rows).toHaveLength(12);
     expect(Object.keys(JSON.parse(rows[0] ?? '{}'))).toEqual(['prompt', 'chosen', 'rejected']);
+    s.c.reset();
+  });
+
+  it('the word-reward route trains on the labels and the pairs a word reward picked', async () => {
+    const s = await controllerSession();
+    s.c.reset();
+    const labels = s.c.labelling.labels;
+    await labels.next('ref', gen);
+    for (let i = 0; i < 8; i++) await labels.label(i % 2 ? 'b' : 'a');
+    await s.c.labelling.train(settings);
+    await s.until('done', () => s.state()?.state === 'done');
+    const view = s.all('labels').at(-1)?.wordReward;
+    expect(view?.labels).toBe(6);
+    // The run's pairs: the 6 trained labels and every pair the word reward picked.
+    expect(s.all('pairs').at(-1)?.total).toBe(6 + (view?.pairs ?? Number.NaN));
+    expect(view?.pairs).toBeGreaterThanOrEqual(0);
     s.c.reset();
   });
 });

@@ -6,6 +6,7 @@
 import type { DpoRun } from '../pipeline/dpoRun';
 import type { DpoRunSettings } from '../pipeline/settings';
 import { buildExport } from './exports';
+import type { LabelRoute } from './labelProtocol';
 import { LabelSession } from './labelSession';
 import type { RunRecorder } from './persistence';
 import type { PostEvent } from './protocol';
@@ -48,14 +49,17 @@ export class LabelTraining {
   }
 
   /**
-   * DPO on the labels in one offline round. A run already on the labels goes on from its π_ref,
+   * DPO on the labels in one offline round: on the labels alone, or (the default route) on the
+   * labels and the pairs a word reward fitted to them picks among π_ref's samples. A run already on the labels goes on from its π_ref,
    * π_θ and optimizer for `settings.steps` more steps on all labels so far.
    */
-  async train(settings: DpoRunSettings): Promise<void> {
+  async train(settings: DpoRunSettings, route: LabelRoute = 'word-reward'): Promise<void> {
     const session = this.session();
     if (isBusy(session.state)) throw new Error('pause the run first, then train on your labels');
     await this.labels.sync();
-    const data = this.labels.trainingData();
+    const labels = this.labels.trainingData();
+    const data =
+      route === 'word-reward' ? await this.labels.wordRewardData(labels, settings.seed) : labels;
     const current = session.policyRun;
     const resume = current && current === this.run ? await current.snapshot() : undefined;
     const steps = (resume?.step ?? 0) + settings.steps;
@@ -64,6 +68,11 @@ export class LabelTraining {
     if (!resume) this.labels.series = [];
     await this.labels.measureAgreement();
     session.start();
+  }
+
+  /** A pooled label file (TRL JSONL, optional "labeller") imported as labels. */
+  async importLabels(name: string, bytes: ArrayBuffer): Promise<void> {
+    await this.labels.importLabels(name, new TextDecoder().decode(bytes));
   }
 
   /** After a step of a run on the labels: agreement on evaluation steps and at the end. */

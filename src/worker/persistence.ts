@@ -15,7 +15,7 @@ import type { LabelStore } from '../storage/labelStore';
 import type { RunRecord, StoredCheckpoint } from '../storage/records';
 import { openRunStore, type RunStore } from '../storage/runStore';
 import type { TokenizerJSON } from '../tokenizer/bpe';
-import type { RunListItem, StorageSummary } from './protocol';
+import type { RunListItem, RunMetrics, StorageSummary } from './protocol';
 
 /** Where a run's π_ref comes from: a shipped checkpoint URL or a stored model run. */
 export type ReferenceSource = { kind: 'url'; url: string } | { kind: 'stored'; runId: string };
@@ -238,6 +238,20 @@ export class RunRecorder {
       points,
       samples: sampleSets.at(-1)?.samples ?? [],
     };
+  }
+
+  /** The stored metric points of DPO runs, with their settings (the charts' overlay). */
+  async histories(ids: readonly string[]): Promise<RunMetrics[]> {
+    await this.flush();
+    const out: RunMetrics[] = [];
+    for (const id of ids) {
+      const record = await this.store.getRun(id);
+      const saved = readSavedSettings(record?.settings);
+      if (!record || saved?.kind !== 'dpo') continue;
+      const points = (await this.store.getMetrics(id)) as MetricPoint[];
+      out.push({ id, name: record.name, settings: saved.settings, points });
+    }
+    return out;
   }
 
   async list(): Promise<{ runs: RunListItem[]; storage: StorageSummary }> {

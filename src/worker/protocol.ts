@@ -3,8 +3,10 @@
  * requests, one of events, discriminated by `type` both ways. Bulk data travels as
  * transferable typed arrays.
  */
+
 import type { PresetName } from '../model/config';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
+import type { ExperimentOptions } from '../pipeline/experiments/experiments';
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
 import type { SweepStage } from '../pipeline/frontier/sweep';
 import type { FrontierAlgorithm, SweepInput } from '../pipeline/frontier/sweepConfig';
@@ -12,6 +14,7 @@ import type { SftSettings } from '../pipeline/settings';
 import type { InspectorPair, MetricPoint, PairPreview, SampleView } from '../pipeline/views';
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../share/backendNames';
 import type { ProbeTiming } from '../share/models';
+import type { BackendMeasurement } from './backendRace';
 import type { LabelEvent, LabelRequest } from './labelProtocol';
 import type { RunState } from './runState';
 
@@ -39,6 +42,8 @@ export interface BackendReport {
   passedOver: BackendPass[];
   /** What went wrong on the way (a backend failed to start); null when the plan held. */
   fallbackReason: string | null;
+  /** On a hardware GPU: the WebGPU-against-WASM race that chose (run now or remembered). */
+  measurement: BackendMeasurement | null;
 }
 
 export interface AdapterInfo {
@@ -49,7 +54,13 @@ export interface AdapterInfo {
 }
 
 export type WorkerRequest =
-  | { type: 'init'; version: number; backend?: BackendChoice }
+  | {
+      type: 'init';
+      version: number;
+      backend?: BackendChoice;
+      /** The page's remembered race verdict; used when it is for this adapter, app and browser. */
+      remembered?: BackendMeasurement | null;
+    }
   | { type: 'smoke-forward'; preset: PresetName; batch: number; seqLen: number; seed: number }
   /** Times a training step of each shipped model size (share/models.ts) for the default. */
   | { type: 'probe-models'; demoSteps: number }
@@ -60,7 +71,8 @@ export type WorkerRequest =
   /** Ends SFT early; the model trained so far becomes π_ref. */
   | { type: 'sft-stop' }
   /** Samples and labels preference pairs, caches π_ref: the run is then ready to train. */
-  | { type: 'prepare'; settings: DpoRunSettings }
+  /** `options`: what a guided experiment sets beyond the schema (a frozen policy). */
+  | { type: 'prepare'; settings: DpoRunSettings; options?: ExperimentOptions }
   | { type: 'start' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -78,6 +90,8 @@ export type WorkerRequest =
   | { type: 'import-model'; files: { name: string; bytes: ArrayBuffer }[] }
   | { type: 'export'; what: ExportKind }
   | { type: 'runs-list' }
+  /** Stored metric points of saved runs, to overlay on the charts. */
+  | { type: 'run-metrics'; ids: string[] }
   | { type: 'run-rename'; id: string; name: string }
   | { type: 'run-delete'; id: string }
   | { type: 'run-prune'; id: string }
@@ -156,6 +170,14 @@ export interface RunListItem {
   lastCheckpointStep: number | null;
 }
 
+/** A saved run's settings and metric history (the overlay of runs side by side). */
+export interface RunMetrics {
+  id: string;
+  name: string;
+  settings: DpoRunSettings;
+  points: MetricPoint[];
+}
+
 export interface StorageSummary {
   totalBytes: number;
   datasetBytes: number;
@@ -227,6 +249,7 @@ export type WorkerEvent =
   | { type: 'dataset'; summary: DatasetSummary | null }
   | { type: 'corpus'; name: string | null; note: string }
   | { type: 'runs'; runs: RunListItem[]; storage: StorageSummary }
+  | { type: 'run-metrics'; runs: RunMetrics[] }
   /** A resumed run's history, replacing what the UI shows. */
   | { type: 'history'; points: MetricPoint[]; samples: SampleView[] }
   | { type: 'export-file'; name: string; mime: string; bytes: ArrayBuffer }

@@ -18,6 +18,12 @@ export class RunList {
     this.post({ type: 'runs', runs, storage });
   }
 
+  /** Sends the stored metric points of the runs `ids`, for the charts' overlay. */
+  async metrics(ids: readonly string[]): Promise<void> {
+    const runs = this.recorder ? await this.recorder.histories(ids) : [];
+    this.post({ type: 'run-metrics', runs });
+  }
+
   async rename(id: string, name: string): Promise<void> {
     await this.recorder?.rename(id, name);
     await this.refresh();

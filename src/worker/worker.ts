@@ -4,6 +4,7 @@
  * to the part that owns it (runController.ts): the run (`c.session`), the data (`c.workspace`),
  * the saved runs (`c.runs`), or the controller when it changes the model under a run.
  */
+import type { BackendMeasurement } from './backendRace';
 import {
   destroyDevice,
   reinitialiseBackend,
@@ -33,8 +34,10 @@ const warn = (message: string) => post({ type: 'warning', message });
 // Storage opens once; requests wait for it (it marks runs left 'running' as interrupted).
 // After a lost device the backend is chosen again as the page asked at init (`?backend=`).
 let requestedBackend: BackendChoice = 'auto';
+/** The race verdict of this page (a lost device chooses again without racing). */
+let raced: BackendMeasurement | null = null;
 const backendControl: BackendControl = {
-  reinitialise: () => reinitialiseBackend(requestedBackend),
+  reinitialise: () => reinitialiseBackend(requestedBackend, raced),
   watch: watchDeviceLoss,
 };
 const controllerReady = RunRecorder.open(warn).then(
@@ -81,7 +84,8 @@ async function handle(req: WorkerRequest): Promise<void> {
         throw new Error(`protocol version ${req.version} ≠ worker's ${PROTOCOL_VERSION}`);
       }
       requestedBackend = req.backend ?? 'auto';
-      const report = await selectBackend(requestedBackend);
+      const report = await selectBackend(requestedBackend, req.remembered ?? null);
+      raced = report.measurement;
       watchDeviceLoss((reason) => void c.recovery.onDeviceLost(reason));
       post({ type: 'ready', version: PROTOCOL_VERSION, ...report });
       return;
@@ -112,7 +116,12 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'run-delete':
       return c.deleteRun(req.id);
     case 'prepare':
-      return c.session.prepare(req.settings);
+      await c.session.prepare(req.settings);
+      // lr 0 is outside the settings' bounds on purpose: only an experiment's option sets it.
+      if (req.options?.frozenPolicy) {
+        c.session.update({ ...req.settings, optim: { ...req.settings.optim, lr: 0 } });
+      }
+      return;
     case 'run-resume':
       return c.session.resume(req.id);
     case 'start':
@@ -131,6 +140,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       return c.workspace.importCorpus(req.name, bytesOf(req.bytes));
     case 'runs-list':
       return c.runs.refresh();
+    case 'run-metrics':
+      return c.runs.metrics(req.ids);
     case 'run-rename':
       return c.runs.rename(req.id, req.name);
     case 'run-prune':
@@ -159,7 +170,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'label-test':
       return c.labelling.labels.testMe(req.n);
     case 'label-train':
-      return c.labelling.train(req.settings);
+      return c.labelling.train(req.settings, req.route);
+    case 'label-import':
+      return c.labelling.importLabels(req.name, req.bytes);
     case 'what-changed':
       return c.labelling.labels.whatChanged();
     case 'label-export':

@@ -41,6 +41,12 @@ export const rewardModelSchema = z.strictObject({
    * 4, 0.81 on 400 × 4); 'last-token': read at the last real token (GPT2ForSequenceClassification).
    */
   head: z.enum(['pooled', 'last-token']).default('pooled'),
+  /**
+   * Equal labels (issue 23): `steps` set so that the reward model sees as many labelled-pair
+   * presentations as DPO (the sweep's budget.updates × train.batchSize pairs, i.e. the same
+   * pairs and label passes), in place of its own `steps`. Absent: its own `steps`.
+   */
+  equalLabels: z.boolean().optional(),
 });
 
 type RewardModelSettings = z.output<typeof rewardModelSchema>;
@@ -52,6 +58,8 @@ export interface FrontierTask {
   trainPrompts: string[];
   /** Held-out prompts for evaluation and Best-of-N. */
   evalPrompts: string[];
+  /** Validation prompts, disjoint from both: a run's 'best' checkpoint is chosen on them. */
+  validationPrompts?: string[];
   /** r*(x, y) of a completion given its prompt text. */
   reward: (completion: string, prompt: string) => number;
 }
@@ -76,6 +84,14 @@ export interface SweepContext {
   rewardModel(settings: RewardModelSettings, runId: string): Promise<RewardModel>;
   /** How the sweep samples training completions: PPO's rollouts use the same. */
   generation: { maxNewTokens: number; temperature: number };
+  /** The sweep's preference-data settings: online DPO samples its later rounds with them. */
+  sampling?: {
+    prompts: number;
+    completionsPerPrompt: number;
+    temperature: number;
+    maxNewTokens: number;
+    pairing: 'all' | 'best-vs-worst';
+  };
 }
 
 /** A run's training settings: the sweep's defaults, its overrides, its batch-order seed. */
@@ -150,7 +166,28 @@ export interface AlgorithmEntry<
   } | null;
   /** Kind 'trained' only: its trainer. Factories `await import` it: the UI imports entries. */
   trainer: K extends 'trained' ? TrainerFactory<S> : null;
+  /**
+   * What its playground runs read beyond the steps, learning rate, seed, data and evaluation
+   * every run has: the run controls show a setting whose `usedBy` names one of these. Absent:
+   * none of them.
+   */
+  reads?: readonly PlaygroundTrait[];
+  /** Sequences of each pair a training step runs through π_θ (compute counts; default 2). */
+  sequencesPerPair?: number;
 }
+
+/**
+ * Parts of the playground's run settings that not every algorithm reads: the preference loss
+ * (objective, β and its hyperparameters), batches of pairs, the labels (label noise), online
+ * rounds, the TR-DPO reference refresh, the choice of optimiser.
+ */
+export type PlaygroundTrait =
+  | 'preference-loss'
+  | 'pair-batches'
+  | 'labels'
+  | 'online-rounds'
+  | 'reference-refresh'
+  | 'optimiser-choice';
 
 /** Infers an entry's id literal and its run type from its own schema. */
 export const algorithm = <Id extends string, S extends z.ZodRawShape, K extends AlgorithmKind>(

@@ -12,3 +12,9 @@ export function notTrainedHere(id: AlgorithmId): string | null {
   }
   return null;
 }
+
+/** Whether algorithm `id`'s playground runs read a setting used by `usedBy` (absent: all do). */
+export function algorithmReads(id: AlgorithmId, usedBy: readonly string[] | undefined): boolean {
+  const reads: readonly string[] = ALGORITHMS[id].reads ?? [];
+  return !usedBy || usedBy.some((t) => reads.includes(t));
+}

@@ -30,6 +30,7 @@ export const ppo = algorithm({
   label: 'PPO',
   colour: '#D55E00',
   kind: 'trained',
+  reads: ['labels'], // its reward model learns from them,
   schema: {
     ppo: ppoSchema.prefault({}),
     rewardModel: rewardModelSchema.prefault({}),

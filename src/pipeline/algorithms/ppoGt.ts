@@ -7,6 +7,7 @@ export const ppoGt = algorithm({
   label: 'PPO-GT',
   colour: '#882255',
   kind: 'trained',
+  reads: [],
   schema: { ppo: ppoSchema.prefault({}) },
   names: () => ({ id: 'ppo-gt', label: 'PPO-GT' }),
   builder: {

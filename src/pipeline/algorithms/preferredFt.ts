@@ -6,7 +6,9 @@ export const preferredFt = algorithm({
   label: 'Preferred-FT',
   colour: '#E69F00',
   kind: 'trained',
+  reads: ['pair-batches', 'labels'],
   schema: {},
+  sequencesPerPair: 1,
   names: () => ({ id: 'preferred-ft', label: 'Preferred-FT' }),
   builder: { label: 'Preferred-FT', run: {} },
   trainer: async (run, ctx, policy) => {

@@ -7,6 +7,7 @@ export const unlikelihood = algorithm({
   label: 'Unlikelihood',
   colour: '#CC79A7',
   kind: 'trained',
+  reads: ['pair-batches', 'labels'],
   schema: {
     /** Weight of the rejected completion's unlikelihood term. */
     alpha: z.number().min(0, 'must be ≥ 0').default(1),

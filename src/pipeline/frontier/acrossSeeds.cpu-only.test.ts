@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { frontierPoint as pt } from '../../test/frontier';
 import {
+  checkpoints,
+  claimReading,
   curveAt,
+  dpoAt,
   matchedKlAcrossSeeds,
+  minimumDetectable,
   seedBands,
   seedMatchedMarkdown,
   t975,
@@ -49,6 +53,7 @@ describe('matchedKlAcrossSeeds', () => {
   // DPO at each seed: reward 0.5 + 0.05·KL along its curve; PPO sits 0.02, 0.04, 0.06 below.
   const dpo = (seed: number) => [
     pt('dpo-a', seed, 0, 0, 0.5),
+    pt('dpo-a', seed, 5, 0.5, 0.525), // a checkpoint a few updates in: r = 0.5 + 0.05 · KL
     pt('dpo-a', seed, 10, 2, 0.6),
     pt('dpo-a', seed, 20, 4, 0.7),
   ];
@@ -96,15 +101,50 @@ describe('matchedKlAcrossSeeds', () => {
     const two = [
       ...dpo(1),
       pt('dpo-b', 1, 0, 0, 0.5),
+      pt('dpo-b', 1, 5, 0.25, 0.55),
       pt('dpo-b', 1, 10, 1, 0.7), // higher, but ends at KL 1
-      pt('ppo', 1, 40, 0.5, 0.65), // its best
-      pt('ppo', 1, 50, 3, 0.6), // its final
+      // 'best' is chosen on validation: step 40 (0.61), though step 45 has the best test reward.
+      { ...pt('ppo', 1, 40, 0.5, 0.65), validationReward: 0.61 },
+      { ...pt('ppo', 1, 45, 0.6, 0.7), validationReward: 0.6 },
+      { ...pt('ppo', 1, 50, 3, 0.6), validationReward: 0.58 }, // its final
     ];
     const rows = matchedKlAcrossSeeds(two, (id) => id.startsWith('dpo'));
     // KL 3: only dpo-a reaches it (0.65); KL 0.5 (best point): max(0.525, 0.6) = 0.6.
     expect(rows.find((r) => r.at === 'final')?.dpoReward).toBeCloseTo(0.65, 12);
     expect(rows.find((r) => r.at === 'final')?.beyondDpo).toBe(0);
+    expect(rows.find((r) => r.at === 'best')?.step).toBe(40);
     expect(rows.find((r) => r.at === 'best')?.dpoReward).toBeCloseTo(0.6, 12);
+  });
+
+  it('matches from measured checkpoints only: no chord from SFT below DPO’s first one', () => {
+    const curve = [pt('dpo', 1, 0, 0, 0.5), pt('dpo', 1, 10, 2, 0.6), pt('dpo', 1, 20, 4, 0.7)];
+    // KL 1 lies between SFT and DPO's first checkpoint: not compared (no chord from SFT).
+    expect(dpoAt([checkpoints(curve)], 1)).toEqual({
+      reward: Number.NaN,
+      beyond: false,
+      below: true,
+    });
+    // Between two checkpoints: interpolated; past the last: the last.
+    expect(dpoAt([checkpoints(curve)], 3).reward).toBeCloseTo(0.65, 12);
+    expect(dpoAt([checkpoints(curve)], 5)).toEqual({ reward: 0.7, beyond: true, below: false });
+    const low = [...curve, pt('ppo', 1, 30, 1, 0.55), pt('ppo', 1, 40, 3, 0.62)];
+    const along = matchedKlAcrossSeeds(low, (id) => id === 'dpo', true);
+    expect(along.map((r) => [r.step, r.seeds, r.belowDpo])).toEqual([
+      [30, 0, 1],
+      [40, 1, 0],
+    ]);
+    expect(along[0] && claimReading(along[0])).toBe('not compared');
+  });
+
+  it('gives the minimum detectable difference: (t₀.₉₇₅ + t₀.₈) · s.e. over n − 1 df', () => {
+    expect(minimumDetectable(0.01, 5)).toBeCloseTo((2.776 + 0.941) * 0.01, 12);
+    expect(minimumDetectable(0.01, 3)).toBeCloseTo((4.303 + 1.061) * 0.01, 12);
+    expect(minimumDetectable(0.01, 1)).toBeNaN();
+    const rows = matchedKlAcrossSeeds(points, (id) => id.startsWith('dpo'));
+    expect(rows[0]?.mdd).toBeCloseTo((4.303 + 1.061) * (0.02 / Math.sqrt(3)), 9);
+    expect(rows[0] && claimReading(rows[0])).toBe('tie at this power');
+    expect(claimReading({ ciLow: 0.01, ciHigh: 0.03, mdd: 0.02 })).toBe('holds');
+    expect(claimReading({ ciLow: -0.03, ciHigh: -0.01, mdd: 0.02 })).toBe('reversed');
   });
 
   it('reads DPO above when every seed agrees, and flags a KL past DPO’s curves', () => {

@@ -42,7 +42,8 @@ describe('pointsCsv', () => {
       point({ runId: 'bon', algorithm: 'best-of-n', label: 'BoN', n: 4, klKind: 'analytic' }),
     ]);
     const lines = csv.split('\n');
-    expect(lines[0]).toBe(POINT_CSV_COLUMNS.join(','));
+    // Without validation evaluations the last column (validationReward) is left out.
+    expect(lines[0]).toBe(POINT_CSV_COLUMNS.slice(0, -1).join(','));
     expect(lines[0]).toBe(
       'runId,algorithm,label,seed,step,n,kl,klStderr,klKind,reward,rewardStderr,samples,sample',
     );
@@ -105,11 +106,12 @@ describe('parsePointsCsv', () => {
 });
 
 describe('summaries', () => {
-  it('reports the final and best points', () => {
+  it('reports the final point and the best on validation (none without validation)', () => {
     const points = [
-      point({ step: 0, reward: 0.5 }),
-      point({ step: 20, kl: 3, reward: 0.62 }),
-      point({ step: 40, kl: 6, reward: 0.6 }),
+      { ...point({ step: 0, reward: 0.5 }), validationReward: 0.5 },
+      { ...point({ step: 20, kl: 3, reward: 0.62 }), validationReward: 0.6 },
+      { ...point({ step: 40, kl: 6, reward: 0.64 }), validationReward: 0.59 },
+      { ...point({ step: 60, kl: 6, reward: 0.6 }), validationReward: 0.58 },
       point({ runId: 'other', step: 40, reward: 0.9 }),
     ];
     const s = summarizeRun(
@@ -118,9 +120,17 @@ describe('summaries', () => {
       points,
       12.4,
     );
-    expect(s.final).toEqual({ step: 40, kl: 6, reward: 0.6, rewardStderr: 0.01 });
+    expect(s.final).toEqual({ step: 60, kl: 6, reward: 0.6, rewardStderr: 0.01 });
+    // Step 40 has the best test reward; step 20 the best validation reward: 20 is chosen.
     expect(s.best).toEqual({ step: 20, kl: 3, reward: 0.62, rewardStderr: 0.01 });
-    expect(s.points).toBe(3);
+    expect(s.points).toBe(4);
+    const noValidation = summarizeRun(
+      { id: 'other', algorithm: 'dpo', label: 'O' },
+      {},
+      points.filter((p) => p.runId === 'other'),
+      1,
+    );
+    expect(noValidation.best).toBeNull();
     const empty = summarizeRun({ id: 'x', algorithm: 'sft', label: 'X' }, {}, [], 0);
     expect(empty.final).toBeNull();
   });

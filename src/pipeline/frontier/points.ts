@@ -3,6 +3,7 @@
  * best reward, KL at the end, time). Pure, no tfjs: the UI and the Node runner share it.
  */
 import Papa from 'papaparse';
+import type { RunCompute } from './budget';
 import type { FrontierAlgorithm } from './sweepConfig';
 
 /** One (KL, reward) point of one run (paper Fig. 2, left). */
@@ -31,6 +32,11 @@ export interface FrontierPoint {
   samples: number;
   /** One evaluation sample, "prompt ⟶ completion", for a look at the text. */
   sample?: string;
+  /**
+   * Mean reward of the same checkpoint on validation prompts (eval.validationPrompts): what a
+   * 'best' checkpoint is chosen by, so the reported evaluation never chooses it.
+   */
+  validationReward?: number;
 }
 
 /** Mean and standard error of the mean s/√n (sample std, n − 1); NaN for no values. */
@@ -57,12 +63,18 @@ export const POINT_CSV_COLUMNS = [
   'rewardStderr',
   'samples',
   'sample',
+  'validationReward',
 ] as const;
+
+/** Sweeps without validation evaluations write (and older ones wrote) no validationReward. */
+const columnsOf = (withValidation: boolean) =>
+  withValidation ? POINT_CSV_COLUMNS : POINT_CSV_COLUMNS.slice(0, -1);
 
 /** points.csv: one row per point, POINT_CSV_COLUMNS, quoted where needed (papaparse). */
 export function pointsCsv(points: readonly FrontierPoint[]): string {
-  const rows = points.map((p) => POINT_CSV_COLUMNS.map((k) => p[k] ?? ''));
-  return Papa.unparse({ fields: [...POINT_CSV_COLUMNS], data: rows }, { newline: '\n' });
+  const columns = columnsOf(points.some((p) => p.validationReward !== undefined));
+  const rows = points.map((p) => columns.map((k) => p[k] ?? ''));
+  return Papa.unparse({ fields: [...columns], data: rows }, { newline: '\n' });
 }
 
 const NUMBER_COLUMNS = new Set<string>([
@@ -74,6 +86,7 @@ const NUMBER_COLUMNS = new Set<string>([
   'reward',
   'rewardStderr',
   'samples',
+  'validationReward',
 ]);
 
 /**
@@ -83,12 +96,13 @@ const NUMBER_COLUMNS = new Set<string>([
  */
 export function parsePointsCsv(csv: string): FrontierPoint[] {
   const [head, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
-  if (head?.join(',') !== POINT_CSV_COLUMNS.join(',')) {
+  const columns = [true, false].map(columnsOf).find((c) => head?.join(',') === c.join(','));
+  if (!columns) {
     throw new Error(`points.csv: expected the columns ${POINT_CSV_COLUMNS.join(',')}`);
   }
   return rows.map((row) => {
     const p: Record<string, string | number> = {};
-    for (const [i, k] of POINT_CSV_COLUMNS.entries()) {
+    for (const [i, k] of columns.entries()) {
       const cell = row[i] ?? '';
       if (cell !== '') p[k] = NUMBER_COLUMNS.has(k) ? Number(cell) : cell;
     }
@@ -128,7 +142,10 @@ export interface RunSummary {
   config: unknown;
   /** The last point: for a trained run the end of training, for Best-of-N its largest N. */
   final: { step: number; n?: number; kl: number; reward: number; rewardStderr: number } | null;
-  /** The point with the highest mean reward. */
+  /**
+   * The checkpoint with the highest mean validation reward (eval.validationPrompts), reported
+   * at its test figures; null when the sweep evaluated no validation prompts.
+   */
   best: { step: number; n?: number; kl: number; reward: number; rewardStderr: number } | null;
   points: number;
   seconds: number;
@@ -141,6 +158,8 @@ export interface RunSummary {
   heldOutAccuracy?: HeldOutAccuracy;
   /** The replicate seed the run belongs to (multi-seed sweeps). */
   seed?: number;
+  /** What the run did, counted (budget.ts runCompute); absent in sweeps before issue 23. */
+  compute?: RunCompute;
 }
 
 export interface HeldOutAccuracy {
@@ -160,6 +179,18 @@ function brief(p: FrontierPoint): NonNullable<RunSummary['final']> {
   };
 }
 
+/** The point with the highest validation reward; undefined when none has one. */
+export function bestOnValidation<P extends FrontierPoint>(points: readonly P[]): P | undefined {
+  return points.reduce<P | undefined>(
+    (b, p) =>
+      p.validationReward === undefined ||
+      (b?.validationReward !== undefined && !(p.validationReward > b.validationReward))
+        ? b
+        : p,
+    undefined,
+  );
+}
+
 export function summarizeRun(
   run: { id: string; algorithm: FrontierAlgorithm; label: string },
   config: unknown,
@@ -168,10 +199,7 @@ export function summarizeRun(
 ): RunSummary {
   const own = points.filter((p) => p.runId === run.id);
   const last = own[own.length - 1];
-  const best = own.reduce<FrontierPoint | undefined>(
-    (b, p) => (b === undefined || p.reward > b.reward ? p : b),
-    undefined,
-  );
+  const best = bestOnValidation(own);
   return {
     runId: run.id,
     algorithm: run.algorithm,

@@ -6,13 +6,14 @@
  */
 import {
   type BandPoint,
+  claimReading,
   matchedKlAcrossSeeds,
   type SeedMatchedRow,
   seedBands,
   seedMatchedMarkdown,
 } from './acrossSeeds';
-import type { SweepBudget } from './budget';
-import { type FrontierPoint, meanStderr, type RunSummary } from './points';
+import type { RunCompute, SweepBudget } from './budget';
+import { bestOnValidation, type FrontierPoint, meanStderr, type RunSummary } from './points';
 
 export interface SeedRunRow {
   runId: string;
@@ -31,6 +32,8 @@ export interface SeedRunRow {
   } | null;
   /** Seconds summed over seeds. */
   seconds: number;
+  /** What the run did, counted (the same at every seed); null for sweeps before issue 23. */
+  compute: RunCompute | null;
 }
 
 export interface SeedReport {
@@ -61,12 +64,13 @@ export function seedReport(
       algorithm: first.algorithm,
       seeds: own.length,
       final: b[b.length - 1] ?? null,
-      best: b.reduce<BandPoint | null>((m, p) => (!m || p.reward > m.reward ? p : m), null),
+      best: bestOnValidation(b) ?? null,
       budget: first.budget ?? null,
       accuracy: accs[0]
         ? { kind: accs[0].kind, mean: acc.mean, stderr: acc.stderr, pairs: accs[0].pairs }
         : null,
       seconds: own.reduce((a, s) => a + s.seconds, 0),
+      compute: first.compute ?? null,
     };
   });
   return {
@@ -105,6 +109,59 @@ export function accuracyLines(runs: readonly SeedRunRow[]): string[] {
   );
 }
 
+const int = (x: number) => x.toLocaleString('en-US');
+
+/** The compute table: what each run did, side by side (budget.ts runCompute). */
+export function computeMarkdown(runs: readonly SeedRunRow[]): string {
+  const rows = runs.flatMap((r) => {
+    const c = r.compute;
+    if (!c) return [];
+    const cells = [
+      r.label.replaceAll('|', '\\|'),
+      int(c.updates),
+      int(c.sequences),
+      int(c.labelPresentations),
+      int(c.generationSamples),
+      int(c.rewardScored),
+      c.byDesign ?? '',
+    ];
+    return [`| ${cells.join(' | ')} |`];
+  });
+  if (rows.length === 0) return '';
+  return [
+    '| run | policy updates | sequences through π_θ | labelled-pair presentations (reward model included) | completions sampled | completions scored by a reward | differs by design |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+/** Which comparisons (final points) hold the paper's claim, are ties at this power, or reverse it. */
+export function claimsLines(rows: readonly SeedMatchedRow[]): string[] {
+  const by = new Map<string, string[]>();
+  for (const r of rows.filter((x) => x.at !== 'step')) {
+    const k = claimReading(r);
+    // summary.json writes NaN as null: read both as "no figure".
+    const fig = (x: number | null) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+    const delta = fig(r.delta);
+    const mdd = fig(r.mdd);
+    const figures =
+      delta === null
+        ? ''
+        : `: ${delta >= 0 ? '+' : ''}${delta.toFixed(3)}${mdd === null ? '' : `, MDD ${mdd.toFixed(3)}`}`;
+    const what = `${r.label} (${r.at}${r.n !== undefined ? `, N=${r.n}` : ''}${figures})`;
+    by.set(k, [...(by.get(k) ?? []), what]);
+  }
+  const line = (k: string, text: string) =>
+    by.get(k)?.length ? [`- ${text}: ${(by.get(k) ?? []).join('; ')}`] : [];
+  return [
+    ...line('holds', 'DPO above (the paper’s claim holds)'),
+    ...line('tie at this power', 'ties at this power (the interval holds 0)'),
+    ...line('reversed', 'the run above DPO (the claim reversed)'),
+    ...line('not compared', 'not compared (below DPO’s first checkpoint at every seed)'),
+  ];
+}
+
 export function seedReportMarkdown(
   title: string,
   report: SeedReport,
@@ -127,6 +184,8 @@ export function seedReportMarkdown(
     ].join(' | '),
   );
   const accuracy = accuracyLines(report.runs);
+  const compute = computeMarkdown(report.runs);
+  const claims = claimsLines(report.matchedKl);
   return [
     `# Reward–KL frontier: ${title}`,
     '',
@@ -146,11 +205,23 @@ export function seedReportMarkdown(
           '',
         ]
       : []),
+    ...(compute
+      ? [
+          '## Compute, counted',
+          '',
+          'Per run and seed. Updates and reward-scored samples follow the budget; sequences, label presentations (the reward model’s steps × batch included) and samples show the work behind them.',
+          '',
+          compute,
+        ]
+      : []),
     '## At matched KL: DPO against every other run, seed by seed',
     '',
-    'Per seed, DPO’s reward at the run’s KL along DPO’s own training curves at that seed (linear between evaluations, the best β; no hull over points, no mixtures); then the mean difference across seeds with a 95 % t-interval. Positive: DPO above. Best-of-N’s KL is an upper bound, so DPO’s reward there is if anything overstated.',
+    'Per seed, DPO’s reward at the run’s KL along DPO’s own training curves at that seed (linear between measured checkpoints, never from the SFT point below DPO’s first checkpoint; the best β; no hull over points, no mixtures); then the mean difference across seeds with a 95 % t-interval and the minimum detectable difference (MDD: the true difference a paired t-test at α 0.05 finds with power 0.8 across these seeds). Positive: DPO above. A ‘best’ point is the checkpoint with the best validation reward. Best-of-N’s KL is an upper bound, so DPO’s reward there is if anything overstated.',
     '',
     seedMatchedMarkdown(report.matchedKl),
+    ...(claims.length
+      ? ['The paper’s claim that DPO dominates, by comparison:', '', ...claims, '']
+      : []),
     '### Along training: every evaluation after the start',
     '',
     seedMatchedMarkdown(report.alongTraining),

@@ -33,6 +33,45 @@ function tinySft(): GPT {
 }
 
 describe('runSweep', () => {
+  it('online DPO, 2 samples per prompt, early and validation evaluations, a resumed skip', async () => {
+    const sft = tinySft();
+    const sweep = parseSweepConfig({
+      name: 'online',
+      data: { prompts: 6, maxNewTokens: 6 },
+      eval: {
+        prompts: 4,
+        every: 4,
+        at: [1],
+        samplesPerPrompt: 2,
+        validationPrompts: 2,
+        maxNewTokens: 6,
+      },
+      train: { steps: 4, lr: 1e-2, batchSize: 4, warmupSteps: 0 },
+      runs: [
+        { algorithm: 'sft' },
+        { algorithm: 'dpo', beta: 0.1, rounds: 2 },
+        { algorithm: 'preferred-ft' },
+      ],
+    });
+    const live = liveTensors();
+    const r = await runSweep(
+      sweep,
+      sft,
+      { ...TASK, validationPrompts: ['fine', 'food bad'] },
+      { skipRun: (id) => id === 'preferred-ft' },
+    );
+    live.expectUnchanged();
+    sft.dispose();
+    expect(r.runs.map((s) => s.runId)).toEqual(['sft', 'online-dpo-beta0.1-r2']);
+    const online = r.points.filter((p) => p.runId === 'online-dpo-beta0.1-r2');
+    // Step 0, the early evaluation at 1, and the last; 4 prompts × 2 samples each.
+    expect(online.map((p) => p.step)).toEqual([0, 1, 4]);
+    expect(online.every((p) => p.samples === 8 && p.validationReward !== undefined)).toBe(true);
+    const summary = r.runs[1];
+    expect(summary?.compute?.byDesign).toMatch(/2 rounds/);
+    expect(summary?.best).not.toBeNull();
+  });
+
   it('runs SFT, DPO, Preferred-FT, Unlikelihood and Best-of-N on the same pairs', async () => {
     const sft = tinySft();
     const sweep = parseSweepConfig({

@@ -12,7 +12,7 @@ import { ALGORITHMS } from '../algorithms/registry';
 import { evaluateBestOfN } from '../rl/bestOfNBaseline';
 import { perSampleReward, type TokenizedPrompt } from '../rl/rewardFunction';
 import { type RewardModel, trainRewardModel } from '../rl/rewardModelTrainer';
-import { epochsOf, runBudget } from './budget';
+import { epochsOf, runBudget, runCompute } from './budget';
 import { buildSweepData, type FrontierTask, tokenizePrompts } from './data';
 import { evaluateFrontier, type FrontierEval } from './frontierEval';
 import {
@@ -62,6 +62,8 @@ export interface SweepCallbacks {
   onRunEnd?(summary: RunSummary): void;
   /** Polled between steps: true ends the sweep after the current step. */
   shouldStop?(): boolean;
+  /** True for a run this seed need not run (a resumed sweep's finished runs). */
+  skipRun?(runId: string): boolean;
 }
 
 export interface SweepResult {
@@ -94,11 +96,21 @@ export async function runSweep(
   const t0 = performance.now();
   const streams = seedStreams(seed);
   const runs = resolveRuns(sweep, streams.order, algorithms);
+  // Each prompt `samplesPerPrompt` times in a row: independent samples of the same prompt.
   const evalPrompts = tokenizePrompts(
     task.tokenizer,
     task.evalPrompts.slice(0, sweep.eval.prompts),
-  );
+  ).flatMap((p) => Array.from({ length: sweep.eval.samplesPerPrompt }, () => p));
   if (evalPrompts.length === 0) throw new Error('the task has no evaluation prompts');
+  const validationPrompts = tokenizePrompts(
+    task.tokenizer,
+    (task.validationPrompts ?? []).slice(0, sweep.eval.validationPrompts),
+  );
+  if (sweep.eval.validationPrompts > validationPrompts.length) {
+    throw new Error(
+      `eval.validationPrompts is ${sweep.eval.validationPrompts}: the task has ${validationPrompts.length} validation prompts`,
+    );
+  }
   const reference = sft.clone(false);
   const rewardModels = new Map<string, RewardModel>();
   const points: FrontierPoint[] = [];
@@ -130,16 +142,23 @@ export async function runSweep(
       decode: (ids: number[]) => task.tokenizer.decode(ids),
       reward: task.reward,
     };
-    let sftEval: FrontierEval | undefined;
-    const evaluate = async (policy: GPT | null, runId: string): Promise<FrontierEval> => {
+    // The validation evaluation draws from its own stream (the evaluation's, offset).
+    const valOpts = { ...evalOpts, seed: evalOpts.seed + 7919 };
+    const both = async (policy: GPT): Promise<Evaluated> => ({
+      test: await evaluateFrontier(policy, reference, evalPrompts, evalOpts),
+      ...(validationPrompts.length
+        ? {
+            validation: (await evaluateFrontier(policy, reference, validationPrompts, valOpts))
+              .reward,
+          }
+        : {}),
+    });
+    let sftEval: Evaluated | undefined;
+    const evaluate = async (policy: GPT | null, runId: string): Promise<Evaluated> => {
       cb.onProgress?.('evaluating', 0, 1, runId);
-      let e: FrontierEval;
-      if (policy) e = await evaluateFrontier(policy, reference, evalPrompts, evalOpts);
-      else {
-        // π_θ = π_ref at step 0: one evaluation serves every run's first point.
-        sftEval ??= await evaluateFrontier(reference, reference, evalPrompts, evalOpts);
-        e = sftEval;
-      }
+      // π_θ = π_ref at step 0: one evaluation serves every run's first point.
+      if (!policy) sftEval ??= await both(reference);
+      const e = policy ? await both(policy) : (sftEval as Evaluated);
       cb.onProgress?.('evaluating', 1, 1, runId);
       return e;
     };
@@ -152,6 +171,7 @@ export async function runSweep(
         maxNewTokens: sweep.data.maxNewTokens,
         temperature: sweep.data.temperature,
       },
+      sampling: sweep.data,
       rewardModel: async (s, runId) => {
         const key = JSON.stringify(s);
         let rm = rewardModels.get(key);
@@ -179,6 +199,7 @@ export async function runSweep(
         stopped = true;
         break;
       }
+      if (cb.skipRun?.(run.id)) continue;
       cb.onRunStart?.(run, index, runs.length);
       const started = performance.now();
       const own: FrontierPoint[] = [];
@@ -189,7 +210,7 @@ export async function runSweep(
         points.push(p);
         cb.onPoint?.(p);
       };
-      const exact = (step: number, e: FrontierEval): FrontierPoint => ({
+      const exact = (step: number, { test: e, validation }: Evaluated): FrontierPoint => ({
         runId: run.id,
         algorithm: run.algorithm,
         label: run.label,
@@ -201,6 +222,7 @@ export async function runSweep(
         rewardStderr: e.rewardStderr,
         samples: e.rewards.length,
         sample: e.sample,
+        ...(validation !== undefined ? { validationReward: validation } : {}),
       });
       if (isReranked(run, algorithms)) {
         for (const p of await bestOfNPoints(run, ctx, evalPrompts, sweep, streams.bestOfN, cb)) {
@@ -214,6 +236,7 @@ export async function runSweep(
             ctx,
             algorithms,
             cb,
+            new Set(sweep.eval.at),
             async (step, policy) => emit(exact(step, await evaluate(policy, run.id))),
             async (policy) => {
               // DPO's implicit reward model β·log π_θ/π_ref, on the held-out pairs.
@@ -252,6 +275,7 @@ export async function runSweep(
             }
           : {}),
         ...(accuracy ? { heldOutAccuracy: accuracy } : {}),
+        compute: runCompute(run, { data: sweep.data, evalSamples: evalPrompts.length }),
       };
       summaries.push(summary);
       cb.onRunEnd?.(summary);
@@ -270,12 +294,19 @@ export async function runSweep(
   }
 }
 
+/** An evaluation on the reported prompts, and the mean reward on validation prompts if any. */
+interface Evaluated {
+  test: FrontierEval;
+  validation?: number;
+}
+
 /** Steps a run to the end, evaluating every evalEvery steps and at the last; true if stopped. */
 async function train(
   run: TrainedRun,
   ctx: SweepContext,
   algorithms: AlgorithmTableLike,
   cb: SweepCallbacks,
+  at: ReadonlySet<number>,
   evaluateAt: (step: number, policy: GPT) => Promise<void>,
   atEnd: (policy: GPT) => Promise<void>,
 ): Promise<boolean> {
@@ -288,7 +319,7 @@ async function train(
       if (m) cb.onLog?.(run.id, 'train', step, m);
       cb.onProgress?.('training', step, steps, run.id);
       const stop = cb.shouldStop?.() ?? false;
-      if (step % run.evalEvery === 0 || step === steps || stop) {
+      if (step % run.evalEvery === 0 || at.has(step) || step === steps || stop) {
         await evaluateAt(step, training.policy);
       }
       if (stop) return true;

@@ -141,9 +141,42 @@ describe('parseSweepConfig', () => {
     expect(resolveRuns(s)[0]?.train.seed).toBe(seedStream(3, 'order'));
   });
 
-  it('accepts the shipped default sweep: 3 seeds, one budget', () => {
+  it('gives an equal-labels reward model DPO’s labelled-pair presentations', () => {
+    const s = parseSweepConfig({
+      name: 'eq',
+      budget: { updates: 240, samples: 1920 },
+      data: { prompts: 240, completionsPerPrompt: 8 },
+      train: { batchSize: 16 },
+      runs: [
+        { algorithm: 'dpo' },
+        { algorithm: 'best-of-n', rewardModel: { batchSize: 32, equalLabels: true } },
+        { algorithm: 'best-of-n', id: 'own', rewardModel: { steps: 300, batchSize: 32 } },
+      ],
+    });
+    const [, equal, own] = resolveRuns(s);
+    // 240 updates × 16 pairs = 3,840 = 120 steps × 32.
+    expect(equal && 'rewardModel' in equal && equal.rewardModel.steps).toBe(120);
+    expect(own && 'rewardModel' in own && own.rewardModel.steps).toBe(300);
+  });
+
+  it('accepts the shipped default sweep: micro, ≥ 5 seeds, one budget, the paper’s grid', () => {
     const s = parseSweepConfig(defaultSweep);
-    expect(s.seeds.length).toBeGreaterThanOrEqual(3);
+    expect(s.checkpoint).toBe('public/checkpoints/sft-micro.json');
+    expect(s.seeds.length).toBeGreaterThanOrEqual(5);
+    expect(s.eval.prompts * s.eval.samplesPerPrompt).toBeGreaterThanOrEqual(512);
+    expect(s.eval.prompts).toBeGreaterThanOrEqual(256);
+    expect(s.eval.validationPrompts).toBeGreaterThan(0);
+    expect(Math.min(...s.eval.at)).toBeLessThanOrEqual(5);
+    const runs = resolveRuns(s);
+    const betas = runs.flatMap((r) => (r.algorithm === 'dpo' && !r.rounds ? [r.beta] : []));
+    expect(betas).toEqual([0.05, 0.1, 1, 5]);
+    expect(runs.some((r) => r.algorithm === 'dpo' && (r.rounds ?? 1) > 1)).toBe(true);
+    const bon = runs.flatMap((r) => ('n' in r ? r.n : []));
+    expect(Math.max(...bon)).toBe(64);
+    const klTargets = runs.flatMap((r) =>
+      'ppo' in r && 'rewardModel' in r ? [r.ppo.klTarget] : [],
+    );
+    expect(new Set(klTargets).size).toBeGreaterThanOrEqual(3);
     expect(s.budget).toBeDefined();
     const algorithms = new Set(s.runs.map((r) => r.algorithm));
     expect([...algorithms].sort()).toEqual(

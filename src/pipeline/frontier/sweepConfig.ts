@@ -29,6 +29,19 @@ const evalSchema = z.strictObject({
   every: int(1).default(20),
   maxNewTokens: int(1).default(16),
   temperature: positive().default(1),
+  /** Samples per evaluation prompt (issue 23: 2 halves the per-prompt sampling noise). */
+  samplesPerPrompt: int(1).default(1),
+  /**
+   * Extra evaluation steps of every trained run (PPO: iterations) besides every `every`: a few
+   * updates in, so DPO's curve is measured near π_ref rather than a chord from SFT.
+   */
+  at: z.array(int(1)).default([]),
+  /**
+   * Validation prompts evaluated (one sample each) at every checkpoint beside the reported
+   * ones: a run's 'best' point is chosen on them, never on the reported evaluation. 0: no
+   * 'best' points.
+   */
+  validationPrompts: int(0).default(0),
 });
 
 /** Training defaults every run inherits unless it overrides them. */
@@ -72,7 +85,7 @@ function sweepSchemaOf(table: AlgorithmTableLike) {
     /**
      * Replicate (training) seeds: the whole sweep runs once per seed, each drawing its data,
      * batch order, evaluation, reward-model init and Best-of-N samples from its own streams
-     * (seeds.ts); results are means ± s.e. across them (acrossSeeds.ts). ≥ 3 for reported figures.
+     * (seeds.ts); results are means ± s.e. across them (acrossSeeds.ts). ≥ 5 for reported figures.
      */
     seeds: z.array(int(0)).min(1).default([1]),
     /**
@@ -165,6 +178,7 @@ export function resolveRuns(
     }
     used.add(id);
     const t = sweep.train;
+    const labelled = withEqualLabels(run, sweep);
     const fromBudget = sweep.budget
       ? stepsForBudget(
           {
@@ -175,7 +189,7 @@ export function resolveRuns(
         )
       : undefined;
     return {
-      ...run,
+      ...labelled,
       id,
       label: run.label ?? names.label,
       train: {
@@ -188,4 +202,16 @@ export function resolveRuns(
       evalEvery: run.evalEvery ?? sweep.eval.every,
     };
   });
+}
+
+/**
+ * A run whose reward model asks for equal labels gets the steps that show it as many labelled
+ * pairs as DPO sees: ⌈budget.updates · train.batchSize / rewardModel.batchSize⌉ (no budget:
+ * train.steps in place of budget.updates).
+ */
+function withEqualLabels<R extends FrontierRunConfig>(run: R, sweep: SweepConfig): R {
+  if (!('rewardModel' in run) || !run.rewardModel.equalLabels) return run;
+  const pairs = (sweep.budget?.updates ?? sweep.train.steps) * sweep.train.batchSize;
+  const steps = Math.ceil(pairs / run.rewardModel.batchSize);
+  return { ...run, rewardModel: { ...run.rewardModel, steps } };
 }

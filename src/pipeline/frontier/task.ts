@@ -1,7 +1,7 @@
 /**
  * The built-in sentiment task as a frontier task: the prefixes of every held-out review,
  * deduplicated and split by a hash of their text into train / validation / test sets that are
- * disjoint as text (task/promptSplit.ts); the AFINN reward. Hyperparameters are chosen with
+ * disjoint by content, no prompt a word-prefix of another set's (task/promptSplit.ts); the AFINN reward. Hyperparameters are chosen with
  * `evalSplit: 'validation'`; reported figures use 'test'.
  */
 import { builtinPrompts, builtinTask } from '../../task/builtin';
@@ -13,7 +13,7 @@ import type { SweepConfig } from './sweepConfig';
 
 let cached: PromptSplit | undefined;
 
-/** The built-in task's three prompt sets (826 / 244 / 309 distinct prefixes). */
+/** The built-in task's three prompt sets (756 / 256 / 367 distinct prefixes). */
 function builtinPromptSplit(): PromptSplit {
   if (!cached) {
     const { heldOut } = builtinTask();
@@ -43,6 +43,7 @@ export function builtinFrontierTask(
     tokenizer,
     trainPrompts: split.train.slice(0, sweep.data.prompts),
     evalPrompts: evalPrompts.slice(0, sweep.eval.prompts),
+    validationPrompts: split.validation,
     reward: groundTruthReward,
   };
 }

@@ -36,16 +36,27 @@ export interface PairCandidate {
   bIds: number[];
 }
 
-/** Two samples of each prompt from `model`, in one batch of 2·prompts rows. */
-export async function sampleCandidates(
+/** `k` completions of one prompt, ids as the pipeline trains on them. */
+export interface CompletionGroup {
+  prompt: string;
+  /** [eot, ...prompt ids]. */
+  promptIds: number[];
+  texts: string[];
+  /** Completion ids, ending with end-of-text where the model stopped. */
+  ids: number[][];
+}
+
+/** `k` samples of each prompt from `model`, in one batch of k·prompts rows. */
+export async function sampleGroups(
   model: GPT,
   tokenizer: LabelTokenizer,
   prompts: readonly string[],
+  k: number,
   gen: LabelGeneration,
   seed: number,
-): Promise<PairCandidate[]> {
+): Promise<CompletionGroup[]> {
   const ids = prompts.map((p) => [tokenizer.eot, ...tokenizer.encode(p)]);
-  const batch = ids.flatMap((p) => [p, p]);
+  const batch = ids.flatMap((p) => Array.from({ length: k }, () => p));
   const g = await generate(
     model,
     batch,
@@ -58,10 +69,28 @@ export async function sampleCandidates(
   );
   const text = (t: number[]) => tokenizer.decode(t.filter((id) => id !== tokenizer.eot));
   return prompts.map((prompt, i) => {
-    const aIds = g.tokens[2 * i] ?? [];
-    const bIds = g.tokens[2 * i + 1] ?? [];
-    return { prompt, promptIds: ids[i] ?? [], a: text(aIds), b: text(bIds), aIds, bIds };
+    const rows = Array.from({ length: k }, (_, j) => g.tokens[k * i + j] ?? []);
+    return { prompt, promptIds: ids[i] ?? [], texts: rows.map(text), ids: rows };
   });
+}
+
+/** Two samples of each prompt from `model`, in one batch of 2·prompts rows. */
+export async function sampleCandidates(
+  model: GPT,
+  tokenizer: LabelTokenizer,
+  prompts: readonly string[],
+  gen: LabelGeneration,
+  seed: number,
+): Promise<PairCandidate[]> {
+  const groups = await sampleGroups(model, tokenizer, prompts, 2, gen, seed);
+  return groups.map((g) => ({
+    prompt: g.prompt,
+    promptIds: g.promptIds,
+    a: g.texts[0] ?? '',
+    b: g.texts[1] ?? '',
+    aIds: g.ids[0] ?? [],
+    bIds: g.ids[1] ?? [],
+  }));
 }
 
 /** Summed completion log-probs of each pair's chosen and rejected under π_θ and π_ref. */

@@ -17,6 +17,11 @@ const MARGINS: MetricSeries[] = [
 const ACCURACIES: MetricSeries[] = [
   { key: 'rewards/accuracies', label: 'accuracy', color: 'var(--accent)' },
 ];
+/** The app's own runs add the held-out line: one fixed set of pairs, never trained on. */
+const ACCURACIES_HELD_OUT: MetricSeries[] = [
+  ...ACCURACIES,
+  { key: 'eval/pair_accuracy', label: 'held-out pairs', color: 'var(--chosen)', dashed: true },
+];
 const LOGPS: MetricSeries[] = [
   { key: 'logps/chosen', label: 'chosen', color: 'var(--chosen)' },
   { key: 'logps/rejected', label: 'rejected', color: 'var(--rejected)' },
@@ -57,7 +62,7 @@ const APP = {
   loss: LOSS,
   rewards: REWARDS,
   margins: MARGINS,
-  accuracies: ACCURACIES,
+  accuracies: ACCURACIES_HELD_OUT,
   logps: LOGPS,
 };
 const LN2_LINE = [{ y: Math.LN2, label: 'ln 2: π_θ = π_ref' }];
@@ -167,10 +172,21 @@ export const TrainingCharts = memo(function TrainingCharts({
         series={S.accuracies}
         yDomain={UNIT}
         explanation={
-          <p>
-            Fraction of pairs where r̂(chosen) &gt; r̂(rejected). It is 0 at step 0 because π_θ =
-            π_ref makes every pair a tie, and ties count as wrong.
-          </p>
+          <>
+            <p>
+              Fraction of the batch's pairs where r̂(chosen) &gt; r̂(rejected). It is 0 at step 0
+              because π_θ = π_ref makes every pair a tie, and ties count as wrong.
+            </p>
+            {source === 'app' && (
+              <p data-testid="accuracy-rounds-note">
+                With online rounds it falls back towards 0.5 at each round mark: the batch is then
+                fresh pairs sampled from the current π_θ, never trained on, and both of their
+                completions are ones π_θ already likes, so its implicit reward ranks them near
+                chance until it learns them. The dashed line ranks one fixed set of held-out pairs
+                (π_ref's samples on the evaluation prompts) at each evaluation: it does not reset.
+              </p>
+            )}
+          </>
         }
       />
       <MetricChart

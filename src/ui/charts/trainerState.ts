@@ -65,7 +65,11 @@ export function parseTrainerState(text: string): TrlRunImport {
   const points: MetricPoint[] = [];
   let trainRows = 0;
   let evalRows = 0;
+  const tokens: { step: number; v: number }[] = [];
   for (const row of history) {
+    if (typeof row.num_tokens === 'number' && Number.isFinite(row.num_tokens)) {
+      tokens.push({ step: row.step, v: row.num_tokens });
+    }
     const point: MetricPoint = { step: row.step, phase: 'dpo' };
     let train = false;
     let evaluated = false;
@@ -98,7 +102,13 @@ export function parseTrainerState(text: string): TrlRunImport {
   const globalStep = parsed.data.global_step ?? points[points.length - 1]?.step ?? 0;
   return {
     ok: true,
-    run: { points, trainRows, evalRows, globalStep, reading: readRun(points) },
+    run: {
+      points,
+      trainRows,
+      evalRows,
+      globalStep,
+      reading: readRun(points, tokensPerStep(tokens)),
+    },
   };
 }
 
@@ -131,12 +141,52 @@ function tail(values: number[]): number {
   return last.reduce((a, b) => a + b, 0) / last.length;
 }
 
+/** TRL's `num_tokens` is cumulative: tokens per optimisation step between its last two rows. */
+function tokensPerStep(tokens: { step: number; v: number }[]): number | undefined {
+  const a = tokens.at(-2);
+  const b = tokens.at(-1);
+  if (!b) return undefined;
+  if (!a) return b.step > 0 ? b.v / b.step : undefined;
+  return b.step > a.step ? (b.v - a.v) / (b.step - a.step) : undefined;
+}
+
+const all = (xs: number[], f: (x: number) => boolean) => xs.length > 0 && xs.every(f);
+const NEAR_LN2 = (x: number) => Math.abs(x - Math.LN2) < 1e-3;
+
+/**
+ * The causes a trainer_state.json can name when the loss sits at ln 2 (the questions the DPO
+ * trackers keep getting): nothing scored, nothing applied, nothing to tell apart.
+ */
+function stuckCause(points: MetricPoint[], tokens: number | undefined): string | null {
+  const v = (k: string) => series(points, k).map((p) => p.v);
+  const loss = v('loss');
+  if (!all(loss, NEAR_LN2)) return null;
+  const logps = [...v('logps/chosen'), ...v('logps/rejected')];
+  const grad = v('grad_norm');
+  const lr = v('learning_rate');
+  const tok = tokens === undefined ? '' : `, ${fmt(tokens)} tokens per step`;
+  if (all(logps, (x) => x === 0) && (grad.length === 0 || all(grad, (x) => x === 0))) {
+    return `Nothing was scored: the loss is ln 2 at every step, logps/chosen and logps/rejected are exactly 0 and the gradient is 0${tok}. A sum of log-probs is 0 only over no tokens, so every completion token was masked out: the completion mask is empty. Check the tokenisation (did the chosen and rejected texts produce any ids after the prompt? a chat template or a tokenizer without an end-of-text token can leave none) and the truncation (max_length / max_prompt_length may cut the completions away).`;
+  }
+  if (all(lr, (x) => x === 0)) {
+    return `The learning rate is 0 at every logged step: π_θ never moves, so every pair scores h = 0 and the loss stays at ln 2. Check the scheduler and its warm-up.`;
+  }
+  if (grad.length > 0 && all(grad, (x) => x === 0)) {
+    return `The loss is ln 2 and the gradient is exactly 0 while the log-probs are not: the policy's parameters are not being trained (frozen, requires_grad off, or a PEFT adapter that is not attached), so π_θ = π_ref throughout.`;
+  }
+  const margins = v('rewards/margins');
+  if (all(margins, (x) => x === 0)) {
+    return `The loss is ln 2 and every margin is exactly 0 although gradients flow: chosen and rejected score identically, which happens when they are the same text (ties in the data, or a column mapping that feeds the chosen twice).`;
+  }
+  return null;
+}
+
 /**
  * What the curves say, in a few sentences, from the train rows (eval rows when there are
  * none): margins growing while chosen rewards fall is normal DPO; accuracy at 1 means the
  * training pairs are separated; a loss stuck near ln 2 means π_θ ≈ π_ref, no signal.
  */
-export function readRun(points: MetricPoint[]): string[] {
+export function readRun(points: MetricPoint[], tokensPerStep?: number): string[] {
   const hasTrain = series(points, 'loss').length > 0;
   const key = (k: string) => (hasTrain ? k : `eval_${k}`);
   const loss = series(points, key('loss')).map((p) => p.v);
@@ -146,6 +196,8 @@ export function readRun(points: MetricPoint[]): string[] {
   const out: string[] = [];
   const which = hasTrain ? 'Training' : 'Evaluation';
   const endLoss = loss.length > 0 ? tail(loss) : undefined;
+  const stuck = hasTrain ? stuckCause(points, tokensPerStep) : null;
+  if (stuck) return [stuck];
   if (endLoss !== undefined && Math.abs(endLoss - Math.LN2) < 0.02) {
     out.push(
       `${which} loss ends near ln 2 ≈ 0.693 (${fmt(endLoss)}): π_θ still scores chosen and rejected as π_ref does — no preference signal learned yet. Check the learning rate, β, and that chosen and rejected really differ.`,
@@ -174,10 +226,16 @@ export function readRun(points: MetricPoint[]): string[] {
       );
     }
   }
+  const binary = acc.length >= 4 && acc.every((p) => p.v === 0 || p.v === 1);
+  if (binary && !acc.every((p) => p.v === 1)) {
+    out.push(
+      `Accuracy reads only 0 or 1 and jumps between them: each logged value is the mean over a batch of one pair (per device), so it is a coin per step, not a trend. Raise the batch (or gradient accumulation), log less often, or watch an eval set.`,
+    );
+  }
   const saturated = acc.find((p) => p.v >= 0.99);
   if (saturated) {
     out.push(
-      `Accuracy reached 1 at step ${saturated.step}: every pair of the batch is ranked right, so it cannot show further progress; watch the margins and the eval rows for overfitting.`,
+      `Accuracy reached 1 at step ${saturated.step}: every pair of the batch is ranked right, so it cannot show further progress; watch the margins and the eval rows for overfitting. Early saturation with little change in the samples usually means the pairs are too easy (off-policy pairs the policy would never write); pairs sampled from the policy itself keep teaching.`,
     );
   }
   const trainLoss = series(points, 'loss').map((p) => p.v);

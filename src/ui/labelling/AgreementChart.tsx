@@ -1,19 +1,35 @@
 import { Line, ReferenceLine } from 'recharts';
 import type { AgreementPoint } from '../../objectives/agreement';
+import { wilsonInterval } from '../../util/wilson';
 import { StepPlot } from '../charts/StepPlot';
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : String(v));
 
 /** The latest agreement figure: the test round's when there is one, else the held-out labels'. */
-export function latestAgreement(
-  series: readonly AgreementPoint[],
-): { value: number; n: number; on: 'test' | 'held-out'; step: number } | null {
+export function latestAgreement(series: readonly AgreementPoint[]): {
+  value: number;
+  n: number;
+  on: 'test' | 'held-out';
+  step: number;
+  /** Wilson 95 % interval of the agreement over its n pairs. */
+  lo: number;
+  hi: number;
+  /** The test round's pairs labelled a tie: not in n, counted. */
+  ties: number;
+} | null {
   const p = series.at(-1);
   if (!p) return null;
+  const withInterval = (value: number, n: number, on: 'test' | 'held-out', ties: number) => ({
+    value,
+    n,
+    on,
+    step: p.step,
+    ties,
+    ...wilsonInterval(value * n, n),
+  });
   if (p.test !== undefined && Number.isFinite(p.test))
-    return { value: p.test, n: p.testN ?? 0, on: 'test', step: p.step };
-  if (Number.isFinite(p.heldOut))
-    return { value: p.heldOut, n: p.heldOutN, on: 'held-out', step: p.step };
+    return withInterval(p.test, p.testN ?? 0, 'test', p.testTies ?? 0);
+  if (Number.isFinite(p.heldOut)) return withInterval(p.heldOut, p.heldOutN, 'held-out', 0);
   return null;
 }
 
@@ -40,7 +56,7 @@ export function AgreementChart({ series }: { series: AgreementPoint[] }) {
         </span>{' '}
         <span className="muted-text">
           {last
-            ? `agreement on ${last.n} ${last.on === 'test' ? 'test' : 'held-out'} pairs at step ${last.step}`
+            ? `agreement on ${last.n} ${last.on === 'test' ? 'test' : 'held-out'} pairs at step ${last.step}, 95 % interval ${pct(last.lo)}–${pct(last.hi)}${last.on === 'test' ? `; ${last.ties} ties left out` : ''}`
             : 'agreement appears once a run on your labels starts'}
           {last && before !== undefined && series.length > 1 && Number.isFinite(before)
             ? ` (before training: ${pct(before)})`
@@ -77,7 +93,9 @@ export function AgreementChart({ series }: { series: AgreementPoint[] }) {
       <p className="hint">
         How often the implicit reward β·log π_θ(y)/π_ref(y) ranks a pair you labelled the way you
         did (a margin of exactly 0 counts half). Before training π_θ = π_ref: every margin is 0, so
-        50 %. Only pairs never trained on count: every 4th label, and "test me" rounds.
+        50 %. Only pairs never trained on count: every 4th label, and the "test me" round (pairs
+        from π_ref at temperature 1, the same ones at every evaluation; ties left out). With 32 test
+        pairs the interval is about ±15 points: read it before the number.
       </p>
     </div>
   );

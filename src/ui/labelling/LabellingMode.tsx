@@ -78,8 +78,7 @@ export function LabellingMode(p: LabellingModeProps) {
       onExport={() => p.client.send({ type: 'label-export' })}
       onImport={async (file) => {
         const [f] = await readFiles([file]);
-        if (f)
-          p.client.send({ type: 'import-preferences', name: f.name, bytes: f.bytes }, [f.bytes]);
+        if (f) p.client.send({ type: 'label-import', name: f.name, bytes: f.bytes }, [f.bytes]);
       }}
       busy={busy}
     />

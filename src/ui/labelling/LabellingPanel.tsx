@@ -2,11 +2,13 @@ import { useId } from 'react';
 import type { LabelChoice, LabelCounts, LabelView } from '../../data/labels';
 import type { AgreementPoint } from '../../objectives/agreement';
 import type { WhatChanged } from '../../task/textStats';
+import type { LabelImportSummary, WordRewardView } from '../../worker/labelProtocol';
 import { AgreementChart } from './AgreementChart';
 import { SHORTCUTS } from './keys';
 import { type LabelCandidateView, LabelCard } from './LabelCard';
 import { LabelsTable } from './LabelsTable';
 import { WhatChangedTable } from './WhatChangedTable';
+import { WordRewardNote } from './WordRewardNote';
 import './labelling.css';
 import { FileButton } from '../FileButton';
 
@@ -17,6 +19,9 @@ export interface LabellingPanelProps {
   counts: LabelCounts;
   agreement: AgreementPoint[];
   whatChanged: WhatChanged | null;
+  /** The word reward of the last training on the labels, if that route trained. */
+  wordReward?: WordRewardView | null;
+  imported?: LabelImportSummary | null;
   /** Which model samples the next pairs; π_θ only once a run exists. */
   sampleFrom: 'ref' | 'policy';
   canSamplePolicy: boolean;
@@ -37,13 +42,16 @@ export interface LabellingPanelProps {
   busy: boolean;
 }
 
+/** Decided pairs of a "test me" round: ~±15 points of 95 % interval at 75 %. */
+const TEST_ROUND = 32;
+
 /**
  * "You are the reward model": label pairs sampled from π_ref (or π_θ), train DPO on them, and
  * watch the implicit reward agree with you and π_θ's samples drift your way.
  */
 export function LabellingPanel(p: LabellingPanelProps) {
   const titleId = useId();
-  const testN = 16;
+  const testN = TEST_ROUND;
   return (
     <section
       className="card panel labelling-panel"
@@ -112,6 +120,7 @@ export function LabellingPanel(p: LabellingPanelProps) {
             </button>
           </div>
           <AgreementChart series={p.agreement} />
+          <WordRewardNote view={p.wordReward ?? null} />
         </div>
       </div>
       <h3 className="subhead">What changed</h3>
@@ -138,9 +147,17 @@ export function LabellingPanel(p: LabellingPanelProps) {
           </FileButton>
         </div>
         <p className="hint">
-          A class can pool its exports (concatenate the .jsonl files) and import the result: it
-          trains as a preference file, with your prompts and completions as written.
+          A class can pool its exports (concatenate the .jsonl files; a "labeller" field names who
+          labelled each row) and import the result. The same pair labelled twice is one label: the
+          majority decides, an even split is a tie.
         </p>
+        {p.imported && (
+          <p className="hint" data-testid="labels-imported">
+            {p.imported.file}: {p.imported.added} labels added from {p.imported.rows} rows (
+            {p.imported.duplicates} duplicates merged, {p.imported.conflicts} conflicts,{' '}
+            {p.imported.known} already here, {p.imported.skipped} lines skipped).
+          </p>
+        )}
         <LabelsTable labels={p.labels} onEdit={p.onEdit} onRemove={p.onRemove} />
       </details>
     </section>

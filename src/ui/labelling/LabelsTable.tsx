@@ -40,7 +40,9 @@ export function LabelsTable({ labels, onEdit, onRemove }: LabelsTableProps) {
     >
       {shown.map((l) => (
         <tr key={l.id} data-choice={l.choice}>
-          <td>{l.source}</td>
+          <td title={l.votes ? `votes: ${l.votes.a} for 1, ${l.votes.b} for 2` : undefined}>
+            {l.source === 'import' ? (l.labellers ?? []).join(', ') || 'import' : l.source}
+          </td>
           <td className="muted-text">{l.test ? 'test' : l.heldOut ? 'held out' : 'train'}</td>
           <td className="muted-text">{l.prompt}</td>
           <td className={l.choice === 'a' ? 'chosen-label' : undefined}>{l.a}</td>

@@ -43,6 +43,19 @@ export function WhatChangedTable({ data }: { data: WhatChanged | null }) {
               <td className="num">{fmt(data.policy[r.key] - data.ref[r.key], r.digits)}</td>
             </tr>
           ))}
+          {data.tasteWords && (
+            <tr
+              data-stat="tasteWords"
+              data-ref={data.tasteWords.ref}
+              data-policy={data.tasteWords.policy}
+              title={data.tasteWords.words.join(', ')}
+            >
+              <td>your words per sample ({data.tasteWords.words.slice(0, 4).join(', ')}…)</td>
+              <td className="num">{fmt(data.tasteWords.ref, 2)}</td>
+              <td className="num">{fmt(data.tasteWords.policy, 2)}</td>
+              <td className="num">{fmt(data.tasteWords.policy - data.tasteWords.ref, 2)}</td>
+            </tr>
+          )}
         </tbody>
       </table>
       {data.rising.length > 0 && (

@@ -97,12 +97,55 @@ describe('the labelling panel', () => {
 describe('latestAgreement', () => {
   it('prefers the test round, else the held-out labels, else nothing', () => {
     expect(latestAgreement([])).toBeNull();
-    expect(latestAgreement([{ step: 3, heldOut: 0.6, heldOutN: 5 }])).toEqual({
+    expect(latestAgreement([{ step: 3, heldOut: 0.6, heldOutN: 5 }])).toMatchObject({
       value: 0.6,
       n: 5,
       on: 'held-out',
       step: 3,
     });
     expect(latestAgreement([{ step: 3, heldOut: Number.NaN, heldOutN: 0 }])).toBeNull();
+  });
+
+  it('gives the Wilson 95 % interval and the test round ties', () => {
+    const a = latestAgreement([
+      { step: 60, heldOut: 0.5, heldOutN: 12, test: 0.75, testN: 32, testTies: 9 },
+    ]);
+    // 24 of 32: Wilson (0.579, 0.867).
+    expect(a).toMatchObject({ value: 0.75, n: 32, on: 'test', ties: 9 });
+    expect(a?.lo).toBeCloseTo(0.5789, 3);
+    expect(a?.hi).toBeCloseTo(0.8675, 3);
+  });
+
+  it('shows the word reward the labels gave and the imported file', () => {
+    const html = renderToStaticMarkup(
+      createElement(
+        LabellingPanel,
+        props({
+          wordReward: {
+            words: [
+              { word: 'cast', weight: 1.8 },
+              { word: 'plot', weight: -0.4 },
+            ],
+            heldOut: 0.9,
+            pairs: 140,
+            labels: 36,
+            used: true,
+          },
+          imported: {
+            file: 'class.jsonl',
+            rows: 90,
+            added: 70,
+            duplicates: 20,
+            conflicts: 3,
+            known: 0,
+            skipped: 0,
+          },
+        }),
+      ),
+    );
+    expect(html).toContain('cast +1.8');
+    expect(html).not.toContain('plot');
+    expect(html).toContain('picked 140 pairs');
+    expect(html).toContain('20 duplicates merged, 3 conflicts');
   });
 });

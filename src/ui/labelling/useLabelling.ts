@@ -9,7 +9,12 @@ import { type AgreementPoint, addAgreementPoint } from '../../objectives/agreeme
 import type { DpoRunSettings } from '../../pipeline/settings';
 import type { WhatChanged } from '../../task/textStats';
 import type { WorkerClient } from '../../worker/client';
-import type { LabelCandidateEvent } from '../../worker/labelProtocol';
+import type {
+  LabelCandidateEvent,
+  LabelImportSummary,
+  LabelRoute,
+  WordRewardView,
+} from '../../worker/labelProtocol';
 
 export interface LabellingState {
   candidate: LabelCandidateEvent | null;
@@ -21,6 +26,8 @@ export interface LabellingState {
   whatChanged: WhatChanged | null;
   testLeft: number;
   sampleFrom: 'ref' | 'policy';
+  wordReward: WordRewardView | null;
+  imported: LabelImportSummary | null;
 }
 
 /**
@@ -37,6 +44,8 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
     whatChanged: null,
     testLeft: 0,
     sampleFrom: 'ref',
+    wordReward: null,
+    imported: null,
   });
 
   // The card's state as of the last render: a key press labels only a pair that is shown.
@@ -51,7 +60,13 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
             setS((o) => ({ ...o, candidate: e.candidate, testLeft: e.testLeft, loading: false }));
             break;
           case 'labels':
-            setS((o) => ({ ...o, labels: e.labels, counts: e.counts }));
+            setS((o) => ({
+              ...o,
+              labels: e.labels,
+              counts: e.counts,
+              wordReward: e.wordReward ?? o.wordReward,
+              imported: e.imported ?? o.imported,
+            }));
             break;
           case 'agreement':
             setS((o) => ({ ...o, agreement: addAgreementPoint(o.agreement, e.point) }));
@@ -64,7 +79,13 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
             break;
           case 'checkpoint':
             // A new π_ref: its own labels and no agreement history yet.
-            setS((o) => ({ ...o, candidate: null, agreement: [], whatChanged: null }));
+            setS((o) => ({
+              ...o,
+              candidate: null,
+              agreement: [],
+              whatChanged: null,
+              wordReward: null,
+            }));
             break;
           default:
             break;
@@ -110,7 +131,8 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
       setS((o) => ({ ...o, loading: true }));
       client.send({ type: 'label-test', n });
     },
-    train: (s: DpoRunSettings) => client.send({ type: 'label-train', settings: s }),
+    train: (s: DpoRunSettings, route: LabelRoute = 'word-reward') =>
+      client.send({ type: 'label-train', settings: s, route }),
     whatChanged: () => client.send({ type: 'what-changed' }),
   };
 }

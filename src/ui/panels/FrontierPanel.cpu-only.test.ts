@@ -7,7 +7,7 @@ import { frontierPoint as pt, runSummary as summary } from '../../test/frontier'
 import type { SweepView } from '../store';
 import { INITIAL_STATE, reduce, type UiAction, type UiState } from '../store';
 import { FrontierPanel, frontierSeries } from './FrontierPanel';
-import { sweepFacts, sweepProgress } from './frontierFacts';
+import { resolvedSentence, sweepFacts, sweepProgress } from './frontierFacts';
 
 const view = (points: FrontierPoint[], runs: SweepView['runs'] = []): SweepView => ({
   state: 'done',
@@ -55,10 +55,58 @@ describe('FrontierPanel', () => {
     expect(frontierSeries(seedBands(points), new Set(['dpo']))).toEqual([]);
   });
 
-  it('draws no band for a single seed', () => {
+  it('draws no band for a single seed, but a ± s.e. bar on every point', () => {
     const html = render(view([pt('dpo', 1, 0, 0, 0.5), pt('dpo', 1, 10, 1, 0.6)]));
     expect(html).toContain('data-seeds="1"');
     expect(html).not.toContain('recharts-area-area');
+    expect(html).toContain('one seed shows no seed-to-seed spread');
+    const [dpo] = frontierSeries(seedBands([pt('dpo', 1, 10, 1, 0.6)]), new Set());
+    expect(dpo?.rows[0]?.err).toBe(0.01); // the evaluation's s.e.
+  });
+
+  it('opens on the quick like-for-like preset: every algorithm, 2 seeds, nothing refused', () => {
+    const html = render(view([]));
+    expect(html).not.toContain('sweep-problem');
+    expect(html).toMatch(
+      /data-testid="sweep-seeds"[^>]*value="2"|value="2"[^>]*data-testid="sweep-seeds"/,
+    );
+    expect(html).toMatch(/data-testid="sweep-start"(?![^>]*disabled)/);
+    expect(html).toContain('Every trained run spends the same budget');
+  });
+
+  it('gives every curve its own colour, two DPO β included', () => {
+    const points = [
+      pt('dpo-a', 1, 10, 1, 0.6, { label: 'DPO β=0.1' }),
+      pt('dpo-b', 1, 10, 2, 0.6, { label: 'DPO β=1' }),
+      pt('dpo-c', 1, 10, 3, 0.6, { label: 'DPO β=5' }),
+      pt('ppo', 1, 10, 1, 0.6),
+      pt('ppo-2', 1, 10, 1, 0.6, { algorithm: 'ppo' }),
+    ];
+    const colours = frontierSeries(seedBands(points), new Set()).map((s) => s.color);
+    expect(new Set(colours).size).toBe(colours.length);
+  });
+});
+
+describe('resolvedSentence', () => {
+  const dpo = (seed: number) => [
+    pt('dpo-a', seed, 0, 0, 0.5, { label: 'DPO β=0.1' }),
+    pt('dpo-a', seed, 5, 0.5, 0.55, { label: 'DPO β=0.1' }),
+    pt('dpo-a', seed, 10, 4, 0.7, { label: 'DPO β=0.1' }),
+  ];
+  it('says which comparisons are resolved and which are ties, with each MDD', () => {
+    const points = [1, 2, 3].flatMap((s) => [
+      ...dpo(s),
+      pt('preferred-ft', s, 10, 2, 0.5 + s / 100), // DPO at KL 2: 0.614: DPO above by 0.094
+      pt('ppo', s, 10, 2, 0.58 + (s % 2) * 0.06), // 0.64, 0.58, 0.64: a tie
+    ]);
+    const text = resolvedSentence(points) ?? '';
+    expect(text).toMatch(/^At matched KL across 3 seeds/);
+    expect(text).toMatch(/DPO above preferred-ft \(\+0\.094, MDD 0\.0\d\d\)/);
+    expect(text).toMatch(/ties at this power: ppo \(/);
+  });
+  it('with one seed, resolves nothing and says so', () => {
+    expect(resolvedSentence([...dpo(1), pt('ppo', 1, 10, 2, 0.6)])).toMatch(/one seed/);
+    expect(resolvedSentence([pt('ppo', 1, 10, 2, 0.6)])).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@ import {
   Area,
   CartesianGrid,
   ComposedChart,
+  ErrorBar,
   Legend,
   ResponsiveContainer,
   Scatter,
@@ -12,12 +13,12 @@ import {
 } from 'recharts';
 import { ALGORITHMS } from '../../pipeline/algorithms/registry';
 import { type BandPoint, seedBands } from '../../pipeline/frontier/acrossSeeds';
-import { pointsCsv } from '../../pipeline/frontier/points';
+import { bestOnValidation, pointsCsv, type RunSummary } from '../../pipeline/frontier/points';
 import { DEFAULT_X_LABEL, frontierSvg } from '../../pipeline/frontier/svg';
 import type { SweepInput } from '../../pipeline/frontier/sweepConfig';
 import { download } from '../download';
 import type { SweepView } from '../store';
-import { sweepFacts, sweepProgress } from './frontierFacts';
+import { resolvedSentence, sweepFacts, sweepProgress } from './frontierFacts';
 import { SweepBuilder } from './SweepBuilder';
 import './panels.css';
 
@@ -30,12 +31,20 @@ interface Props {
   onRemove: (runIds: string[]) => void;
 }
 
-/** Runs of one algorithm are told apart by dash patterns. */
+/** Runs of one algorithm are told apart by dash patterns and by colour. */
 const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
+/**
+ * Colours of an algorithm's second, third, … run (its first takes the registry's colour), so
+ * every curve has a colour of its own (Okabe–Ito and Tol's muted, apart from the registry's).
+ */
+const MORE_COLOURS = ['#0072B2', '#882255', '#44AA99', '#999933', '#332288', '#AA4499', '#117733'];
 const AXIS_TICK = { fill: 'var(--muted)', fontSize: 11 };
 
-/** A point (mean across seeds when there are several) and its ± s.e. band [low, high]. */
-type Row = BandPoint & { x: number; y: number; band: [number, number] };
+/**
+ * A point (mean across seeds when there are several), its ± s.e. band [low, high] and its
+ * error bar (the s.e. of the evaluation for one seed, across seeds for several).
+ */
+type Row = BandPoint & { x: number; y: number; band: [number, number]; err: number };
 
 function PointTip({ active, payload }: { active?: boolean; payload?: { payload: Row }[] }) {
   const p = payload?.[0]?.payload;
@@ -54,6 +63,13 @@ function PointTip({ active, payload }: { active?: boolean; payload?: { payload: 
   );
 }
 
+/** A run's compute in one cell: updates · sequences · label presentations · samples. */
+function computeText(c: RunSummary['compute']): string {
+  if (!c) return '—';
+  const n = (x: number) => x.toLocaleString('en-US');
+  return `${n(c.updates)} · ${n(c.sequences)} · ${n(c.labelPresentations)} · ${n(c.generationSamples)}${c.byDesign ? ' *' : ''}`;
+}
+
 /** One chart series per visible run: its points in step (or N) order, with their bands. */
 export function frontierSeries(bands: readonly BandPoint[], hidden: ReadonlySet<string>) {
   const byRun = new Map<string, Row[]>();
@@ -61,19 +77,22 @@ export function frontierSeries(bands: readonly BandPoint[], hidden: ReadonlySet<
     if (hidden.has(pt.runId)) continue;
     const rows = byRun.get(pt.runId) ?? [];
     const band: [number, number] = [pt.reward - pt.rewardStderr, pt.reward + pt.rewardStderr];
-    rows.push({ ...pt, x: pt.kl, y: pt.reward, band });
+    rows.push({ ...pt, x: pt.kl, y: pt.reward, band, err: pt.rewardStderr });
     byRun.set(pt.runId, rows);
   }
   const perAlgorithm = new Map<string, number>();
+  let extra = 0;
   return [...byRun].map(([runId, rows]) => {
     const first = rows[0] as Row;
     const k = perAlgorithm.get(first.algorithm) ?? 0;
     perAlgorithm.set(first.algorithm, k + 1);
     rows.sort((a, b) => (a.n ?? a.step) - (b.n ?? b.step));
+    const own = ALGORITHMS[first.algorithm]?.colour ?? 'var(--muted)';
+    const color = k === 0 ? own : (MORE_COLOURS[extra++ % MORE_COLOURS.length] ?? own);
     return {
       runId,
       label: first.label,
-      color: ALGORITHMS[first.algorithm]?.colour ?? 'var(--muted)',
+      color,
       dash: DASHES[k % DASHES.length] ?? '',
       rows,
       /** The band in KL order, as Area draws left to right. */
@@ -90,14 +109,20 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
   const seeds = bands.reduce((m, b) => Math.max(m, b.seeds), 1);
   const facts = useMemo(() => sweepFacts(sweep.runs), [sweep.runs]);
   const series = useMemo(() => frontierSeries(bands, hidden), [bands, hidden]);
+  // Colours by run over all runs (hidden ones too), so hiding a curve recolours none.
+  const colours = useMemo(
+    () => new Map(frontierSeries(bands, new Set()).map((s) => [s.runId, s.color])),
+    [bands],
+  );
+  const resolved = useMemo(() => resolvedSentence(sweep.points), [sweep.points]);
   // With several seeds the table shows the means the chart draws, not the last seed's summary.
+  // The best is the checkpoint best on validation prompts (none without them).
   const ends = useMemo(() => {
-    const m = new Map<string, { final: BandPoint; best: BandPoint }>();
+    const m = new Map<string, { final: BandPoint; best: BandPoint | undefined }>();
     if (seeds < 2) return m;
-    for (const b of bands) {
-      const e = m.get(b.runId);
-      if (!e) m.set(b.runId, { final: b, best: b });
-      else m.set(b.runId, { final: b, best: b.reward > e.best.reward ? b : e.best });
+    for (const runId of new Set(bands.map((b) => b.runId))) {
+      const own = bands.filter((b) => b.runId === runId);
+      m.set(runId, { final: own[own.length - 1] as BandPoint, best: bestOnValidation(own) });
     }
     return m;
   }, [bands, seeds]);
@@ -226,7 +251,15 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                   fill={s.color}
                   line={{ stroke: s.color, strokeDasharray: s.dash, strokeWidth: 1.5 }}
                   isAnimationActive={false}
-                />
+                >
+                  <ErrorBar
+                    dataKey="err"
+                    direction="y"
+                    width={3}
+                    stroke={s.color}
+                    isAnimationActive={false}
+                  />
+                </Scatter>
               ))}
             </ComposedChart>
           </ResponsiveContainer>
@@ -235,11 +268,16 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
           x: KL(π_θ‖π_ref) per completion, the exact per-token KL summed over its tokens and
           averaged over samples. Best-of-N has no π_θ to measure: its points sit at the analytic
           bound log N − (N−1)/N, so its true KL is if anything smaller. y: mean ground-truth reward
-          ± one standard error
+          ± one standard error (the bars)
           {seeds > 1
-            ? `; points are means across ${seeds} training seeds and the shaded bands ± one standard error across them.`
-            : ' of the evaluation samples.'}
+            ? `; points are means across ${seeds} training seeds, bars and shaded bands ± one standard error across them.`
+            : ' of the evaluation samples: one seed shows no seed-to-seed spread.'}
         </p>
+        {resolved && (
+          <p className="chart-explanation" data-testid="sweep-resolved">
+            {resolved}
+          </p>
+        )}
         {(facts.budget || facts.accuracy) && (
           <p className="chart-explanation" data-testid="sweep-facts">
             {facts.budget} {facts.accuracy}
@@ -255,9 +293,17 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                   <th>show</th>
                   <th>run</th>
                   <th>status</th>
-                  <th className="num">best reward</th>
+                  <th className="num" title="the checkpoint with the best validation reward">
+                    best reward (on validation)
+                  </th>
                   <th className="num">KL at end</th>
                   <th className="num">reward at end</th>
+                  <th
+                    className="num"
+                    title="policy updates · sequences through π_θ · labelled-pair presentations (reward model included) · completions sampled"
+                  >
+                    compute
+                  </th>
                   <th className="num">time</th>
                   <th />
                 </tr>
@@ -276,7 +322,9 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                     <td>
                       <span
                         className="swatch"
-                        style={{ background: ALGORITHMS[r.algorithm]?.colour }}
+                        style={{
+                          background: colours.get(r.runId) ?? ALGORITHMS[r.algorithm]?.colour,
+                        }}
                       />{' '}
                       {r.label}
                     </td>
@@ -287,7 +335,9 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                         : ''}
                     </td>
                     <td className="num">
-                      {(ends.get(r.runId)?.best ?? r.summaries[0]?.best)?.reward.toFixed(3) ?? '—'}
+                      {(seeds > 1 ? ends.get(r.runId)?.best : r.summaries[0]?.best)?.reward.toFixed(
+                        3,
+                      ) ?? '—'}
                     </td>
                     <td className="num">
                       {(ends.get(r.runId)?.final ?? r.summaries[0]?.final)?.kl.toFixed(2) ?? '—'}
@@ -295,6 +345,9 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
                     <td className="num">
                       {(ends.get(r.runId)?.final ?? r.summaries[0]?.final)?.reward.toFixed(3) ??
                         '—'}
+                    </td>
+                    <td className="num" title={r.summaries[0]?.compute?.byDesign}>
+                      {computeText(r.summaries[0]?.compute)}
                     </td>
                     <td className="num">
                       {r.summaries.length

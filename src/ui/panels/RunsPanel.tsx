@@ -14,6 +14,9 @@ interface Props {
   onRename: (id: string, name: string) => void;
   onDelete: (id: string) => void;
   onPrune: (id: string) => void;
+  /** The runs ticked for the side-by-side charts. */
+  compared: readonly string[];
+  onCompare: (ids: string[]) => void;
 }
 
 const when = (t: number) =>
@@ -52,6 +55,7 @@ export const RunsPanel = memo(function RunsPanel(p: Props) {
           className="runs"
           head={
             <>
+              <th title="Overlay on the comparison charts">compare</th>
               <th>name</th>
               <th>status</th>
               <th className="num">step</th>
@@ -70,6 +74,24 @@ export const RunsPanel = memo(function RunsPanel(p: Props) {
               data-status={r.status}
               className={r.id === p.currentId ? 'current' : undefined}
             >
+              <td>
+                {r.kind === 'dpo' && (
+                  <input
+                    type="checkbox"
+                    aria-label={`compare ${r.name}`}
+                    data-testid="run-compare"
+                    style={{ minWidth: 0 }}
+                    checked={p.compared.includes(r.id)}
+                    onChange={(e) =>
+                      p.onCompare(
+                        e.target.checked
+                          ? [...p.compared, r.id]
+                          : p.compared.filter((id) => id !== r.id),
+                      )
+                    }
+                  />
+                )}
+              </td>
               <td>
                 {editing?.id === r.id ? (
                   <form

@@ -1,16 +1,12 @@
 import { useState } from 'react';
-import { ALGORITHM_IDS, ALGORITHMS, type AlgorithmId } from '../../pipeline/algorithms/registry';
-import type { SweepInput } from '../../pipeline/frontier/sweepConfig';
+import { ALGORITHMS, type AlgorithmId } from '../../pipeline/algorithms/registry';
+import { buildSweep, K, OFFERED, QUICK_PRESET } from '../../pipeline/frontier/quickSweep';
+import { parseSweepConfig, type SweepInput } from '../../pipeline/frontier/sweepConfig';
 
 interface Props {
   disabled: boolean;
   onStart: (s: SweepInput) => void;
 }
-
-/** The algorithms the builder offers (the registry's, minus SFT: always the first point). */
-const OFFERED = ALGORITHM_IDS.filter((a) => ALGORITHMS[a].builder !== null);
-/** Checked at first: DPO against the simplest baseline. */
-const FIRST_ON: readonly AlgorithmId[] = ['dpo', 'preferred-ft'];
 
 /** Parses "0.05, 0.1, 1" into positive numbers; null when any entry is not one. */
 function parseBetas(text: string): number[] | null {
@@ -24,40 +20,31 @@ function parseBetas(text: string): number[] | null {
 /** Queue a sweep: which algorithms, which β, how long; sized for a browser by default. */
 export function SweepBuilder({ disabled, onStart }: Props) {
   const [on, setOn] = useState<Partial<Record<AlgorithmId, boolean>>>(() =>
-    Object.fromEntries(OFFERED.map((a) => [a, FIRST_ON.includes(a)])),
+    Object.fromEntries(OFFERED.map((a) => [a, true])),
   );
-  const [betas, setBetas] = useState('0.1, 1');
-  const [steps, setSteps] = useState(40);
-  const [prompts, setPrompts] = useState(32);
-  const [evalPrompts, setEvalPrompts] = useState(32);
-  const [evalEvery, setEvalEvery] = useState(20);
+  const [betas, setBetas] = useState<string>(QUICK_PRESET.betas);
+  const [steps, setSteps] = useState<number>(QUICK_PRESET.updates);
+  const [prompts, setPrompts] = useState<number>(QUICK_PRESET.prompts);
+  const [evalPrompts, setEvalPrompts] = useState<number>(QUICK_PRESET.evalPrompts);
+  const [evalEvery, setEvalEvery] = useState<number>(QUICK_PRESET.evalEvery);
   /** Replicate seeds: ≥ 2 draws each run as mean ± s.e. across seeds, a band. */
-  const [seeds, setSeeds] = useState(1);
+  const [seeds, setSeeds] = useState<number>(QUICK_PRESET.seeds);
   const beta = parseBetas(betas);
   const int = (v: string, f: number) => {
     const x = Math.round(Number(v));
     return Number.isFinite(x) && x > 0 ? x : f;
   };
-  const build = (): SweepInput => {
-    const runs: SweepInput['runs'] = [{ algorithm: 'sft' }];
-    for (const a of OFFERED) {
-      const run = ALGORITHMS[a].builder?.run;
-      if (!on[a] || !run) continue;
-      const queued = { ...run, algorithm: a } as SweepInput['runs'][number];
-      // DPO: one run per β of the field.
-      if (queued.algorithm === 'dpo') for (const b of beta ?? []) runs.push({ ...queued, beta: b });
-      else runs.push(queued);
-    }
-    return {
-      name: `sweep-${new Date().toISOString().slice(11, 19).replaceAll(':', '')}`,
-      data: { prompts },
-      eval: { prompts: evalPrompts, every: evalEvery },
-      train: { steps },
-      seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-      runs,
-    };
-  };
+  const build = (): SweepInput =>
+    buildSweep({ on, betas: beta ?? [], steps, prompts, evalPrompts, evalEvery, seeds });
   const count = Object.values(on).filter(Boolean).length;
+  // The worker refuses a sweep whose runs cannot spend one budget (PPO's iterations must divide
+  // it): say so here, before Start.
+  let problem: string | null = null;
+  try {
+    parseSweepConfig(build());
+  } catch (e) {
+    problem = e instanceof Error ? e.message : String(e);
+  }
   return (
     <fieldset className="fields sweep-builder" disabled={disabled}>
       <legend>Sweep: runs one after another in the worker</legend>
@@ -84,7 +71,7 @@ export function SweepBuilder({ disabled, onStart }: Props) {
         </label>
       ))}
       <label>
-        steps per run
+        updates per trained run
         <input
           type="number"
           min="1"
@@ -134,14 +121,21 @@ export function SweepBuilder({ disabled, onStart }: Props) {
           onChange={(e) => setSeeds(Math.min(5, int(e.target.value, seeds)))}
         />
       </label>
+      {problem && (
+        <p className="hint fields-note" role="alert" data-testid="sweep-problem">
+          {problem}
+        </p>
+      )}
       <p className="hint fields-note">
-        The SFT model is always the first point. Larger sweeps (e.g. the paper’s) run headless:{' '}
+        The SFT model is always the first point. Every trained run spends the same budget (the
+        updates above and prompts × {K} reward-scored samples; PPO’s iterations fitted to it), as
+        the headless runner does. Larger sweeps (e.g. the paper’s) run headless:{' '}
         <code>npm run frontier -- frontier/default.json</code>.
       </p>
       <button
         type="button"
         data-testid="sweep-start"
-        disabled={disabled || count === 0 || (on.dpo && !beta)}
+        disabled={disabled || count === 0 || (on.dpo && !beta) || problem !== null}
         onClick={() => onStart(build())}
       >
         ▶ Run sweep

@@ -4,7 +4,9 @@
  * mean ± s.e. across seeds (the same aggregation `npm run frontier` prints: report.ts).
  * Pure, so the aggregation is tested without rendering.
  */
-import type { RunSummary } from '../../pipeline/frontier/points';
+import { PREFERENCE_LOSSES } from '../../objectives/lossConfig';
+import { claimReading, matchedKlAcrossSeeds } from '../../pipeline/frontier/acrossSeeds';
+import type { FrontierPoint, RunSummary } from '../../pipeline/frontier/points';
 import { seedReport } from '../../pipeline/frontier/report';
 import type { SweepView } from '../store';
 
@@ -51,6 +53,12 @@ export function sweepFacts(runs: readonly { summaries: readonly RunSummary[] }[]
       ? `Budget per trained run: ${first.updates} policy updates, ${first.samples} samples scored by a reward${epochs.length ? ` (DPO and the supervised baselines: ${(epochs.reduce((a, b) => a + b, 0) / epochs.length).toFixed(1)} epochs over the pairs)` : ''}.`
       : 'Budgets differ between runs: not a like-for-like comparison.'
     : null;
+  const byDesign = [
+    ...new Set(
+      summaries.flatMap((s) => (s.compute?.byDesign ? [`${s.label}: ${s.compute.byDesign}`] : [])),
+    ),
+  ];
+  const designed = byDesign.length ? ` Differ by design: ${byDesign.join('; ')}.` : '';
   // Per run, mean ± s.e. across its seeds (one seed: the value alone).
   const rows = seedReport([], summaries, () => false).runs.flatMap((r) => {
     if (!r.accuracy) return [];
@@ -69,5 +77,51 @@ export function sweepFacts(runs: readonly { summaries: readonly RunSummary[] }[]
   const accuracy = rows.length
     ? `Held-out pair accuracy on ${pairs} test-prompt pairs${across}: reward model: ${list('reward-model')}; DPO’s implicit reward β·log π_θ/π_ref: ${list('implicit')}.`
     : null;
-  return { budget, accuracy };
+  return { budget: budget && `${budget}${designed}`, accuracy };
+}
+
+/**
+ * The references of the matched-KL comparison among a sweep's points: offline DPO with the
+ * sigmoid loss (its runs are labelled "DPO β=…"; online DPO's "online DPO …").
+ */
+function isDpoPoint(p: Pick<FrontierPoint, 'algorithm' | 'label'>): boolean {
+  return p.algorithm === 'dpo' && p.label.startsWith(`${PREFERENCE_LOSSES.sigmoid.short} β=`);
+}
+
+/**
+ * Which comparisons with DPO (each run's final point at matched KL, from measured checkpoints,
+ * 95 % t-intervals across seeds) are resolved at this power and which are ties; null before
+ * there is a DPO curve and another run to compare.
+ */
+export function resolvedSentence(points: readonly FrontierPoint[]): string | null {
+  const dpoIds = new Set(points.filter(isDpoPoint).map((p) => p.runId));
+  if (dpoIds.size === 0) return null;
+  const rows = matchedKlAcrossSeeds(points, (id) => dpoIds.has(id)).filter((r) => r.at === 'final');
+  if (rows.length === 0) return null;
+  const seeds = new Set(points.map((p) => p.seed ?? 0)).size;
+  if (seeds < 2) {
+    return 'With one seed no comparison with DPO is resolved: every difference is within the seed-to-seed spread this sweep cannot measure. Run ≥ 2 seeds for intervals.';
+  }
+  const named = (reading: string) =>
+    rows
+      .filter((r) => claimReading(r) === reading)
+      .map(
+        (r) =>
+          `${r.label} (${r.delta >= 0 ? '+' : ''}${r.delta.toFixed(3)}, MDD ${r.mdd.toFixed(3)})`,
+      );
+  const parts = [
+    ...(named('holds').length ? [`DPO above ${named('holds').join(', ')}`] : []),
+    ...(named('reversed').length ? [`above DPO: ${named('reversed').join(', ')}`] : []),
+    ...(named('tie at this power').length
+      ? [`ties at this power: ${named('tie at this power').join(', ')}`]
+      : []),
+    ...(named('not compared').length
+      ? [
+          `not compared (below DPO’s first checkpoint or too few seeds): ${named('not compared')
+            .map((s) => s.split(' (')[0])
+            .join(', ')}`,
+        ]
+      : []),
+  ];
+  return `At matched KL across ${seeds} seeds (DPO − run, 95 % intervals; MDD: the smallest difference detected with power 0.8): ${parts.join('; ')}.`;
 }

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCheckpoint } from '../../model/checkpoint';
+import { BpeTokenizer } from '../../tokenizer/bpe';
+import type { MetricPoint } from '../views';
+import { EXPERIMENTS, experimentById, experimentSettings, judge } from './experiments';
+import { MEASURED } from './results';
+import { runExperiment } from './runExperiment';
+
+const pt = (step: number, o: Record<string, number>): MetricPoint => ({ step, phase: 'dpo', ...o });
+
+describe('the guided experiments', () => {
+  it('are at least 10, each a question with predictions, valid runs, charts and a source', () => {
+    expect(EXPERIMENTS.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(EXPERIMENTS.map((e) => e.id)).size).toBe(EXPERIMENTS.length);
+    for (const e of EXPERIMENTS) {
+      expect(e.predictions.length, e.id).toBeGreaterThanOrEqual(2);
+      expect(
+        e.predictions.map((p) => p.id),
+        e.id,
+      ).toContain(e.expected);
+      expect(e.runs.length, e.id).toBeGreaterThanOrEqual(1);
+      expect(e.runs.length, e.id).toBeLessThanOrEqual(3);
+      expect(e.charts.length, e.id).toBeGreaterThan(0);
+      expect(e.sources.length, e.id).toBeGreaterThan(0);
+      // Every patch names a real setting and stays inside its bounds (throws otherwise).
+      for (const r of e.runs) expect(experimentSettings(r, 1).seed).toBe(1);
+    }
+  });
+
+  it('refuse a setting the schema does not know or a value out of bounds', () => {
+    expect(() => experimentSettings({ label: 'x', patch: { log: 1 } }, 1)).toThrow(
+      /no setting "log"/,
+    );
+    expect(() => experimentSettings({ label: 'x', patch: { 'optim.lr': 0 } }, 1)).toThrow(
+      /optim\.lr/,
+    );
+  });
+
+  it('read hand-made metric points the way they were made', () => {
+    const beta = experimentById('beta-direction');
+    if (!beta) throw new Error('missing');
+    const kl = (v: number) => [pt(0, { 'eval/kl': 0 }), pt(40, { 'eval/kl': v })];
+    expect(judge(beta, [kl(8), kl(1.5)], 'large-closer')).toMatchObject({
+      answer: 'large-closer',
+      predictionRight: true,
+      holds: true,
+    });
+    const backwards = judge(beta, [kl(1), kl(8)], 'large-closer');
+    expect(backwards).toMatchObject({ answer: 'small-closer', predictionRight: false });
+    expect(backwards.happened).toContain('1.00 nats with β = 0.05, 8.00 with β = 1');
+
+    const ipo = experimentById('ipo-margin');
+    if (!ipo) throw new Error('missing');
+    const margin = (m: number) => [
+      pt(1, { 'rewards/margins': 0, 'logps/rejected': -20 }),
+      pt(40, { 'rewards/margins': m, 'logps/rejected': -30 }),
+    ];
+    expect(judge(ipo, [margin(9), margin(0.5)], null).answer).toBe('dpo-unbounded');
+    expect(judge(ipo, [margin(0.6), margin(0.5)], null).answer).toBe('both-settle');
+  });
+
+  it('held in every seed of the committed reproduction (npm run verify:experiments)', () => {
+    for (const e of EXPERIMENTS) {
+      const r = MEASURED.experiments[e.id];
+      expect(r, `${e.id} has no committed results`).toBeDefined();
+      expect(r?.expected, e.id).toBe(e.expected);
+      const seeds = r?.seeds ?? [];
+      expect(
+        seeds.map((s) => s.seed),
+        e.id,
+      ).toEqual([1, 2, 3]);
+      for (const s of seeds) expect(s.holds, `${e.id} seed ${s.seed}: ${s.answer}`).toBe(true);
+    }
+    expect(MEASURED.model).toBe('micro');
+  });
+});
+
+// As `npm run verify:experiments` runs it: the WASM backend (the CPU backend takes minutes).
+describe('one seed of the cheapest experiment, on the shipped micro model', () => {
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('reproduces stuck-at-ln2 (seed 1)', async () => {
+    const exp = experimentById('stuck-at-ln2');
+    if (!exp) throw new Error('missing');
+    const { model, checkpoint } = loadCheckpoint(
+      JSON.parse(
+        readFileSync(resolve(__dirname, '../../../public/checkpoints/sft-micro.json'), 'utf8'),
+      ),
+      false,
+    );
+    const runs = await runExperiment(model, BpeTokenizer.fromJSON(checkpoint.tokenizer), exp, 1);
+    model.dispose();
+    const r = judge(exp, runs, 'stays-ln2');
+    expect(r.holds).toBe(true);
+    expect(r.predictionRight).toBe(true);
+    expect(r.effect.frozenMaxDeviation).toBeLessThan(1e-4);
+    expect(r.effect.normalFinalLoss).toBeLessThan(Math.LN2 - 0.05);
+  });
+});

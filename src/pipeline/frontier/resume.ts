@@ -1,0 +1,66 @@
+/**
+ * Resuming a stopped sweep (issue 23): the runner rewrites its outputs after every run, so a
+ * stopped sweep leaves each finished (seed, run) with its summary and points. A rerun of the
+ * same sweep into the same folder keeps those, drops the points of a run that did not finish,
+ * and runs the rest; every random stream is the seed's, so a resumed run is the run an
+ * unstopped sweep would have made (on the same backend). Pure (no tfjs, no Node APIs).
+ */
+import type { FrontierPoint, RunSummary } from './points';
+import { resolveRuns, type SweepConfig } from './sweepConfig';
+
+/** What a previous run of the runner left in the output folder. */
+export interface PreviousSweep {
+  sweep: unknown;
+  runs: readonly RunSummary[];
+  points: readonly FrontierPoint[];
+  /** Wall seconds the previous sessions spent. */
+  seconds?: number;
+}
+
+export interface Resumed {
+  /** Keys (`doneKey`) of the finished (seed, run) pairs. */
+  done: Set<string>;
+  runs: RunSummary[];
+  points: FrontierPoint[];
+  seconds: number;
+}
+
+export const doneKey = (seed: number | undefined, runId: string) => `${seed ?? ''}\u0000${runId}`;
+
+/** Same sweep after JSON: key order and defaults as the parser wrote them. */
+const sameSweep = (a: unknown, b: SweepConfig) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The finished part of `previous`, or why it cannot be resumed (another sweep's results: the
+ * config changed, so its figures would mix two sweeps).
+ */
+export function resumeFrom(previous: PreviousSweep, sweep: SweepConfig): Resumed | string {
+  if (!sameSweep(previous.sweep, sweep)) {
+    return 'the folder holds the results of another sweep (its config differs from this one)';
+  }
+  const done = new Set(previous.runs.map((r) => doneKey(r.seed, r.runId)));
+  return {
+    done,
+    runs: [...previous.runs],
+    points: previous.points.filter((p) => done.has(doneKey(p.seed, p.runId))),
+    seconds: previous.seconds ?? 0,
+  };
+}
+
+/**
+ * Points and summaries in the order an unstopped sweep writes them: by seed (the sweep's
+ * order), then run (the config's order); a run's own points keep their order.
+ */
+export function inSweepOrder<T extends { seed?: number; runId: string }>(
+  items: readonly T[],
+  sweep: SweepConfig,
+): T[] {
+  const seedRank = new Map(sweep.seeds.map((s, i) => [s, i]));
+  const runRank = new Map(resolveRuns(sweep).map((r, i) => [r.id, i]));
+  const rank = (x: T) =>
+    (seedRank.get(x.seed ?? sweep.seeds[0] ?? 0) ?? 0) * 1e4 + (runRank.get(x.runId) ?? 0);
+  return items
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)
+    .map(({ x }) => x);
+}

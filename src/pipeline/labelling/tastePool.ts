@@ -1,0 +1,48 @@
+/** Agreement pooled over seeds per taste, method and label budget, with its Wilson interval. */
+import { wilsonInterval } from '../../util/wilson';
+
+export interface TasteRun {
+  taste: string;
+  method: string;
+  seed: number;
+  /** Decided labels the labeller was to give, and gave. */
+  budget: number;
+  decided: number;
+  test: { pairs: number; agree: number; before: number };
+}
+
+export interface PooledAgreement {
+  taste: string;
+  method: string;
+  budget: number;
+  seeds: number[];
+  /** Decided labels per seed (the most of any seed). */
+  maxLabels: number;
+  pairs: number;
+  agreement: number;
+  lo: number;
+  hi: number;
+}
+
+export function pooledAgreement(runs: readonly TasteRun[]): PooledAgreement[] {
+  const keys = [...new Set(runs.map((r) => `${r.taste}\u0000${r.method}\u0000${r.budget}`))];
+  return keys.map((key) => {
+    const [taste = '', method = '', b = ''] = key.split('\u0000');
+    const budget = Number(b);
+    const rs = runs.filter((r) => r.taste === taste && r.method === method && r.budget === budget);
+    const pairs = rs.reduce((s, r) => s + r.test.pairs, 0);
+    const agree = rs.reduce((s, r) => s + r.test.agree, 0);
+    const { lo, hi } = wilsonInterval(agree, pairs);
+    return {
+      taste,
+      method,
+      budget,
+      seeds: rs.map((r) => r.seed),
+      maxLabels: Math.max(...rs.map((r) => r.decided)),
+      pairs,
+      agreement: pairs > 0 ? agree / pairs : Number.NaN,
+      lo,
+      hi,
+    };
+  });
+}
