@@ -127,9 +127,12 @@ test('a scripted labeller teaches DPO its taste through the keyboard', async ({ 
     mimeType: 'application/jsonl',
     buffer: Buffer.from(rows.map((r) => JSON.stringify(r)).join('\n')),
   });
-  await page.waitForFunction(() => window.dpoPlayground?.dataset()?.name === 'pooled.jsonl');
+  // A pooled file imports as labels: these rows are the labels already here, so none is added.
+  await expect(page.getByTestId('labels-imported')).toContainText(
+    `pooled.jsonl: 0 labels added from ${rows.length} rows`,
+  );
   await page.getByText(/Your labels \(\d+\) and teacher tools/).click(); // closed again
-  await page.mouse.move(0, 0); // no chart tooltip in the README's picture
+  await page.mouse.move(0, 0); // no chart tooltip in the docs' picture
   await page
     .getByTestId('labelling-panel')
     .screenshot({ path: 'docs/labelling.png', animations: 'disabled' });
