@@ -55,6 +55,8 @@ export interface DpoPlaygroundApi {
   fault(): FaultReport | null;
   /** Test hook: the worker destroys its GPUDevice, as a driver reset would. */
   loseDevice(): void;
+  /** Test hook: a learning rate the controls refuse (1e10: the next update overflows). */
+  forceLearningRate(lr: number): void;
   /**
    * Test hook: the worker closes itself without a word, as if killed; the UI must notice
    * through its heartbeat.

@@ -61,6 +61,7 @@ export function useAutomation(
           return f ? { ...f } : null;
         },
         loseDevice: () => client.send({ type: 'lose-device' }),
+        forceLearningRate: (lr) => client.send({ type: 'force-lr', lr }),
         killWorker: () => client.send({ type: 'crash' }),
         restartWorker,
       }),

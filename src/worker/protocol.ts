@@ -106,6 +106,11 @@ export type WorkerRequest =
   | { type: 'ping'; id: number }
   /** Test hook: destroys the WebGPU device (as a driver reset would). */
   | { type: 'lose-device' }
+  /**
+   * Test hook: a learning rate the controls refuse (lr ≤ 1), e.g. 1e10, so that the next
+   * update overflows float32 and NaN recovery can be exercised.
+   */
+  | { type: 'force-lr'; lr: number }
   /** Test hook: the worker closes itself and goes silent, as if the browser had killed it. */
   | { type: 'crash' }
   /** The labelling mode (labelProtocol.ts). */

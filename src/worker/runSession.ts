@@ -224,6 +224,12 @@ export class RunSession {
     }
   }
 
+  /** Test hook: the run's learning rate, past the bounds the controls keep. */
+  forceLearningRate(lr: number): void {
+    const c = this.run?.config;
+    if (c) this.update({ ...c, optim: { ...c.optim, lr } });
+  }
+
   update(settings: DpoRunSettings): void {
     this.run?.update(settings);
     this.publish();

@@ -153,6 +153,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'ping':
       post({ type: 'pong', id: req.id }); // answered early in onmessage; here for exhaustiveness
       return;
+    case 'force-lr':
+      return c.session.forceLearningRate(req.lr);
     case 'lose-device':
       if (!destroyDevice()) throw new Error('not on WebGPU: there is no GPU device to lose');
       return;
