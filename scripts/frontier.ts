@@ -11,6 +11,9 @@
  * validation, report test) --replot (rewrite the outputs of a finished sweep from its
  * points.csv, points.json and summary.json) --fresh (start over; by default a stopped sweep
  * of the same config in --out is resumed: its finished runs kept, the rest run, resume.ts).
+ * --seeds 1,3 (run only these of the sweep's seeds: a shard, into its own --out, so that one
+ * process per core runs at once; WASM in Node is single-threaded) --merge <dir>... (one sweep's
+ * outputs from its shards, into --out; resume.ts mergeShards).
  * `npm run frontier -- --docs` rewrites the generated result tables of the docs (docBlocks.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +36,7 @@ import {
   seedReport,
   seedReportMarkdown,
 } from '../src/pipeline/frontier/report';
-import { doneKey, inSweepOrder, resumeFrom } from '../src/pipeline/frontier/resume';
+import { doneKey, inSweepOrder, mergeShards, resumeFrom } from '../src/pipeline/frontier/resume';
 import { frontierSvg } from '../src/pipeline/frontier/svg';
 import { runSweep } from '../src/pipeline/frontier/sweep';
 import {
@@ -45,7 +48,7 @@ import { builtinFrontierTask } from '../src/pipeline/frontier/task';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
 const USAGE =
-  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot] [--fresh] | --docs';
+  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot] [--fresh] [--seeds 1,2] | <config.json> --merge <shard dir>... [--out <dir>] | --docs';
 
 function readSweep(path: string): SweepConfig {
   let text: string;
@@ -185,6 +188,8 @@ async function main() {
       replot: { type: 'boolean', default: false },
       fresh: { type: 'boolean', default: false },
       docs: { type: 'boolean', default: false },
+      seeds: { type: 'string' },
+      merge: { type: 'boolean', default: false },
     },
   });
   if (a.docs) {
@@ -202,9 +207,43 @@ async function main() {
   const split = a.split;
   const configPath = positionals[0];
   if (a.fresh && a.replot) throw new Error(USAGE);
-  if (!configPath || positionals.length > 1) throw new Error(USAGE);
+  if (!configPath || (positionals.length > 1 && !a.merge)) throw new Error(USAGE);
   const sweep = readSweep(configPath);
   const out = resolve(a.out ?? join('frontier', 'results', sweep.name));
+  if (a.merge) {
+    const dirs = positionals.slice(1);
+    if (dirs.length === 0) throw new Error(USAGE);
+    const shards = dirs.map((dir) => {
+      const s = readOutputs(dir);
+      return { sweep: s.sweep, runs: s.runs, points: s.points, seconds: Number(s.meta.seconds) };
+    });
+    const merged = mergeShards(shards, sweep);
+    if (typeof merged === 'string') throw new Error(merged);
+    const first = readOutputs(dirs[0] ?? '').meta;
+    const meta = {
+      ...first,
+      config: configPath,
+      seeds: sweep.seeds,
+      seconds: merged.seconds,
+      cpuSeconds: merged.cpuSeconds,
+      shards: dirs.length,
+    };
+    delete (meta as Record<string, unknown>).seedsRun;
+    writeOutputs(out, sweep, meta, merged.points, merged.runs);
+    const missing = sweep.seeds.flatMap((seed) =>
+      resolveRuns(sweep)
+        .filter((r) => !merged.done.has(doneKey(seed, r.id)))
+        .map((r) => `${seed}:${r.id}`),
+    );
+    console.log(`merged ${dirs.length} shards into ${out}`);
+    if (missing.length > 0) console.log(`not yet run (seed:run): ${missing.join(', ')}`);
+    return;
+  }
+  const seeds = a.seeds === undefined ? sweep.seeds : a.seeds.split(',').map(Number);
+  const stray = seeds.filter((s) => !sweep.seeds.includes(s));
+  if (seeds.length === 0 || stray.length > 0) {
+    throw new Error(`--seeds ${a.seeds}: each must be one of the sweep's seeds ${sweep.seeds}`);
+  }
   if (a.replot) {
     // Rewrites summary.md and frontier.svg (and the rest) from a finished sweep's files; the
     // points from points.csv, which keeps full precision (points.json has 6 digits), so the
@@ -255,6 +294,7 @@ async function main() {
     backend: tf.getBackend(),
     evaluation: `${split} prompts`,
     seeds: sweep.seeds,
+    ...(a.seeds === undefined ? {} : { seedsRun: seeds }),
     started: new Date().toISOString(),
   };
   console.log(
@@ -266,7 +306,7 @@ async function main() {
   const pairs: number[] = [];
   const ids = resolveRuns(sweep).map((r) => r.id);
   let lastStage = '';
-  for (const seed of sweep.seeds) {
+  for (const seed of seeds) {
     const done = (id: string) => before?.done.has(doneKey(seed, id)) ?? false;
     if (ids.every(done)) continue;
     console.log(`\n== seed ${seed} (${clock()})`);

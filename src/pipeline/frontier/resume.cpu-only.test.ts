@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { frontierPoint as pt, runSummary } from '../../test/frontier';
-import { doneKey, inSweepOrder, resumeFrom } from './resume';
+import { doneKey, inSweepOrder, mergeShards, resumeFrom } from './resume';
 import { parseSweepConfig } from './sweepConfig';
 
 const sweep = parseSweepConfig({
@@ -49,5 +49,32 @@ describe('resuming a stopped sweep', () => {
       '1:preferred-ft:0',
       '2:dpo-beta0.1:0',
     ]);
+  });
+
+  it('merges shards run side by side into one sweep, refusing a (seed, run) in two', () => {
+    const a = {
+      sweep: stored,
+      runs: [runSummary({ runId: 'sft', seed: 2 })],
+      points: [pt('sft', 2, 0, 0, 0.5), pt('dpo-beta0.1', 2, 0, 0, 0.5)], // dpo unfinished
+      seconds: 300,
+    };
+    const b = {
+      sweep: stored,
+      runs: [runSummary({ runId: 'sft', seed: 1 }), runSummary({ runId: 'dpo-beta0.1', seed: 1 })],
+      points: [pt('dpo-beta0.1', 1, 0, 0, 0.5), pt('sft', 1, 0, 0, 0.5)],
+      seconds: 200,
+    };
+    const m = mergeShards([a, b], sweep);
+    if (typeof m === 'string') throw new Error(m);
+    expect(m.points.map((p) => `${p.seed}:${p.runId}`)).toEqual([
+      '1:sft',
+      '1:dpo-beta0.1',
+      '2:sft',
+    ]);
+    expect(m.runs.map((r) => `${r.seed}:${r.runId}`)).toEqual(['1:sft', '1:dpo-beta0.1', '2:sft']);
+    expect([m.seconds, m.cpuSeconds]).toEqual([300, 500]);
+    expect(mergeShards([b, b], sweep)).toMatch(/seed 1 run sft is also in an earlier shard/);
+    const other = { ...b, sweep: { ...(stored as object), seeds: [1] } };
+    expect(mergeShards([a, other], sweep)).toMatch(/shard 2: .*another sweep/);
   });
 });

@@ -64,3 +64,41 @@ export function inSweepOrder<T extends { seed?: number; runId: string }>(
     .sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)
     .map(({ x }) => x);
 }
+
+/**
+ * One sweep from shards run side by side (`--seeds` into separate folders, one process per
+ * core): every shard must hold this sweep's results, and no (seed, run) may be in two of them.
+ * `seconds` is the longest shard's (the shards ran at once), `cpuSeconds` their sum.
+ */
+export function mergeShards(
+  shards: readonly PreviousSweep[],
+  sweep: SweepConfig,
+): (Resumed & { cpuSeconds: number }) | string {
+  const runs: RunSummary[] = [];
+  const points: FrontierPoint[] = [];
+  const done = new Set<string>();
+  let seconds = 0;
+  let cpuSeconds = 0;
+  for (const [i, shard] of shards.entries()) {
+    const part = resumeFrom(shard, sweep);
+    if (typeof part === 'string') return `shard ${i + 1}: ${part}`;
+    for (const key of part.done) {
+      if (done.has(key)) {
+        const [seed, runId] = key.split('\u0000');
+        return `shard ${i + 1}: seed ${seed} run ${runId} is also in an earlier shard`;
+      }
+      done.add(key);
+    }
+    runs.push(...part.runs);
+    points.push(...part.points);
+    seconds = Math.max(seconds, part.seconds);
+    cpuSeconds += part.seconds;
+  }
+  return {
+    done,
+    runs: inSweepOrder(runs, sweep),
+    points: inSweepOrder(points, sweep),
+    seconds,
+    cpuSeconds,
+  };
+}
