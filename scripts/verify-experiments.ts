@@ -3,12 +3,14 @@
  * guided experiment on the shipped micro checkpoint (WASM backend, the worker's DpoRun) for
  * every seed, reads the outcome as the app does, and records per seed whether the phenomenon
  * appeared in the stated direction and its measured effect, merged into
- * src/pipeline/experiments/results.json (a fast test checks that file).
+ * src/pipeline/experiments/results.json (a fast test checks that file), then rewrites the
+ * measured table of docs/experiments.md from it (`--docs`: only that).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
+import { EXPERIMENTS_DOC, updateMeasuredBlock } from '../src/pipeline/experiments/docTable';
 import { EXPERIMENTS, judge } from '../src/pipeline/experiments/experiments';
 import type { ExperimentResults } from '../src/pipeline/experiments/results';
 import { runExperiment } from '../src/pipeline/experiments/runExperiment';
@@ -22,8 +24,13 @@ async function main() {
       only: { type: 'string', default: '' },
       seeds: { type: 'string', default: '1,2,3' },
       checkpoint: { type: 'string', default: 'public/checkpoints/sft-micro.json' },
+      docs: { type: 'boolean', default: false },
     },
   });
+  if (a.docs) {
+    writeDocs(JSON.parse(readFileSync(OUT, 'utf8')) as ExperimentResults);
+    return;
+  }
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   await tf.ready();
@@ -56,6 +63,14 @@ async function main() {
     writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
   }
   sft.dispose();
+  writeDocs(results);
+}
+
+function writeDocs(results: ExperimentResults) {
+  const text = readFileSync(EXPERIMENTS_DOC, 'utf8');
+  const next = updateMeasuredBlock(text, results, EXPERIMENTS);
+  if (next !== text) writeFileSync(EXPERIMENTS_DOC, next);
+  console.log(`${EXPERIMENTS_DOC}: ${next === text ? 'up to date' : 'rewritten'}`);
 }
 
 main().catch((e) => {

@@ -65,7 +65,7 @@ async function probes(model: GPT, tokenizer: BpeTokenizer) {
   return out;
 }
 
-/** The seven DPO metrics of π_θ against π_ref on all pairs in one batch (TRL's names). */
+/** The DPO metrics of π_θ against π_ref on all pairs in one batch (TRL's names). */
 async function metrics(policy: GPT, reference: GPT, pairs: TokenPair[], eot: number) {
   const collate = { padId: eot, maxLength: policy.config.blockSize };
   const batch = collatePairs(pairs, collate);

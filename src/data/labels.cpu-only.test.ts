@@ -8,6 +8,7 @@ import {
   type LabelledPair,
   labelCounts,
   labelPairs,
+  labelPromptRange,
   type NewLabel,
   removeLabel,
 } from './labels';
@@ -121,5 +122,24 @@ describe('label sets in IndexedDB', () => {
     await store.labels().put('k', label(['a']));
     expect(await store.labels().get('k')).toHaveLength(1);
     store.close();
+  });
+});
+
+describe('where served pairs take their prompts', () => {
+  it('labelling keeps to reviews 1200–1599 and comes round again, never into the test round', () => {
+    expect(labelPromptRange('label', 0, 8)).toEqual({ base: 1200, offset: 1200, count: 8 });
+    expect(labelPromptRange('label', 392, 8)).toEqual({ base: 1200, offset: 1592, count: 8 });
+    // Pair 400 and on: round again from 1200 (its samples seeded by base + start = 1600).
+    expect(labelPromptRange('label', 400, 8)).toEqual({ base: 1200, offset: 1200, count: 8 });
+    expect(labelPromptRange('label', 396, 8)).toEqual({ base: 1200, offset: 1596, count: 4 });
+    for (let start = 0; start < 2000; start += 8) {
+      const r = labelPromptRange('label', start, 8);
+      expect(r.offset + r.count).toBeLessThanOrEqual(1600);
+    }
+  });
+
+  it('the test round keeps to reviews 1600–1799', () => {
+    expect(labelPromptRange('test', 0, 8)).toEqual({ base: 1600, offset: 1600, count: 8 });
+    expect(labelPromptRange('test', 200, 8).offset).toBe(1600);
   });
 });

@@ -28,6 +28,23 @@ export const LABEL_PROMPT_OFFSET = 1200;
 export const TEST_PROMPT_OFFSET = 1600;
 /** Fresh prompts for "what changed". */
 export const WHAT_CHANGED_PROMPT_OFFSET = 1800;
+/**
+ * Where the `start`-th served pair of a kind takes its prompts: each kind keeps to its own range
+ * of reviews (labelling [1200, 1600), the test round [1600, 1800)), and past its end comes round
+ * again, so labelling never reaches the test round's prompts. `base + start` (not wrapped) seeds
+ * the samples, so prompts that come round again get fresh completions.
+ */
+export function labelPromptRange(
+  kind: 'label' | 'test',
+  start: number,
+  batch: number,
+): { base: number; offset: number; count: number } {
+  const base = kind === 'test' ? TEST_PROMPT_OFFSET : LABEL_PROMPT_OFFSET;
+  const end = kind === 'test' ? WHAT_CHANGED_PROMPT_OFFSET : TEST_PROMPT_OFFSET;
+  const offset = base + (start % (end - base));
+  return { base, offset, count: Math.min(batch, end - offset) };
+}
+
 /** Every this-many-th decided label (a or b) is held out: 1 in 4. */
 const HELD_OUT_EVERY = 4;
 

@@ -151,6 +151,8 @@ describe('preference losses: hand-computed values', () => {
     expect(m['rewards/margins']).toBe(0);
     expect(m['rewards/accuracies']).toBe(0);
     expect(m['logps/chosen']).toBeCloseTo((-11 - 18) / 2, 5);
+    // Every pair a tie: each weighs σ(0) = ½ in the gradient.
+    expect(m.grad_weight).toBeCloseTo(0.5, 6);
   });
 
   it('metrics follow TRL: margins, accuracies, logps', async () => {
@@ -167,6 +169,9 @@ describe('preference losses: hand-computed values', () => {
     expect(m['rewards/accuracies']).toBe(0.5);
     expect(m['logps/chosen']).toBe(-15);
     expect(m['logps/rejected']).toBe(-10.5);
+    // σ(r̂_l − r̂_w) per pair: margins 0.2 and −0.3 → (σ(−0.2) + σ(0.3)) / 2.
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    expect(m.grad_weight).toBeCloseTo((sig(-0.2) + sig(0.3)) / 2, 6);
   });
 
   it('stays finite for extreme margins', async () => {

@@ -10,4 +10,9 @@ export const PREFERENCE_METRIC_KEYS = [
   'rewards/accuracies',
   'logps/chosen',
   'logps/rejected',
+  /**
+   * Not a TRL metric: the batch mean of σ(r̂_l − r̂_w), each pair's weight in DPO's gradient
+   * (paper §3, the gradient of Eq. 7). Pairs already ranked right by a wide margin weigh ~0.
+   */
+  'grad_weight',
 ] as const;

@@ -7,7 +7,7 @@ import { PREFERENCE_METRIC_KEYS } from './metricKeys';
 export { PREFERENCE_METRIC_KEYS };
 
 /**
- * The metrics packed in PREFERENCE_METRIC_KEYS order, [7], so one read fetches all.
+ * The metrics packed in PREFERENCE_METRIC_KEYS order, [8], so one read fetches all.
  * logps are the policy's summed completion log-probs, [B] each.
  */
 export function preferenceMetricsTensor(
@@ -27,6 +27,8 @@ export function preferenceMetricsTensor(
       tf.mean(accuracies),
       tf.mean(policyChosenLogps),
       tf.mean(policyRejectedLogps),
+      // σ(r̂_l − r̂_w) = σ(−margin): how hard the sigmoid loss still pushes each pair.
+      tf.mean(tf.sigmoid(tf.neg(margins))),
     ]) as tf.Tensor1D;
   });
 }

@@ -58,7 +58,7 @@ function halves(c: CachedLogps, B: number): [SequenceLogps, SequenceLogps] {
 }
 
 /**
- * The loss of a batch as a scalar, its packed metrics [7] and, for the step inspector, the
+ * The loss of a batch as a scalar, its packed metrics [8] and, for the step inspector, the
  * per-pair [log π_θ(y_w) ×B, log π_θ(y_l) ×B, loss ×B, r̂_w ×B, r̂_l ×B] as perPair [5B]
  * (r̂ as the objective computes it: β·Δ, or β·p̄ for the reference-free ones).
  */
@@ -124,7 +124,7 @@ export async function readStep(packed: tf.Tensor1D, B: number): Promise<StepRead
   return parseStep(Array.from(await packed.data()), B);
 }
 
-/** A preferenceStep output read back: metrics [7], per-pair values [5B], grad_norm. */
+/** A preferenceStep output read back: metrics [8], per-pair values [5B], grad_norm. */
 export function parseStep(v: number[], B: number): StepReadout {
   const k = PREFERENCE_METRIC_KEYS.length;
   const metrics = {} as StepReadout['metrics'];
@@ -143,7 +143,7 @@ export function parseStep(v: number[], B: number): StepReadout {
 }
 
 /**
- * One update of π_θ. Returns, packed on the device, PREFERENCE_METRIC_KEYS [7], the per-pair
+ * One update of π_θ. Returns, packed on the device, PREFERENCE_METRIC_KEYS [8], the per-pair
  * values [5B], then grad_norm [1]: read it with readStep only on log steps; the caller
  * disposes it.
  */
@@ -163,7 +163,7 @@ export function preferenceStep(
   );
 }
 
-/** The loss closure of a preference step; its report is [metrics [7], perPair [5B]]. */
+/** The loss closure of a preference step; its report is [metrics [8], perPair [5B]]. */
 export function preferenceLossFn(
   policy: CausalLM,
   t: BatchTensors,

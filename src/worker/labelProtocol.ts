@@ -53,6 +53,8 @@ export interface LabelImportSummary {
   conflicts: number;
   /** Pairs already labelled, not imported again. */
   known: number;
+  /** Rows about a held-out test pair: never training labels (counted, not added). */
+  test: number;
   /** Lines that were no pair. */
   skipped: number;
 }

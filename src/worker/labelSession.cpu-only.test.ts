@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { LabelText } from '../data/labels';
 import { openRunStore, type RunStore } from '../storage/runStore';
 import { testModel } from '../test/helpers';
 import { freshIndexedDB } from '../test/storageFixtures';
-import type { BpeTokenizer } from '../tokenizer/bpe';
+import { type BpeTokenizer, EOT_TEXT } from '../tokenizer/bpe';
+import { buildExport } from './exports';
 import type { LabelEvent } from './labelProtocol';
 import { type LabelModels, LabelSession } from './labelSession';
 
@@ -186,6 +188,109 @@ describe('LabelSession', () => {
     expect(s.trainingData().pairs).toHaveLength(3);
     // The same file again adds nothing: its pairs are known.
     expect(await s.importLabels('class.jsonl', file)).toMatchObject({ added: 0, known: 5 });
+    ref.dispose();
+  });
+
+  it('finds its own TRL export again on import, and keeps test pairs out of training', async () => {
+    const ref = testModel(3, false);
+    // The toy tokenizer with BpeTokenizer's end-of-text: decoded as the marker, which the export
+    // writes before each prompt and after each completion that stopped.
+    const eotTok = {
+      ...tok,
+      decode: (ids: number[]) => ids.map((i) => (i === 31 ? EOT_TEXT : tok.decode([i]))).join(''),
+    } as unknown as BpeTokenizer;
+    const models = (): LabelModels => ({
+      reference: ref,
+      tokenizer: eotTok,
+      key: 'k',
+      policy: null,
+      runReference: null,
+      step: 0,
+      beta: 0.1,
+    });
+    const { s, last } = session(models);
+    await s.open('k');
+    await s.next('ref', gen);
+    const choices = ['a', 'b', 'tie', 'a', 'b', 'skip'] as const;
+    for (let i = 0; i < 24; i++) await s.label(choices[i % choices.length] ?? 'a');
+    await s.testMe(5);
+    for (let i = 0; i < 4; i++) await s.label(i % 2 === 0 ? 'a' : 'b');
+    // The fifth test pair is on the card, not labelled yet.
+    const onCard = last('label-candidate');
+    expect(onCard).toMatchObject({ testLeft: 1, candidate: { test: true } });
+    expect(last('labels')?.counts).toMatchObject({ total: 28, decided: 20, train: 12, test: 4 });
+    const labels = last('labels')?.labels ?? [];
+
+    // The export, as LabelTraining.exportLabels builds it: 20 decided rows.
+    const data = s.exportData();
+    const f = await buildExport('dataset-trl', {
+      model: ref,
+      tokenizer: eotTok,
+      meta: {},
+      pairs: data.texts,
+      tokenPairs: data.pairs,
+    });
+    const text = new TextDecoder().decode(f.bytes);
+    const rows = text.trim().split('\n');
+    expect(rows).toHaveLength(20);
+    const exported = rows.map((r) => JSON.parse(r) as LabelText);
+    // The routes' text differs: the toy tokenizer cannot spell a prompt, and a completion that
+    // stopped ends with the marker.
+    const stopped = exported.filter(
+      (r) => r.chosen.endsWith(EOT_TEXT) || r.rejected.endsWith(EOT_TEXT),
+    );
+    expect(stopped).toHaveLength(7);
+    expect(exported[0]?.prompt).not.toBe(`${EOT_TEXT}${labels[0]?.prompt}`);
+
+    const again = await s.importLabels('mine.jsonl', text);
+    expect(again).toEqual({
+      file: 'mine.jsonl',
+      rows: 20,
+      added: 0,
+      duplicates: 0,
+      conflicts: 0,
+      known: 20,
+      test: 4,
+      skipped: 0,
+    });
+    expect(last('labels')?.counts).toMatchObject({ total: 28, train: 12, test: 4 });
+
+    // A classmate's file: a test pair (reversed, without markers), the test pair on the card,
+    // and a new pair voted 2 : 1 (the conflict rule) with and without markers.
+    const testLabel = labels.find((l) => l.test);
+    const card = onCard?.candidate;
+    const row = (prompt: string, chosen: string, rejected: string, labeller: string) =>
+      JSON.stringify({ prompt, chosen, rejected, labeller });
+    const pooled = [
+      row(testLabel?.prompt ?? '', testLabel?.b ?? '', testLabel?.a ?? '', 'ana'),
+      row(card?.prompt ?? '', card?.a ?? '', card?.b ?? '', 'bo'),
+      row(`${EOT_TEXT}A new prompt`, ` good${EOT_TEXT}`, ' bad', 'ana'),
+      row('A new prompt', ' good', ' bad', 'bo'),
+      row('A new prompt ', 'bad', 'good', 'cy'),
+    ].join('\n');
+    expect(await s.importLabels('class.jsonl', pooled)).toMatchObject({
+      rows: 5,
+      added: 1,
+      duplicates: 2,
+      conflicts: 1,
+      known: 1,
+      test: 2,
+    });
+    expect(last('labels')?.imported).toMatchObject({ file: 'class.jsonl', test: 2 });
+    const added = (last('labels')?.labels ?? []).at(-1);
+    expect(added).toMatchObject({
+      prompt: 'A new prompt',
+      a: ' good',
+      b: ' bad',
+      choice: 'a',
+      votes: { a: 2, b: 1 },
+      labellers: ['ana', 'bo', 'cy'],
+    });
+    // 12 trained on before, the new pair the 13th; no test prompt among them.
+    const train = s.trainingData().texts;
+    expect(train).toHaveLength(13);
+    expect(train.some((t) => t.prompt === testLabel?.prompt)).toBe(false);
+    expect(last('labels')?.counts).toMatchObject({ total: 29, train: 13, test: 4 });
     ref.dispose();
   });
 });

@@ -7,14 +7,13 @@ import { mergePooled, newImportedLabels, pairKey, parsePooledJsonl } from '../da
 import {
   addLabel,
   editLabel,
-  LABEL_PROMPT_OFFSET,
   type LabelChoice,
   type LabelledPair,
   labelCounts,
   labelPairs,
+  labelPromptRange,
   labelView,
   removeLabel,
-  TEST_PROMPT_OFFSET,
   WHAT_CHANGED_PROMPT_OFFSET,
 } from '../data/labels';
 import type { GPT } from '../model/gpt';
@@ -203,14 +202,16 @@ export class LabelSession {
 
   /**
    * A class's pooled label file (TRL JSONL, optional "labeller") as labels, by the rule of
-   * data/labelImport.ts: duplicates merged, conflicts to the majority, an even split a tie.
+   * data/labelImport.ts: duplicates merged, conflicts to the majority, an even split a tie;
+   * pairs already here, and rows about the test round, are not added.
    */
   async importLabels(name: string, text: string): Promise<LabelImportSummary> {
     await this.sync();
     const m = this.requireModels();
     const { rows, skipped } = parsePooledJsonl(text, name);
-    const known = new Set(this.labels.map((l) => pairKey(l.prompt, l.a, l.b)));
-    const merged = mergePooled(rows, known);
+    const decode = (ids: number[]) => m.tokenizer.decode(ids);
+    const known = new Set(this.labels.flatMap((l) => labelKeys(l, decode)));
+    const merged = mergePooled(rows, known, this.testPairs(decode));
     const now = Date.now();
     for (const label of newImportedLabels(merged.labels, m.tokenizer)) {
       this.labels = addLabel(this.labels, label, `${now.toString(36)}-${++this.ids}`, now);
@@ -222,11 +223,23 @@ export class LabelSession {
       duplicates: merged.duplicates,
       conflicts: merged.conflicts,
       known: merged.known,
+      test: merged.test,
       skipped,
     };
     this.lastImport = summary;
     await this.save(m.key);
     return summary;
+  }
+
+  /**
+   * Keys of the test round's pairs: labelled, on the card and queued. Pairs, not prompts: the
+   * texts of short prompts ("I went to") recur among the labelling prompts.
+   */
+  private testPairs(decode: (ids: number[]) => string): Set<string> {
+    const pending = [this.current, ...this.queue].flatMap((q) => (q?.test ? [q.candidate] : []));
+    return new Set(
+      [...this.labels.filter((l) => l.test), ...pending].flatMap((l) => labelKeys(l, decode)),
+    );
   }
 
   /** The labels trained on, as preference data (their ground-truth rewards for the table). */
@@ -404,8 +417,8 @@ export class LabelSession {
     const m = this.requireModels();
     const kind = test ? 'test' : 'label';
     const start = this.served[kind];
-    const offset = (test ? TEST_PROMPT_OFFSET : LABEL_PROMPT_OFFSET) + start;
-    const prompts = builtinPrompts(this.reviews(), BATCH, offset);
+    const { base, offset, count } = labelPromptRange(kind, start, BATCH);
+    const prompts = builtinPrompts(this.reviews(), count, offset);
     const usePolicy = !test && this.from === 'policy' && m.policy !== null;
     const model = usePolicy ? (m.policy as GPT) : m.reference;
     const cands = await sampleCandidates(
@@ -413,7 +426,7 @@ export class LabelSession {
       m.tokenizer,
       prompts,
       test ? { temperature: 1, maxNewTokens: this.generation.maxNewTokens } : this.generation,
-      (test ? TEST_SEED : this.generation.seed) * 1009 + offset,
+      (test ? TEST_SEED : this.generation.seed) * 1009 + base + start,
     );
     this.served[kind] += cands.length;
     return cands.map((candidate) => ({
@@ -454,4 +467,19 @@ export class LabelSession {
       ...(this.wordReward ? { wordReward: this.wordReward } : {}),
     });
   }
+}
+
+/**
+ * A pair's keys: of its text, and of its ids' text (what the TRL export writes). The two agree
+ * for a lossless tokenizer such as byte-level BPE; a tokenizer that loses text (a prompt it
+ * cannot spell) exports a prompt that only the second matches.
+ */
+function labelKeys(
+  l: Pick<LabelledPair, 'prompt' | 'a' | 'b' | 'promptIds' | 'aIds' | 'bIds'>,
+  decode: (ids: number[]) => string,
+): string[] {
+  return [
+    pairKey(l.prompt, l.a, l.b),
+    pairKey(decode(l.promptIds), decode(l.aIds), decode(l.bIds)),
+  ];
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint } from '../../model/checkpoint';
 import { BpeTokenizer } from '../../tokenizer/bpe';
 import type { MetricPoint } from '../views';
+import { EXPERIMENTS_DOC, hasMeasuredBlock, measuredTable, updateMeasuredBlock } from './docTable';
 import { EXPERIMENTS, experimentById, experimentSettings, judge } from './experiments';
 import { MEASURED } from './results';
 import { runExperiment } from './runExperiment';
@@ -76,33 +77,77 @@ describe('the guided experiments', () => {
     }
     expect(MEASURED.model).toBe('micro');
   });
+
+  it('are printed in docs/experiments.md as results.json has them (npm run verify:experiments)', () => {
+    const text = readFileSync(resolve(__dirname, '../../..', EXPERIMENTS_DOC), 'utf8');
+    expect(hasMeasuredBlock(text)).toBe(true);
+    expect(updateMeasuredBlock(text, MEASURED, EXPERIMENTS)).toBe(text);
+    const table = measuredTable(
+      {
+        model: 'micro',
+        backend: 'wasm',
+        experiments: {
+          'beta-direction': {
+            expected: 'large-closer',
+            seeds: [
+              {
+                seed: 1,
+                answer: 'large-closer',
+                holds: true,
+                effect: { kl: 8.432, d: 1.9e-9 },
+                seconds: 7.2,
+              },
+              {
+                seed: 2,
+                answer: 'same',
+                holds: false,
+                effect: { kl: 0.0564, d: 0 },
+                seconds: 21.1,
+              },
+            ],
+          },
+        },
+      },
+      EXPERIMENTS.slice(0, 1),
+    );
+    expect(table.split('\n')[2]).toBe(
+      '| `beta-direction` | 1/2 | kl 8.43 / 0.056; d 1.9e-9 / 0.00 | ≤ 22 s |',
+    );
+  });
 });
 
 // As `npm run verify:experiments` runs it: the WASM backend (the CPU backend takes minutes).
-describe('one seed of the cheapest experiment, on the shipped micro model', () => {
+// One seed of every experiment (the committed results hold three): each reading holds here too.
+describe('one seed of every experiment, on the shipped micro model', () => {
+  let sft: ReturnType<typeof loadCheckpoint>['model'];
+  let tokenizer: BpeTokenizer;
   beforeAll(async () => {
     await import('@tensorflow/tfjs-backend-wasm');
     expect(await tf.setBackend('wasm')).toBe(true);
-  });
-  afterAll(async () => {
-    await tf.setBackend('cpu');
-  });
-
-  it('reproduces stuck-at-ln2 (seed 1)', async () => {
-    const exp = experimentById('stuck-at-ln2');
-    if (!exp) throw new Error('missing');
-    const { model, checkpoint } = loadCheckpoint(
+    const loaded = loadCheckpoint(
       JSON.parse(
         readFileSync(resolve(__dirname, '../../../public/checkpoints/sft-micro.json'), 'utf8'),
       ),
       false,
     );
-    const runs = await runExperiment(model, BpeTokenizer.fromJSON(checkpoint.tokenizer), exp, 1);
-    model.dispose();
-    const r = judge(exp, runs, 'stays-ln2');
-    expect(r.holds).toBe(true);
-    expect(r.predictionRight).toBe(true);
-    expect(r.effect.frozenMaxDeviation).toBeLessThan(1e-4);
-    expect(r.effect.normalFinalLoss).toBeLessThan(Math.LN2 - 0.05);
+    sft = loaded.model;
+    tokenizer = BpeTokenizer.fromJSON(loaded.checkpoint.tokenizer);
   });
+  afterAll(async () => {
+    sft.dispose();
+    await tf.setBackend('cpu');
+  });
+
+  for (const exp of EXPERIMENTS) {
+    it(`reproduces ${exp.id} (seed 1)`, { timeout: 300_000 }, async () => {
+      const runs = await runExperiment(sft, tokenizer, exp, 1);
+      const r = judge(exp, runs, exp.expected);
+      expect(r.answer, r.happened).toBe(exp.expected);
+      expect(r.predictionRight).toBe(true);
+      if (exp.id === 'stuck-at-ln2') {
+        expect(r.effect.frozenMaxDeviation).toBeLessThan(1e-4);
+        expect(r.effect.normalFinalLoss).toBeLessThan(Math.LN2 - 0.05);
+      }
+    });
+  }
 });

@@ -82,6 +82,15 @@ const OFFLINE_EPOCHS = { ...SHORT, rounds: 1, 'data.prompts': 16, steps: 60 } as
 const NOISE_RUN = { ...SHORT, 'data.prompts': 32, steps: 40, rounds: 2 } as const;
 const IPO_RUN = { ...OFFLINE_EPOCHS, steps: 40, 'loss.beta': 0.5, 'optim.lr': 5e-4 } as const;
 const TEMPERATURE_RUN = { ...SHORT, 'data.prompts': 32, steps: 40, rounds: 2 } as const;
+/** Few labels, a small β, a long run: the implicit reward is over-optimised. */
+const OVEROPT_RUN = {
+  rounds: 1,
+  'data.prompts': 16,
+  steps: 120,
+  'loss.beta': 0.05,
+  'eval.every': 10,
+  'eval.prompts': 64,
+} as const;
 const BETA_RUN = { ...SHORT, rounds: 1, 'data.prompts': 32, steps: 40 } as const;
 
 const run = (label: string, patch: SettingsPatch, options?: ExperimentOptions): ExperimentRun =>
@@ -551,6 +560,82 @@ export const EXPERIMENTS: readonly Experiment[] = [
       };
     },
     sources: [{ label: 'DPO paper, §6 and Fig. 2 (right)', ref: 'arXiv:2305.18290' }],
+  },
+  {
+    id: 'gradient-weight',
+    title: 'Which pairs does DPO still learn from?',
+    question:
+      'Offline DPO on 16 prompts’ pairs for many epochs. DPO’s gradient weighs each pair by σ(r̂_l − r̂_w). What happens to the batch’s mean weight as training goes on?',
+    predictions: [
+      p('falls', 'It falls from ½: pairs already ranked right stop contributing'),
+      p('stays', 'It stays near ½: every pair always counts the same, as in a cross-entropy'),
+      p('rises', 'It rises: DPO pushes harder as the margins grow'),
+    ],
+    expected: 'falls',
+    runs: [run('offline DPO, 16 prompts', OFFLINE_EPOCHS)],
+    charts: ['grad_weight', 'rewards/accuracies', 'rewards/margins'],
+    why: 'The gradient of the DPO loss (paper §3) is β·σ(r̂_l − r̂_w)·[∇log π(y_w) − ∇log π(y_l)]: a pair the implicit reward already ranks right by a wide margin weighs almost nothing, a pair it ranks wrong weighs almost 1. Unlike an unlikelihood loss, DPO stops pushing on what it has learned; that weight, with β, is what keeps it from degenerating.',
+    read(runs) {
+      const w = values(at(runs, 0), 'grad_weight');
+      const early = mean(w.slice(0, 3));
+      const late = mean(w.slice(-5));
+      const acc = mean(values(at(runs, 0), 'rewards/accuracies').slice(-5));
+      const answer = late < early - 0.1 ? 'falls' : late > early + 0.1 ? 'rises' : 'stays';
+      return {
+        happened: `Mean σ(r̂_l − r̂_w) over the batch: ${fmt(early)} in the first steps, ${fmt(late)} at the end (batch accuracy ${fmt(acc)}).`,
+        answer,
+        effect: { weightEarly: early, weightLate: late, accuracyLate: acc },
+      };
+    },
+    sources: [{ label: 'DPO paper, §3 (what does the DPO update do?)', ref: 'arXiv:2305.18290' }],
+  },
+  {
+    id: 'over-optimisation',
+    title: 'Reward over-optimisation: more KL, less reward',
+    question:
+      'DPO with β = 0.05 on only 16 prompts’ pairs, trained for 120 steps and evaluated every 10. How does the ground-truth reward of π_θ’s samples move as the KL grows?',
+    predictions: [
+      p('rise-then-fall', 'It rises, then falls while the KL keeps growing'),
+      p('keeps-rising', 'It keeps rising: more optimisation, more reward'),
+      p('never-rises', 'It never rises: 16 prompts’ labels are too few'),
+    ],
+    expected: 'rise-then-fall',
+    runs: [run('β = 0.05, 16 prompts, 120 steps', OVEROPT_RUN)],
+    charts: ['eval/reward', 'eval/kl', 'rewards/accuracies'],
+    why: 'The labels are a proxy for r*: DPO fits the implicit reward to few pairs, and past a point what raises it on those pairs (their particular words, odd tokens) no longer raises r*. The paper leaves reward over-optimisation in the direct setting as an open question (§6); Gao et al. measured it for learned reward models. A larger β, more labels or early stopping on held-out reward keep the run near the peak.',
+    read(runs) {
+      const r = series(at(runs, 0), 'eval/reward');
+      const kl = values(at(runs, 0), 'eval/kl');
+      const start = r[0]?.[1] ?? Number.NaN;
+      let peak = 0;
+      for (let i = 1; i < r.length; i++) if ((r[i]?.[1] ?? -1) > (r[peak]?.[1] ?? -1)) peak = i;
+      const top = r[peak]?.[1] ?? Number.NaN;
+      const end = r.at(-1)?.[1] ?? Number.NaN;
+      const answer =
+        top < start + 0.03
+          ? 'never-rises'
+          : end < top - 0.05 && peak < r.length - 1
+            ? 'rise-then-fall'
+            : 'keeps-rising';
+      return {
+        happened: `r* of π_θ's samples: ${fmt(start)} at the start, ${fmt(top)} at step ${r[peak]?.[0]} (KL ${fmt(kl[peak] ?? Number.NaN)}), ${fmt(end)} at the end (KL ${fmt(kl.at(-1) ?? Number.NaN)}).`,
+        answer,
+        effect: {
+          rewardStart: start,
+          rewardPeak: top,
+          rewardEnd: end,
+          klPeak: kl[peak] ?? Number.NaN,
+          klEnd: kl.at(-1) ?? Number.NaN,
+        },
+      };
+    },
+    sources: [
+      { label: 'DPO paper, §6 (limitations and future work)', ref: 'arXiv:2305.18290' },
+      {
+        label: 'Gao et al., scaling laws for reward model overoptimization',
+        ref: 'arXiv:2210.10760',
+      },
+    ],
   },
 ];
 

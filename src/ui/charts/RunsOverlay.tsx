@@ -13,6 +13,7 @@ const OVERLAY_METRICS = [
   'rewards/margins',
   'rewards/accuracies',
   'eval/pair_accuracy',
+  'grad_weight',
   'logps/chosen',
   'logps/rejected',
 ];

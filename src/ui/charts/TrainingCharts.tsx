@@ -26,6 +26,9 @@ const LOGPS: MetricSeries[] = [
   { key: 'logps/chosen', label: 'chosen', color: 'var(--chosen)' },
   { key: 'logps/rejected', label: 'rejected', color: 'var(--rejected)' },
 ];
+const GRAD_WEIGHT: MetricSeries[] = [
+  { key: 'grad_weight', label: 'σ(r̂_l − r̂_w)', color: 'var(--accent)' },
+];
 const GRAD_NORM: MetricSeries[] = [{ key: 'grad_norm', label: 'grad norm', color: 'var(--warn)' }];
 const EVAL_REWARD: MetricSeries[] = [
   { key: 'eval/reward', label: 'π_θ', color: 'var(--accent)' },
@@ -164,6 +167,24 @@ export const TrainingCharts = memo(function TrainingCharts({
           </p>
         }
       />
+      {source === 'app' && (
+        <MetricChart
+          title="Gradient weight of a pair"
+          testId={id('chart-grad-weight')}
+          points={points}
+          stepLines={rounds}
+          series={GRAD_WEIGHT}
+          yDomain={UNIT}
+          explanation={
+            <p>
+              DPO's gradient weighs each pair by σ(r̂_l − r̂_w) (paper §3): ½ for a tie, near 0 once
+              the implicit reward ranks the pair right by a wide margin, near 1 when it ranks it
+              wrong. The batch mean falls as pairs are learned: they stop contributing, and a fresh
+              online round brings it back up.
+            </p>
+          }
+        />
+      )}
       <MetricChart
         title="Preference accuracy"
         testId={id('chart-accuracies')}

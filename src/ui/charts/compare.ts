@@ -86,6 +86,7 @@ const METRIC_TITLES: Readonly<Record<string, string>> = {
   'logps/chosen': 'log π_θ(chosen)',
   'logps/rejected': 'log π_θ(rejected)',
   grad_norm: 'Gradient norm',
+  grad_weight: 'Gradient weight σ(r̂_l − r̂_w)',
 };
 
 export const metricTitle = (key: string): string => METRIC_TITLES[key] ?? key;

@@ -21,6 +21,7 @@ export interface LabellingPanelProps {
   whatChanged: WhatChanged | null;
   /** The word reward of the last training on the labels, if that route trained. */
   wordReward?: WordRewardView | null;
+  /** The last import; `test`: its rows about the test round (the worker sends it beside). */
   imported?: LabelImportSummary | null;
   /** Which model samples the next pairs; π_θ only once a run exists. */
   sampleFrom: 'ref' | 'policy';
@@ -149,13 +150,15 @@ export function LabellingPanel(p: LabellingPanelProps) {
         <p className="hint">
           A class can pool its exports (concatenate the .jsonl files; a "labeller" field names who
           labelled each row) and import the result. The same pair labelled twice is one label: the
-          majority decides, an even split is a tie.
+          majority decides, an even split is a tie. Pairs of your test round never train.
         </p>
         {p.imported && (
           <p className="hint" data-testid="labels-imported">
             {p.imported.file}: {p.imported.added} labels added from {p.imported.rows} rows (
             {p.imported.duplicates} duplicates merged, {p.imported.conflicts} conflicts,{' '}
             {p.imported.known} already here, {p.imported.skipped} lines skipped).
+            {p.imported.test > 0 &&
+              ` ${p.imported.test} ${p.imported.test === 1 ? 'row is a test pair' : 'rows are test pairs'}: kept out of training.`}
           </p>
         )}
         <LabelsTable labels={p.labels} onEdit={p.onEdit} onRemove={p.onRemove} />

@@ -138,6 +138,7 @@ describe('latestAgreement', () => {
             duplicates: 20,
             conflicts: 3,
             known: 0,
+            test: 3,
             skipped: 0,
           },
         }),
@@ -147,5 +148,6 @@ describe('latestAgreement', () => {
     expect(html).not.toContain('plot');
     expect(html).toContain('picked 140 pairs');
     expect(html).toContain('20 duplicates merged, 3 conflicts');
+    expect(html).toContain('3 rows are test pairs: kept out of training.');
   });
 });
