@@ -4,12 +4,14 @@
  * every seed, reads the outcome as the app does, and records per seed whether the phenomenon
  * appeared in the stated direction and its measured effect, merged into
  * src/pipeline/experiments/results.json (a fast test checks that file), then rewrites the
- * measured table of docs/experiments.md from it (`--docs`: only that).
+ * measured table of docs/experiments.md from it (`--docs`: only the docs, with the closed-form
+ * table recomputed).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
+import { closedFormTable, withClosedFormTable } from '../src/pipeline/closedForm/docTable';
 import { EXPERIMENTS_DOC, updateMeasuredBlock } from '../src/pipeline/experiments/docTable';
 import { EXPERIMENTS, judge } from '../src/pipeline/experiments/experiments';
 import type { ExperimentResults } from '../src/pipeline/experiments/results';
@@ -28,7 +30,10 @@ async function main() {
     },
   });
   if (a.docs) {
-    writeDocs(JSON.parse(readFileSync(OUT, 'utf8')) as ExperimentResults);
+    // The closed-form table is computed on the CPU backend, as its test recomputes it.
+    await tf.setBackend('cpu');
+    const table = await closedFormTable();
+    writeDocs(JSON.parse(readFileSync(OUT, 'utf8')) as ExperimentResults, table);
     return;
   }
   await import('@tensorflow/tfjs-backend-wasm');
@@ -66,9 +71,10 @@ async function main() {
   writeDocs(results);
 }
 
-function writeDocs(results: ExperimentResults) {
+function writeDocs(results: ExperimentResults, closedForm?: string) {
   const text = readFileSync(EXPERIMENTS_DOC, 'utf8');
-  const next = updateMeasuredBlock(text, results, EXPERIMENTS);
+  const measured = updateMeasuredBlock(text, results, EXPERIMENTS);
+  const next = closedForm ? withClosedFormTable(measured, closedForm) : measured;
   if (next !== text) writeFileSync(EXPERIMENTS_DOC, next);
   console.log(`${EXPERIMENTS_DOC}: ${next === text ? 'up to date' : 'rewritten'}`);
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PRESETS, type PresetName } from '../model/config';
+import { CLOSED_FORM_ID } from '../pipeline/closedForm/problem';
 import { EXPERIMENTS } from '../pipeline/experiments/experiments';
 import { type DpoRunSettings, RUN_SETTINGS } from '../pipeline/settings';
 import {
@@ -69,7 +70,7 @@ export const PLAYGROUND_SETTINGS = {
       label: 'view',
       help: 'presenter: large type, charts and samples only, for a projector',
     }),
-    experiment: setting(z.enum(['', ...EXPERIMENTS.map((e) => e.id)]), {
+    experiment: setting(z.enum(['', ...EXPERIMENTS.map((e) => e.id), CLOSED_FORM_ID]), {
       default: '',
       url: 'experiment',
       label: 'experiment',

@@ -131,6 +131,7 @@ describe('encodeConfig / decodeConfig', () => {
     const linked = applyPatch({ ui: { experiment: 'beta-direction' } });
     expect(encodeConfig(linked)).toBe('experiment=beta-direction');
     expect(decodeConfig('?experiment=no-such').warnings).toHaveLength(1);
+    expect(decodeConfig('?experiment=closed-form').config.ui.experiment).toBe('closed-form');
     const ppo = applyPatch({ algorithm: 'ppo-gt', model: 'micro' });
     expect(encodeConfig(ppo)).toBe('model=micro&algo=ppo-gt');
   });

@@ -378,6 +378,7 @@ export function reduce(s: UiState, a: UiAction): UiState {
     case 'probe-result': // the App turns it into a 'model-choice'
     case 'export-file':
     case 'logprob-result':
+    case 'closed-form-result': // the closed-form card awaits it (client.request)
     // The labelling mode keeps its own state (ui/labelling/useLabelling.ts).
     case 'label-candidate':
     case 'labels':

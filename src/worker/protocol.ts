@@ -5,6 +5,7 @@
  */
 
 import type { PresetName } from '../model/config';
+import type { ClosedFormResult } from '../pipeline/closedForm/problem';
 import type { DpoRunSettings } from '../pipeline/dpoRun';
 import type { ExperimentOptions } from '../pipeline/experiments/experiments';
 import type { FrontierPoint, RunSummary } from '../pipeline/frontier/points';
@@ -102,6 +103,12 @@ export type WorkerRequest =
   /** Runs a frontier sweep (one run after another) from the current SFT model. */
   | { type: 'sweep-start'; sweep: SweepInput }
   | { type: 'sweep-stop' }
+  /**
+   * The closed-form optimum (DPO paper Eq. 4) on a toy problem: π* summed exactly beside DPO
+   * trained to convergence on the population loss and on sampled pairs (no model needed).
+   * Answered by a 'closed-form-result'.
+   */
+  | { type: 'closed-form'; beta: number; seed: number; pairsPerPrompt: number }
   /** Heartbeat: answered at once with a pong of the same id, also mid-run. */
   | { type: 'ping'; id: number }
   /** Test hook: destroys the WebGPU device (as a driver reset would). */
@@ -298,6 +305,8 @@ export type WorkerEvent =
   /** Something the user should know that did not stop the run (e.g. storage full). */
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string; requestType: WorkerRequest['type'] | 'unknown' }
+  /** The answer to a 'closed-form' request: plain arrays. */
+  | { type: 'closed-form-result'; result: ClosedFormResult }
   | LabelEvent;
 
 export type EventOf<T extends WorkerEvent['type']> = Extract<WorkerEvent, { type: T }>;

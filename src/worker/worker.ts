@@ -4,6 +4,7 @@
  * to the part that owns it (runController.ts): the run (`c.session`), the data (`c.workspace`),
  * the saved runs (`c.runs`), or the controller when it changes the model under a run.
  */
+import { runClosedForm } from '../pipeline/closedForm/train';
 import type { BackendMeasurement } from './backendRace';
 import {
   destroyDevice,
@@ -58,6 +59,7 @@ const ON_DEVICE = new Set<WorkerRequest['type']>([
   'logprob',
   'export',
   'sweep-start',
+  'closed-form',
 ]);
 /** Requests that would train or replace the model while a sweep runs. */
 const BLOCKED_BY_SWEEP = new Set<WorkerRequest['type']>([
@@ -150,6 +152,14 @@ async function handle(req: WorkerRequest): Promise<void> {
       return sweeps.start(req.sweep);
     case 'sweep-stop':
       return sweeps.stop();
+    case 'closed-form': {
+      const { beta, seed, pairsPerPrompt } = req;
+      post({
+        type: 'closed-form-result',
+        result: await runClosedForm({ beta, seed, pairsPerPrompt }),
+      });
+      return;
+    }
     case 'ping':
       post({ type: 'pong', id: req.id }); // answered early in onmessage; here for exhaustiveness
       return;

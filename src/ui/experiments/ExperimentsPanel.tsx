@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { CLOSED_FORM_ID } from '../../pipeline/closedForm/problem';
 import {
   EXPERIMENTS,
   type Experiment,
@@ -10,6 +11,7 @@ import type { MetricPoint } from '../../pipeline/views';
 import type { WorkerClient } from '../../worker/client';
 import { CompareChart, type ComparedRun } from '../charts/CompareChart';
 import { metricTitle, runColour } from '../charts/compare';
+import { ClosedFormCard } from './ClosedFormCard';
 import { type RunnerPhase, useExperimentRunner } from './useExperimentRunner';
 import './experiments.css';
 
@@ -99,6 +101,8 @@ export function ExperimentsPanel({
   onRunStart: () => void;
 }) {
   const exp = experimentById(selected);
+  // The closed-form card is linkable too (`?experiment=closed-form`).
+  const closedForm = selected === CLOSED_FORM_ID;
   const [predicted, setPredicted] = useState<Record<string, string>>({});
   const { phase, runs, run, stop } = useExperimentRunner(client, exp, seed, onRunStart);
   const compared: ComparedRun[] = useMemo(
@@ -138,7 +142,20 @@ export function ExperimentsPanel({
             </button>
           </li>
         ))}
+        <li>
+          <button
+            type="button"
+            className={closedForm ? 'experiment-chip active' : 'experiment-chip secondary'}
+            aria-pressed={closedForm}
+            data-testid="experiment-closed-form"
+            disabled={running}
+            onClick={() => onSelect(closedForm ? '' : CLOSED_FORM_ID)}
+          >
+            The closed-form optimum
+          </button>
+        </li>
       </ul>
+      {closedForm && <ClosedFormCard client={client} seed={seed} canRun={canRun} />}
       {exp && (
         <div className="experiment" data-testid="experiment-open" data-experiment={exp.id}>
           <h3>{exp.title}</h3>
