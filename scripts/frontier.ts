@@ -97,6 +97,12 @@ function formatJson(value: unknown): string {
   return `${lay(value, '', 0)}\n`;
 }
 
+/**
+ * The plot's KL range: the paper's Fig. 2 spans about 0–25 nats; a small β driven for hundreds
+ * of updates reaches 50–90 and would squash it. Points past it stay in points.csv and the tables.
+ */
+const PLOT_MAX_KL = 30;
+
 function writeOutputs(
   dir: string,
   sweep: SweepConfig,
@@ -146,6 +152,7 @@ function writeOutputs(
     frontierSvg(report.bands, {
       title: `Reward–KL frontier: ${sweep.name}`,
       notes: [...new Set(svgNotes)],
+      maxKl: PLOT_MAX_KL,
     }),
   );
   return md;

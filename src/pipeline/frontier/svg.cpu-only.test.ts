@@ -102,4 +102,15 @@ describe('frontierSvg', () => {
     // KL up to 6.5 in about 6 intervals: a step of 2 (1.08 rounded up), the last tick past 6.5.
     expect(ticks).toEqual(['0', '2', '4', '6', '8']);
   });
+
+  it('leaves points past maxKl out of the plot and says how many', () => {
+    const clipped = frontierSvg(POINTS, { maxKl: 4 });
+    const ticks = [
+      ...clipped.matchAll(/<text x="[^"]*" y="[^"]*" text-anchor="middle">([^<]*)<\/text>/g),
+    ].map((m) => m[1]);
+    // The DPO point at KL 6.5 is left out: the axis now ends at the next tick past 3.
+    expect(ticks.at(-1)).toBe('3.0');
+    expect(clipped).toContain('1 points past KL 4 not drawn (all in points.csv)');
+    expect(frontierSvg(POINTS, { maxKl: 10 })).not.toContain('not drawn');
+  });
 });

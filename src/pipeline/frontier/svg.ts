@@ -21,6 +21,11 @@ export interface FrontierPlotOptions {
   bands?: boolean;
   /** Short lines under the legend (the budget, the reward models' held-out accuracies). */
   notes?: readonly string[];
+  /**
+   * Points past this KL are left out of the plot (a note says how many): a run driven to tens
+   * of nats would squash the range where the curves differ. Every point stays in points.csv.
+   */
+  maxKl?: number;
 }
 
 export const DEFAULT_X_LABEL = 'KL(π_θ‖π_ref): Σ_t KL per completion, nats';
@@ -113,8 +118,10 @@ export function frontierSvg(
   const m = { left: 70, right: legendWidth + 20, top: opts.title ? 44 : 20, bottom: 60 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
-  const series = groupByRun(points);
+  const maxKl = opts.maxKl ?? Number.POSITIVE_INFINITY;
+  const series = groupByRun(points.filter((p) => p.kl <= maxKl));
   const all = series.flatMap((s) => s.points);
+  const beyond = points.filter((p) => p.kl > maxKl).length;
   const bands = opts.bands ?? all.some((p) => ((p as { seeds?: number }).seeds ?? 1) >= 2);
   const seeds = Math.max(1, ...all.map((p) => (p as { seeds?: number }).seeds ?? 1));
 
@@ -219,6 +226,7 @@ export function frontierSvg(
   const notes = [
     ...(bands ? [`bands: mean ± s.e. across ${seeds} seeds`] : []),
     ...(opts.notes ?? []),
+    ...(beyond > 0 ? [`${beyond} points past KL ${maxKl} not drawn (all in points.csv)`] : []),
   ];
   notes.forEach((text, k) => {
     const y = m.top + 8 + (series.length + 1 + k) * 20;
