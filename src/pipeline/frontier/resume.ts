@@ -6,7 +6,7 @@
  * unstopped sweep would have made (on the same backend). Pure (no tfjs, no Node APIs).
  */
 import type { FrontierPoint, RunSummary } from './points';
-import { resolveRuns, type SweepConfig } from './sweepConfig';
+import { parseSweepConfig, resolveRuns, type SweepConfig } from './sweepConfig';
 
 /** What a previous run of the runner left in the output folder. */
 export interface PreviousSweep {
@@ -30,18 +30,51 @@ export const doneKey = (seed: number | undefined, runId: string) => `${seed ?? '
 /** Same sweep after JSON: key order and defaults as the parser wrote them. */
 const sameSweep = (a: unknown, b: SweepConfig) => JSON.stringify(a) === JSON.stringify(b);
 
+/** What every run of a sweep shares: all but its name, description, seeds and runs. */
+const setup = ({ name: _n, description: _d, seeds: _s, runs: _r, ...rest }: SweepConfig) =>
+  JSON.stringify(rest);
+
 /**
- * The finished part of `previous`, or why it cannot be resumed (another sweep's results: the
- * config changed, so its figures would mix two sweeps).
+ * The (seed, run) results of `previous` that `sweep` would compute the same way: the shared
+ * setup (checkpoint, budget, data, evaluation, training defaults) unchanged, the run's resolved
+ * config unchanged, and its seed still listed. So a finished sweep can take more seeds or more
+ * runs (a β the grid missed) without rerunning what it has; every run is a function of its seed's
+ * streams and its own config alone (seeds.ts), not of the runs beside it.
  */
-export function resumeFrom(previous: PreviousSweep, sweep: SweepConfig): Resumed | string {
-  if (!sameSweep(previous.sweep, sweep)) {
+function keptKeys(previous: unknown, sweep: SweepConfig): Set<string> | string {
+  let prev: SweepConfig;
+  try {
+    prev = parseSweepConfig(previous);
+  } catch {
+    return 'the folder holds the results of another sweep (its config does not parse)';
+  }
+  if (setup(prev) !== setup(sweep)) {
     return 'the folder holds the results of another sweep (its config differs from this one)';
   }
-  const done = new Set(previous.runs.map((r) => doneKey(r.seed, r.runId)));
+  const now = new Map(resolveRuns(sweep).map((r) => [r.id, JSON.stringify(r)]));
+  const same = new Set(
+    resolveRuns(prev)
+      .filter((r) => now.get(r.id) === JSON.stringify(r))
+      .map((r) => r.id),
+  );
+  const keys = new Set<string>();
+  for (const seed of sweep.seeds) for (const id of same) keys.add(doneKey(seed, id));
+  return keys;
+}
+
+/**
+ * The finished part of `previous` that this sweep keeps, or why it cannot be resumed (another
+ * sweep's results: its shared setup changed, so its figures would mix two sweeps). The same
+ * config keeps everything; one with more seeds or runs, or some runs changed, keeps the rest.
+ */
+export function resumeFrom(previous: PreviousSweep, sweep: SweepConfig): Resumed | string {
+  const keep = sameSweep(previous.sweep, sweep) ? null : keptKeys(previous.sweep, sweep);
+  if (typeof keep === 'string') return keep;
+  const runs = previous.runs.filter((r) => keep === null || keep.has(doneKey(r.seed, r.runId)));
+  const done = new Set(runs.map((r) => doneKey(r.seed, r.runId)));
   return {
     done,
-    runs: [...previous.runs],
+    runs,
     points: previous.points.filter((p) => done.has(doneKey(p.seed, p.runId))),
     seconds: previous.seconds ?? 0,
   };
