@@ -14,6 +14,8 @@
  * --seeds 1,3 (run only these of the sweep's seeds: a shard, into its own --out, so that one
  * process per core runs at once; WASM in Node is single-threaded) --merge <dir>... (one sweep's
  * outputs from its shards, into --out; resume.ts mergeShards).
+ * --export-trl <dir> (write the sweep as a TRL + Accelerate job folder, trljob/README.md; runs
+ * nothing).
  * `npm run frontier -- --docs` rewrites the generated result tables of the docs (docBlocks.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -45,10 +47,11 @@ import {
   type SweepConfig,
 } from '../src/pipeline/frontier/sweepConfig';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
+import { writeTrlJob } from '../src/pipeline/frontier/trlJobWrite';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
 const USAGE =
-  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot] [--fresh] [--seeds 1,2] | <config.json> --merge <shard dir>... [--out <dir>] | --docs';
+  'usage: npm run frontier -- <config.json> [--backend wasm|cpu|webgpu] [--out <dir>] [--split test|validation] [--replot] [--fresh] [--seeds 1,2] | <config.json> --export-trl <dir> [--split …] | <config.json> --merge <shard dir>... [--out <dir>] | --docs';
 
 function readSweep(path: string): SweepConfig {
   let text: string;
@@ -197,6 +200,7 @@ async function main() {
       docs: { type: 'boolean', default: false },
       seeds: { type: 'string' },
       merge: { type: 'boolean', default: false },
+      'export-trl': { type: 'string' },
     },
   });
   if (a.docs) {
@@ -216,6 +220,15 @@ async function main() {
   if (a.fresh && a.replot) throw new Error(USAGE);
   if (!configPath || (positionals.length > 1 && !a.merge)) throw new Error(USAGE);
   const sweep = readSweep(configPath);
+  const exportTrl = a['export-trl'];
+  if (exportTrl !== undefined) {
+    await selectNodeBackend('cpu');
+    await writeTrlJob(resolve(exportTrl), sweep, split, configPath);
+    console.log(
+      `wrote the TRL job of ${sweep.name} to ${exportTrl} (its README.md says how to run it)`,
+    );
+    return;
+  }
   const out = resolve(a.out ?? join('frontier', 'results', sweep.name));
   if (a.merge) {
     const dirs = positionals.slice(1);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run test:interop: the Hugging Face / TRL round-trip test (python/interop_test.py) in the
-# venv of scripts/py-env.sh. It never skips: without Python it fails and says why.
+# npm run test:interop: the Hugging Face / TRL round-trip test (python/interop_test.py), then the
+# sweep exported and run as a TRL + Accelerate job (python/test_trl_job.py), in the venv of
+# scripts/py-env.sh. It never skips: without Python it fails and says why.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v python3 >/dev/null; then
@@ -10,4 +11,5 @@ if ! command -v python3 >/dev/null; then
   exit 1
 fi
 py=$(bash scripts/py-env.sh)
-exec "$py" python/interop_test.py "$@"
+"$py" python/interop_test.py "$@"
+exec "$py" python/test_trl_job.py

@@ -80,6 +80,16 @@ describe('stored settings from earlier versions', () => {
       origin: 'sft',
     });
   });
+
+  it("a frozen-policy experiment run keeps its option (it ran at lr 0, the schema's lr beside)", () => {
+    const frozen = readSavedSettings({
+      ...record(DEFAULT_DPO_SETTINGS),
+      options: { frozenPolicy: true },
+    });
+    expect(frozen?.kind === 'dpo' && frozen.options).toEqual({ frozenPolicy: true });
+    const plain = readSavedSettings(record(DEFAULT_DPO_SETTINGS));
+    expect(plain?.kind === 'dpo' && 'options' in plain).toBe(false);
+  });
 });
 
 describe('share links from the previous version', () => {

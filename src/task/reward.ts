@@ -42,6 +42,12 @@ const NEGATION_BRIDGES = new Set(
   'very really so too that a an the quite all at even exactly remotely truly'.split(' '),
 );
 
+/** The negation rule's words, for ports of the reward (the TRL job's reward.py reads them). */
+export const NEGATION_WORDS = {
+  negators: [...NEGATORS],
+  bridges: [...NEGATION_BRIDGES],
+} as const;
+
 /** Whether the lexicon word at tokens[cursor] is negated by the word(s) before it. */
 function isNegated(tokens: readonly string[], cursor: number): boolean {
   const previous = tokens[cursor - 1];

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { type GPTConfig, PRESETS } from '../model/config';
 import type { DpoRunSettings, PreferenceData, RunSnapshot } from '../pipeline/dpoRun';
+import type { ExperimentOptions } from '../pipeline/experiments/experiments';
 import type { MetricPoint, SampleView } from '../pipeline/views';
 import { migrateRunSettings } from '../share/playgroundConfig';
 import { StorageFullError } from '../storage/errors';
@@ -29,6 +30,8 @@ export type SavedSettings =
       dataName: string;
       /** Held-out prompts of an imported dataset; null for the built-in task. */
       evalPrompts: string[] | null;
+      /** What a guided experiment set beyond the schema (a frozen policy: it ran at lr 0). */
+      options?: ExperimentOptions;
     }
   | { kind: 'model'; origin: string };
 
@@ -43,6 +46,7 @@ const savedSchema = z.discriminatedUnion('kind', [
     reference: referenceSchema,
     dataName: z.string(),
     evalPrompts: z.array(z.string()).nullable(),
+    options: z.object({ frozenPolicy: z.literal(true).optional() }).optional(),
   }),
   z.object({ kind: z.literal('model'), origin: z.string() }),
 ]);
@@ -56,7 +60,11 @@ export function readSavedSettings(raw: unknown): SavedSettings | null {
   const r = savedSchema.safeParse(raw);
   if (!r.success) return null;
   if (r.data.kind === 'model') return r.data;
-  return { ...r.data, settings: migrateRunSettings(r.data.settings).settings };
+  const { options, ...rest } = r.data;
+  const settings = migrateRunSettings(rest.settings).settings;
+  return options?.frozenPolicy
+    ? { ...rest, settings, options: { frozenPolicy: true } }
+    : { ...rest, settings };
 }
 
 export interface ResumeBundle {
@@ -249,7 +257,14 @@ export class RunRecorder {
       const saved = readSavedSettings(record?.settings);
       if (!record || saved?.kind !== 'dpo') continue;
       const points = (await this.store.getMetrics(id)) as MetricPoint[];
-      out.push({ id, name: record.name, settings: saved.settings, points });
+      const options = saved.options;
+      out.push({
+        id,
+        name: record.name,
+        settings: saved.settings,
+        ...(options ? { options } : {}),
+        points,
+      });
     }
     return out;
   }

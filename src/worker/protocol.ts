@@ -187,6 +187,8 @@ export interface RunMetrics {
   id: string;
   name: string;
   settings: DpoRunSettings;
+  /** A guided experiment's options the settings cannot hold (a frozen policy ran at lr 0). */
+  options?: ExperimentOptions;
   points: MetricPoint[];
 }
 

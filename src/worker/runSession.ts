@@ -12,6 +12,8 @@ import {
   type PreferenceData,
   type RunSnapshot,
 } from '../pipeline/dpoRun';
+import type { ExperimentOptions } from '../pipeline/experiments/experiments';
+import { applyExperimentOptions } from '../pipeline/experiments/runExperiment';
 import { MetricBatch } from './metricBatch';
 import type { ReferenceSource, RunRecorder } from './persistence';
 import type { PostEvent, WorkerRequest } from './protocol';
@@ -97,8 +99,15 @@ export class RunSession {
     });
   }
 
-  /** A new run; on `given` data (built-in prompts and reward for evaluation) if there is one. */
-  async prepare(settings: DpoRunSettings, given?: GivenData): Promise<void> {
+  /**
+   * A new run; on `given` data (built-in prompts and reward for evaluation) if there is one;
+   * with a guided experiment's `options` (recorded with the run, and applied on resume too).
+   */
+  async prepare(
+    settings: DpoRunSettings,
+    given?: GivenData,
+    options?: ExperimentOptions,
+  ): Promise<void> {
     const sft = this.d.workspace.require();
     this.enter({ type: 'prepare' }, BUSY);
     const imported = given ? null : this.d.workspace.importedData;
@@ -119,6 +128,7 @@ export class RunSession {
       throw e;
     }
     this.runId = null;
+    applyExperimentOptions(this.run, settings, options);
     if (this.d.recorder && sft.source) {
       const dataName = given?.name ?? imported?.summary.name ?? BUILTIN_DATA;
       const what =
@@ -132,6 +142,7 @@ export class RunSession {
         reference: sft.source,
         dataName,
         evalPrompts: imported?.evalPrompts ?? null,
+        ...(options?.frozenPolicy ? { options } : {}),
       };
       this.runId =
         (await this.d.recorder.begin(name, saved, this.run.data, sft.model.config)) ?? null;
@@ -167,6 +178,7 @@ export class RunSession {
         this.callbacks(),
         { data: b.data, ...(b.snapshot ? { resume: b.snapshot } : {}) },
       );
+      applyExperimentOptions(this.run, b.saved.settings, b.saved.options);
       this.runId = id;
       this.lastGood = b.snapshot ?? (await this.run.snapshot());
       this.d.post({ type: 'saved', runId: id, step: this.lastGood.step });

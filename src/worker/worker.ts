@@ -118,12 +118,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'run-delete':
       return c.deleteRun(req.id);
     case 'prepare':
-      await c.session.prepare(req.settings);
-      // lr 0 is outside the settings' bounds on purpose: only an experiment's option sets it.
-      if (req.options?.frozenPolicy) {
-        c.session.update({ ...req.settings, optim: { ...req.settings.optim, lr: 0 } });
-      }
-      return;
+      // An experiment's options (lr 0 is outside the settings' bounds on purpose) go with it.
+      return c.session.prepare(req.settings, undefined, req.options);
     case 'run-resume':
       return c.session.resume(req.id);
     case 'start':

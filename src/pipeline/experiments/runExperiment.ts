@@ -22,8 +22,12 @@ function experimentTask(tokenizer: BpeTokenizer, s: DpoRunSettings) {
   };
 }
 
-/** Applies an experiment's explicit options to a prepared run. */
-function applyOptions(run: DpoRun, s: DpoRunSettings, o: ExperimentOptions = {}): void {
+/** Applies an experiment's explicit options to a prepared run (here and in the worker). */
+export function applyExperimentOptions(
+  run: DpoRun,
+  s: DpoRunSettings,
+  o: ExperimentOptions = {},
+): void {
   // lr 0 is outside the schema on purpose: only an experiment's explicit option sets it.
   if (o.frozenPolicy) run.update({ ...s, optim: { ...s.optim, lr: 0 } });
 }
@@ -43,7 +47,7 @@ export async function runExperiment(
       onMetrics: (p) => points.push(p),
     });
     try {
-      applyOptions(run, s, r.options);
+      applyExperimentOptions(run, s, r.options);
       while (!run.done) await run.trainStep();
     } finally {
       run.dispose();

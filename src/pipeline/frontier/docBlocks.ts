@@ -21,6 +21,9 @@ export const DOCS_WITH_BLOCKS = ['frontier/README.md', 'docs/experiments.md'] as
 /** What a block reads of a summary.json (the runner's). */
 export interface SummaryJson {
   seconds?: number;
+  /** A sweep run as shards side by side (`--seeds`, `--merge`): their number and CPU time. */
+  shards?: number;
+  cpuSeconds?: number;
   seeds?: number[];
   evaluation?: string;
   backend?: string;
@@ -91,6 +94,9 @@ function metaLine(s: SummaryJson): string {
     ...(s.evaluation ? [`evaluated on ${s.evaluation}`] : []),
     ...(s.backend ? [`backend ${s.backend}`] : []),
     ...(s.seconds !== undefined ? [`wall time ${s.seconds} s`] : []),
+    ...(s.shards && s.cpuSeconds !== undefined
+      ? [`as ${s.shards} processes side by side, ${s.cpuSeconds} process-seconds in all`]
+      : []),
   ];
   return `${parts.join(', ')}.`;
 }

@@ -44,6 +44,20 @@ const PALETTE = [
   '#9C755F',
   '#BAB0AC',
 ];
+/** Series 11–20: Tableau 20's other half (the same hues, lighter), drawn dotted. */
+const PALETTE_MORE = [
+  '#A0CBE8',
+  '#FFBE7D',
+  '#FF9D9A',
+  '#86BCB6',
+  '#8CD17D',
+  '#F1CE63',
+  '#D4A6C8',
+  '#FABFD2',
+  '#D7B5A6',
+  '#79706E',
+];
+const COLOURS = [...PALETTE, ...PALETTE_MORE];
 
 export function escapeXml(s: string): string {
   return s
@@ -112,18 +126,24 @@ export function frontierSvg(
   points: readonly FrontierPoint[],
   opts: FrontierPlotOptions = {},
 ): string {
-  const W = opts.width ?? 900;
-  const H = opts.height ?? 520;
-  const legendWidth = 260;
-  const m = { left: 70, right: legendWidth + 20, top: opts.title ? 44 : 20, bottom: 60 };
-  const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
   const maxKl = opts.maxKl ?? Number.POSITIVE_INFINITY;
   const series = groupByRun(points.filter((p) => p.kl <= maxKl));
   const all = series.flatMap((s) => s.points);
   const beyond = points.filter((p) => p.kl > maxKl).length;
   const bands = opts.bands ?? all.some((p) => ((p as { seeds?: number }).seeds ?? 1) >= 2);
   const seeds = Math.max(1, ...all.map((p) => (p as { seeds?: number }).seeds ?? 1));
+  const notes = [
+    ...(bands ? [`bands: mean ± s.e. across ${seeds} seeds`] : []),
+    ...(opts.notes ?? []),
+    ...(beyond > 0 ? [`${beyond} points past KL ${maxKl} not drawn (all in points.csv)`] : []),
+  ];
+  const W = opts.width ?? 900;
+  const legendWidth = 260;
+  const m = { left: 70, right: legendWidth + 20, top: opts.title ? 44 : 20, bottom: 60 };
+  // Tall enough for the legend: a line per series and per note.
+  const H = opts.height ?? Math.max(520, m.top + 20 + (series.length + 1 + notes.length) * 20);
+  const pw = W - m.left - m.right;
+  const ph = H - m.top - m.bottom;
 
   const xTicks = niceTicks(0, Math.max(1e-9, ...all.map((p) => p.kl)));
   const xMax = Math.max(xTicks[xTicks.length - 1] ?? 1, 1e-9);
@@ -182,9 +202,14 @@ export function frontierSvg(
   series.forEach((s, i) => {
     const sft = s.algorithm === 'sft';
     const bon = ALGORITHMS[s.algorithm].kind === 'reranked';
-    const colour = sft ? '#000' : (PALETTE[coloured++ % PALETTE.length] ?? '#000');
+    const slot = sft ? -1 : coloured++ % COLOURS.length;
+    const colour = COLOURS[slot] ?? '#000';
     const d = s.points.map((p, k) => `${k ? 'L' : 'M'}${f(sx(p.kl))} ${f(sy(p.reward))}`).join(' ');
-    const dash = bon ? ' stroke-dasharray="6 4"' : '';
+    const dash = bon
+      ? ' stroke-dasharray="6 4"'
+      : slot >= PALETTE.length
+        ? ' stroke-dasharray="2 3"'
+        : '';
     out.push(`<g class="run" data-run="${escapeXml(s.runId)}">`);
     if (bands && s.points.length >= 2) {
       // Upper edge left to right, lower edge back: the region reward ± s.e. along the series.
@@ -223,11 +248,6 @@ export function frontierSvg(
       `<text x="${lx + 30}" y="${ly + 4}">${escapeXml(bon ? bestOfNLegend(s.label) : s.label)}</text>`,
     );
   });
-  const notes = [
-    ...(bands ? [`bands: mean ± s.e. across ${seeds} seeds`] : []),
-    ...(opts.notes ?? []),
-    ...(beyond > 0 ? [`${beyond} points past KL ${maxKl} not drawn (all in points.csv)`] : []),
-  ];
   notes.forEach((text, k) => {
     const y = m.top + 8 + (series.length + 1 + k) * 20;
     legend.push(

@@ -169,7 +169,8 @@ describe('parseSweepConfig', () => {
     expect(Math.min(...s.eval.at)).toBeLessThanOrEqual(5);
     const runs = resolveRuns(s);
     const betas = runs.flatMap((r) => (r.algorithm === 'dpo' && !r.rounds ? [r.beta] : []));
-    expect(betas).toEqual([0.05, 0.1, 1, 5]);
+    // The paper's grid, with 0.25 and 0.5 filling the KL range it leaves to early checkpoints.
+    expect(betas).toEqual([0.05, 0.1, 0.25, 0.5, 1, 5]);
     expect(runs.some((r) => r.algorithm === 'dpo' && (r.rounds ?? 1) > 1)).toBe(true);
     const bon = runs.flatMap((r) => ('n' in r ? r.n : []));
     expect(Math.max(...bon)).toBe(64);

@@ -2,7 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import type { RunMetrics } from '../../worker/protocol';
 import { CompareChart, type ComparedRun } from './CompareChart';
 import { metricTitle, runColour } from './compare';
-import { differingSettings, keySettings } from './overlayLegend';
+import { differingSettings, keySettings, ranWith } from './overlayLegend';
 import './charts.css';
 
 /** The metrics drawn for runs side by side. */
@@ -26,11 +26,11 @@ export const RunsOverlay = memo(function RunsOverlay({ runs }: { runs: readonly 
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const [difference, setDifference] = useState(false);
   const legend = useMemo(() => {
-    const diffs = differingSettings(runs.map((r) => r.settings));
+    const diffs = differingSettings(runs.map(ranWith));
     return runs.map((r, i) => ({
       run: r,
       color: runColour(i),
-      settings: runs.length > 1 ? (diffs[i] ?? []) : keySettings(r.settings),
+      settings: runs.length > 1 ? (diffs[i] ?? []) : keySettings(ranWith(r)),
     }));
   }, [runs]);
   const shown: ComparedRun[] = useMemo(

@@ -5,7 +5,7 @@ import { DEFAULT_DPO_SETTINGS } from '../../pipeline/settings';
 import type { MetricPoint } from '../../pipeline/views';
 import type { RunMetrics } from '../../worker/protocol';
 import { compareRows, differenceRows, runColour } from './compare';
-import { differingSettings, keySettings } from './overlayLegend';
+import { differingSettings, keySettings, ranWith } from './overlayLegend';
 import { RunsOverlay } from './RunsOverlay';
 
 const pt = (step: number, o: Record<string, number>): MetricPoint => ({ step, phase: 'dpo', ...o });
@@ -37,6 +37,10 @@ describe('runs side by side', () => {
     const hi = { ...DEFAULT_DPO_SETTINGS, loss: { ...DEFAULT_DPO_SETTINGS.loss, beta: 1 } };
     expect(differingSettings([DEFAULT_DPO_SETTINGS, hi])).toEqual([['β 0.1'], ['β 1']]);
     expect(keySettings(DEFAULT_DPO_SETTINGS)).toContain('β 0.1');
+    // A frozen-policy experiment run is shown at the lr it ran with, 0.
+    const frozen = ranWith({ settings: DEFAULT_DPO_SETTINGS, options: { frozenPolicy: true } });
+    expect(differingSettings([DEFAULT_DPO_SETTINGS, frozen])).toEqual([['learning rate 0.0002'], ['learning rate 0']]);
+    expect(ranWith({ settings: DEFAULT_DPO_SETTINGS })).toBe(DEFAULT_DPO_SETTINGS);
   });
 
   it('renders the overlay: a legend row and a toggle per run, every chart', () => {

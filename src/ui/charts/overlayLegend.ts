@@ -2,10 +2,23 @@
  * The legend of runs compared side by side: each run's settings that differ from the other
  * compared runs' (TensorBoard's hparams in one line), read from the settings schema.
  */
-import { RUN_SETTINGS } from '../../pipeline/settings';
+import type { ExperimentOptions } from '../../pipeline/experiments/experiments';
+import { type DpoRunSettings, RUN_SETTINGS } from '../../pipeline/settings';
 import { getAt, leavesOf } from '../../util/setting';
 
 const LEAVES = leavesOf(RUN_SETTINGS);
+
+/**
+ * The settings a saved run ran with: a frozen-policy experiment run records the schema's lr
+ * (lr 0 is outside its bounds on purpose) beside `options.frozenPolicy`, and ran at lr 0.
+ */
+export function ranWith(run: {
+  settings: DpoRunSettings;
+  options?: ExperimentOptions;
+}): DpoRunSettings {
+  const s = run.settings;
+  return run.options?.frozenPolicy ? { ...s, optim: { ...s.optim, lr: 0 } } : s;
+}
 
 const show = (v: unknown): string =>
   typeof v === 'number' ? String(Number(v.toPrecision(4))) : String(v);

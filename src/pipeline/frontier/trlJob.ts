@@ -1,0 +1,242 @@
+/**
+ * A sweep as a TRL + Accelerate job (issue 26): what the exported folder's job.py reads. Pure
+ * data, no tfjs and no Node APIs; trlJobWrite.ts writes the folder.
+ *
+ *   sweep.json    the job spec: the sweep as parsed, every run resolved with its TRL plan (or
+ *                 the reason TRL cannot run it), each seed's purpose streams (seeds.ts)
+ *   prompts.json  the prompts the app's runner uses for this sweep (task.ts, promptSplit.ts)
+ *   lexicon.json  the reward's lexicon as the app scores with it (reward.py reads it)
+ *   reward_check.json  (prompt, completion, the app's r*) cases: reward.py's parity check
+ */
+import english from 'sentiment/languages/en/index.js';
+import type { Review } from '../../task/corpus';
+import { groundTruthReward, NEGATION_WORDS, REWARD_TEMPERATURE } from '../../task/reward';
+import type { FrontierTask } from './data';
+import { seedStreams } from './seeds';
+import { type ResolvedRun, resolveRuns, type SweepConfig } from './sweepConfig';
+
+const TRL_JOB_FORMAT = 'dpo-playground-trl-job';
+
+/** How job.py runs one run: DPOTrainer with these loss types, or the SFT model's point. */
+type TrlPlan =
+  | { kind: 'reference' }
+  | { kind: 'dpo'; lossType: string[]; lossWeights?: number[]; labelSmoothing?: number };
+
+type TrlRun = {
+  id: string;
+  label: string;
+  algorithm: string;
+  train: ResolvedRun['train'];
+  evalEvery: number;
+  beta?: number;
+  /** The run as resolved (written to the job's summary.json as its config). */
+  config: Record<string, unknown>;
+} & ({ trl: TrlPlan } | { trl: null; unsupported: string });
+
+/**
+ * TRL 1.13's DPOTrainer loss of a DPO run, or why it has none. TRL's `sigmoid` takes no label
+ * smoothing, its `ipo` averages log-probs per token (the app's `mean` reduction) and its
+ * `sigmoid_norm` is DPO on per-token means.
+ */
+function dpoPlan(run: ResolvedRun & { algorithm: 'dpo' }): TrlPlan | string {
+  if ((run.rounds ?? 1) > 1) {
+    return 'online DPO (rounds > 1): not wired yet (trl.experimental OnlineDPOTrainer takes r* as a reward function)';
+  }
+  const mean = run.reduction === 'mean';
+  switch (run.loss) {
+    case 'sigmoid':
+      return { kind: 'dpo', lossType: [mean ? 'sigmoid_norm' : 'sigmoid'] };
+    case 'robust':
+      return mean
+        ? 'robust DPO with mean reduction: TRL 1.13 has robust only on summed log-probs'
+        : { kind: 'dpo', lossType: ['robust'], labelSmoothing: run.labelSmoothing };
+    case 'hinge':
+      return mean
+        ? 'hinge with mean reduction: TRL 1.13 has hinge only on summed log-probs'
+        : { kind: 'dpo', lossType: ['hinge'] };
+    case 'ipo':
+      return mean
+        ? { kind: 'dpo', lossType: ['ipo'] }
+        : 'IPO with sum reduction: TRL 1.13 IPO always averages log-probs per token (reduction "mean")';
+    case 'cdpo':
+      return 'cDPO: TRL 1.13 sigmoid loss takes no label smoothing';
+    case 'rpo':
+      return 'RPO: TRL 1.13 (sigmoid + sft) averages the NLL over the batch’s tokens, not per pair; not wired yet';
+    case 'simpo':
+      return 'SimPO: not wired yet (trl.experimental CPOTrainer, loss_type "simpo")';
+    case 'orpo':
+      return 'ORPO: not wired yet (trl.experimental ORPOTrainer)';
+  }
+}
+
+/** Why a run TRL cannot run (here) is left out, by algorithm. */
+const NOT_IN_TRL: Record<string, string> = {
+  unlikelihood: 'Unlikelihood: TRL has no unlikelihood trainer',
+  'ppo-gt':
+    'PPO-GT: TRL 1.13 ships no PPOTrainer (its older one scored rollouts with a reward-model module, not a lexicon function)',
+  ppo: 'PPO: TRL 1.13 ships no PPOTrainer (GRPOTrainer is its RL trainer, another algorithm)',
+  'best-of-n': 'Best-of-N: TRL 1.13 ships no Best-of-N sampler; not wired yet (generate + rerank)',
+  'preferred-ft': 'Preferred-FT: not wired yet (SFTTrainer on the chosen completions)',
+};
+
+function trlRun(run: ResolvedRun): TrlRun {
+  const { id, label, algorithm, train, evalEvery, ...rest } = run;
+  const base = {
+    id,
+    label,
+    algorithm,
+    train,
+    evalEvery,
+    config: { algorithm, ...rest, train, evalEvery },
+  };
+  if (algorithm === 'sft') return { ...base, trl: { kind: 'reference' } };
+  if (run.algorithm === 'dpo') {
+    const plan = dpoPlan(run);
+    return typeof plan === 'string'
+      ? { ...base, beta: run.beta, trl: null, unsupported: plan }
+      : { ...base, beta: run.beta, trl: plan };
+  }
+  return {
+    ...base,
+    trl: null,
+    unsupported: NOT_IN_TRL[algorithm] ?? `${algorithm}: not wired to TRL`,
+  };
+}
+
+/** sweep.json of the job: everything job.py needs besides the prompts, model and reward. */
+export function trlJobSpec(sweep: SweepConfig, split: 'test' | 'validation', config: string) {
+  return {
+    format: TRL_JOB_FORMAT,
+    version: 1,
+    name: sweep.name,
+    config,
+    evaluation: `${split} prompts`,
+    sweep,
+    seeds: sweep.seeds.map((seed) => ({ seed, streams: seedStreams(seed) })),
+    runs: resolveRuns(sweep).map(trlRun),
+  };
+}
+
+/** prompts.json: the prompts the app's runner samples, evaluates and validates on. */
+export function trlJobPrompts(task: FrontierTask, split: 'test' | 'validation') {
+  return {
+    train: task.trainPrompts,
+    evalSplit: split,
+    eval: task.evalPrompts,
+    validation: task.validationPrompts ?? [],
+  };
+}
+
+/**
+ * lexicon.json: the labels the app's analyzer scores with (the `sentiment` package's AFINN-165
+ * English labels, into which the package merges its emoji weights when it loads).
+ */
+export function rewardLexicon() {
+  return {
+    source: 'npm sentiment 5.0.2: languages/en/labels.json (AFINN-165) + build/emoji.json',
+    temperature: REWARD_TEMPERATURE,
+    labels: { ...english.labels },
+    negators: NEGATION_WORDS.negators,
+    bridges: NEGATION_WORDS.bridges,
+  };
+}
+
+/** Texts the scoring rules treat specially: negation, bridges, punctuation, Unicode, empties. */
+const EDGE_CASES: [prompt: string, completion: string][] = [
+  ['', ''],
+  ['The movie was', ''],
+  ['', 'great'],
+  ['The movie was not', ' good'],
+  ['The movie was not very', ' good at all'],
+  ["I didn't", ' like it'],
+  ['I didn’t', ' like it, not at all.'],
+  ['It wasn’t that', ' bad'],
+  ['never', ' boring'],
+  ['no', ' fun'],
+  ['The acting was', ' not  the best; not a  bad film'],
+  ['Goo', 'd movie'],
+  ['good', 'bad'],
+  ['good ', 'bad'],
+  ['good.', 'bad'],
+  ['The plot', ' was great!!! and... terrible?'],
+  ['Hated', ' it:(great)'],
+  ['A', '\tgood\tfilm'],
+  ['A', ' good\r\nfilm\n\nterrible'],
+  ['A\ufeff', '\ufeffgood \x85bad \u00a0 great\u2028awful'],
+  ['A\x1c', 'good\x1fbad'],
+  ['café', ' naïve 😀 good 😡 — “great”'],
+  ['😀', '😀'],
+  ['SUPERB', ' ACTING, TERRIBLE PLOT'],
+  ['The', ' constructor __proto__ hasOwnProperty toString valueOf'],
+  ['Ratings: 4/10, 7.5', ' stars!  Two spaces\tand a tab\n'],
+  ['ends here<|endoftext|>', ' and goes on great'],
+  ['not', ''],
+  ['not', 'good'],
+  ['very', ' good'],
+  ['isnt', ' great'],
+  ["doesn't really", ' work, hardly good, non fun'],
+  ['', '   '],
+  ['  ', '  good  '],
+  ['İstanbul', ' İYİ good ΣΑΣ'],
+];
+
+/** Negation reach: each negator, alone and across each bridge, before a lexicon word. */
+function negationCases(): [string, string][] {
+  const negators = 'not no never non hardly cant dont doesnt didnt isnt wasnt wont hasnt'.split(
+    ' ',
+  );
+  const bridges = ['', 'very', 'really', 'so', 'the', 'truly', 'quite', 'not'];
+  const variants = (w: string) =>
+    w.endsWith('nt') ? [w, `${w.slice(0, -2)}n't`, `${w.slice(0, -2)}n’t`] : [w];
+  return negators.flatMap((n) =>
+    variants(n).flatMap((v) =>
+      bridges.map((b, i): [string, string] =>
+        i % 2 === 0 ? [`It was ${v}`, ` ${b} good`] : [`It was ${v} ${b}`, ' bad'],
+      ),
+    ),
+  );
+}
+
+/**
+ * Parity cases: each review split after its k-th word (k = 1 + i mod 8, as prompts are 2–8
+ * words) and inside a word, the whole review with no prompt, the negation grid, the edge cases.
+ */
+export function rewardCheckCases(reviews: readonly Review[], count = 1200) {
+  const cases: [string, string][] = [...EDGE_CASES, ...negationCases()];
+  for (const [i, review] of reviews.slice(0, count).entries()) {
+    const words = review.text.split(' ');
+    const k = Math.min(words.length - 1, 1 + (i % 8));
+    cases.push([words.slice(0, k).join(' '), ` ${words.slice(k).join(' ')}`]);
+    const cut = Math.floor(review.text.length / 2);
+    if (i % 3 === 0) cases.push([review.text.slice(0, cut), review.text.slice(cut)]);
+    if (i % 5 === 0) cases.push(['', review.text]);
+  }
+  return cases.map(([prompt, completion]) => ({
+    prompt,
+    completion,
+    reward: groundTruthReward(completion, prompt),
+  }));
+}
+
+/** README's section on this sweep: each run, and what TRL runs it with or why it cannot. */
+export function trlJobRunsMarkdown(spec: ReturnType<typeof trlJobSpec>): string {
+  const rows = spec.runs.map((r) => {
+    const how =
+      r.trl === null
+        ? `not run: ${r.unsupported}`
+        : r.trl.kind === 'reference'
+          ? 'π_ref evaluated (step 0)'
+          : `DPOTrainer, loss_type ${JSON.stringify(r.trl.lossType)}`;
+    return `| \`${r.id}\` | ${r.label} | ${how} |`;
+  });
+  return [
+    `## This sweep: ${spec.name}`,
+    '',
+    `Seeds ${spec.sweep.seeds.join(', ')}; evaluated on ${spec.evaluation}.`,
+    '',
+    '| run | label | on TRL |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
