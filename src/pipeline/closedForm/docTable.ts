@@ -13,8 +13,8 @@
 import { CLOSED_FORM_BETAS, worst } from './problem';
 import { runClosedForm } from './train';
 
-export const CLOSED_FORM_SEEDS = [1, 2, 3] as const;
-export const CLOSED_FORM_DOC_PAIRS = [1_000, 10_000, 100_000] as const;
+const CLOSED_FORM_SEEDS = [1, 2, 3] as const;
+const CLOSED_FORM_DOC_PAIRS = [1_000, 10_000, 100_000] as const;
 
 const BLOCK = /<!-- closed-form:measured -->\n[\s\S]*?<!-- \/closed-form -->/;
 

@@ -14,7 +14,7 @@ import { groundTruthReward } from '../../task/reward';
 export const CLOSED_FORM_ID = 'closed-form';
 
 /** The completions: one word each, from very positive to very negative under r*. */
-export const CLOSED_FORM_WORDS = [
+const CLOSED_FORM_WORDS = [
   'superb',
   'great',
   'fine',
@@ -26,7 +26,7 @@ export const CLOSED_FORM_WORDS = [
 ] as const;
 
 /** "was not" negates the word: the same words, the reward reversed, so π* depends on x. */
-export const CLOSED_FORM_PROMPTS = [
+const CLOSED_FORM_PROMPTS = [
   'The film was',
   'The acting was not',
   'Honestly, the ending felt',

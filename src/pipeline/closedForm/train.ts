@@ -148,7 +148,7 @@ export async function trainTabularDpo(
 }
 
 /** Sampling is O(n) in JS, training O(K²) whatever n: this only bounds the sampling. */
-export const MAX_PAIRS_PER_PROMPT = 1_000_000;
+const MAX_PAIRS_PER_PROMPT = 1_000_000;
 
 export interface ClosedFormOptions {
   beta: number;

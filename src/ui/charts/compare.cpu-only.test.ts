@@ -39,7 +39,10 @@ describe('runs side by side', () => {
     expect(keySettings(DEFAULT_DPO_SETTINGS)).toContain('β 0.1');
     // A frozen-policy experiment run is shown at the lr it ran with, 0.
     const frozen = ranWith({ settings: DEFAULT_DPO_SETTINGS, options: { frozenPolicy: true } });
-    expect(differingSettings([DEFAULT_DPO_SETTINGS, frozen])).toEqual([['learning rate 0.0002'], ['learning rate 0']]);
+    expect(differingSettings([DEFAULT_DPO_SETTINGS, frozen])).toEqual([
+      ['learning rate 0.0002'],
+      ['learning rate 0'],
+    ]);
     expect(ranWith({ settings: DEFAULT_DPO_SETTINGS })).toBe(DEFAULT_DPO_SETTINGS);
   });
 

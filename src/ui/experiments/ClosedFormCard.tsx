@@ -29,7 +29,7 @@ import {
 import type { WorkerClient } from '../../worker/client';
 
 /** Labelled pairs per prompt the card offers: the sampling error shrinks as 1/√n. */
-export const CLOSED_FORM_PAIRS = [1_000, 10_000, 100_000] as const;
+const CLOSED_FORM_PAIRS = [1_000, 10_000, 100_000] as const;
 
 /** Asks the worker: the answer is its 'closed-form-result', a failure an `error` event. */
 export async function requestClosedForm(

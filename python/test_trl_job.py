@@ -1,0 +1,141 @@
+"""The sweep as a TRL + Accelerate job (issue 26), run by `npm run test:interop` after
+interop_test.py (scripts/interop.sh). With the real libraries:
+  1. `npm run frontier -- CONFIG --export-trl DIR` writes the job folder; its model loads in
+     transformers with no missing or unexpected keys; its requirements are the project's pins;
+     its prompts are the app's split (no eval prompt among the train prompts);
+  2. the job's reward.py equals the app's groundTruthReward on the exported cases (≥ 1,000:
+     the corpus' reviews split into prompt and continuation, whole reviews, the negation grid,
+     punctuation, Unicode and empty edge cases) within 1e-9;
+  3. `accelerate launch --num_processes 1 --cpu job.py` runs a tiny sweep (1 seed, DPO β = 0.1,
+     4 updates, 8 prompts) to the end: points at the sweep's steps, the app's warm-up, DPO's
+     held-out implicit-reward accuracy; it skips Unlikelihood and says why;
+  4. the app's runner reads its results back (`npm run frontier -- DIR/frontier-config.json
+     --replot --out OUT`).
+Exits 1 on any failure; never skips. Usage: python python/test_trl_job.py [--keep DIR]
+"""
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOL_REWARD = 1e-9
+MIN_CASES = 1000
+SWEEP = {
+    "name": "trl-job-smoke",
+    "checkpoint": "public/checkpoints/sft-micro.json",
+    "seeds": [1],
+    "data": {"prompts": 8, "completionsPerPrompt": 4, "maxNewTokens": 16},
+    "eval": {"prompts": 16, "every": 2, "at": [1], "maxNewTokens": 16},
+    "train": {"steps": 4, "lr": 2e-4, "batchSize": 8, "warmupSteps": 2},
+    "runs": [
+        {"algorithm": "sft"},
+        {"algorithm": "dpo", "beta": 0.1},
+        {"algorithm": "unlikelihood", "alpha": 0.25},
+    ],
+}
+failures: list[str] = []
+
+
+def check(ok: bool, what: str) -> None:
+    print(f"  {'ok  ' if ok else 'FAIL'} {what}")
+    if not ok:
+        failures.append(what)
+
+
+def frontier(*args: str) -> None:
+    cmd = ["node", "--import", "tsx", "scripts/frontier.ts", *args]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keep", help="work in this folder and keep it")
+    opts = ap.parse_args()
+    work = Path(opts.keep or tempfile.mkdtemp(prefix="dpo-trl-job-"))
+    work.mkdir(parents=True, exist_ok=True)
+    config, job, out = work / "sweep-config.json", work / "job", work / "results"
+    config.write_text(json.dumps(SWEEP, indent=2))
+    print(f"trl job: working in {work}")
+
+    print("1. the export")
+    frontier(str(config), "--export-trl", str(job))
+    for name in ["job.py", "reward.py", "README.md", "requirements.txt", "sweep.json", "frontier-config.json",
+                 "prompts.json", "lexicon.json", "reward_check.json", "model/model.safetensors"]:  # fmt: skip
+        check((job / name).is_file(), f"the folder has {name}")
+    from transformers import AutoModelForCausalLM
+
+    _, info = AutoModelForCausalLM.from_pretrained(job / "model", output_loading_info=True)
+    bad = {k: v for k, v in info.items() if v}
+    check(not bad, f"model/ loads in transformers with no missing/unexpected keys {bad or ''}")
+    project = (ROOT / "python" / "requirements.txt").read_text().splitlines()
+    pins = [l for l in (job / "requirements.txt").read_text().splitlines() if "==" in l]
+    check(len(pins) >= 8 and all(p in project for p in pins), f"requirements pinned as the project's: {pins}")
+    prompts = json.loads((job / "prompts.json").read_text())
+    check(
+        len(prompts["train"]) == 8 and len(prompts["eval"]) == 16 and not set(prompts["train"]) & set(prompts["eval"]),
+        "prompts: 8 train, 16 test, disjoint",
+    )
+    spec = json.loads((job / "sweep.json").read_text())
+    not_run = {r["id"]: r.get("unsupported") for r in spec["runs"] if r["trl"] is None}
+    check(list(not_run) == ["unlikelihood-alpha0.25"], f"only Unlikelihood is marked not runnable: {not_run}")
+    check("not run: Unlikelihood" in (job / "README.md").read_text(), "README.md lists it with the reason")
+
+    print("2. reward.py against the app's r*")
+    sys.path.insert(0, str(job))
+    from reward import ground_truth_reward
+
+    cases = json.loads((job / "reward_check.json").read_text(encoding="utf-8"))["cases"]
+    diffs = [abs(ground_truth_reward(c["completion"], c["prompt"]) - c["reward"]) for c in cases]
+    distinct = len({round(c["reward"], 12) for c in cases})
+    print(f"  {len(cases)} (prompt, completion) texts, {distinct} distinct rewards, max |Δ| {max(diffs):.2e}")
+    check(len(cases) >= MIN_CASES, f"at least {MIN_CASES} texts")
+    check(max(diffs) <= TOL_REWARD, f"reward.py equals the app's reward within {TOL_REWARD}")
+
+    print("3. the job: accelerate launch --num_processes 1 --cpu")
+    launch = Path(sys.executable).with_name("accelerate")
+    cmd = [str(launch), "launch", "--num_processes", "1", "--num_machines", "1", "--cpu",
+           "--mixed_precision", "no", "--dynamo_backend", "no", "--num_cpu_threads_per_process", "1",
+           "job.py", "--config", "sweep.json", "--model", "model", "--out", str(out)]  # fmt: skip
+    t0 = time.time()
+    run = subprocess.run(cmd, cwd=job, capture_output=True, text=True)
+    seconds = time.time() - t0
+    print("\n".join("    " + l for l in run.stdout.splitlines() if not l.startswith("{")))
+    check(run.returncode == 0, f"the job exits 0 ({seconds:.0f} s){'' if run.returncode == 0 else run.stderr[-3000:]}")
+    if run.returncode == 0:
+        points = json.loads((out / "points.json").read_text())["points"]
+        steps = [(p["runId"], p["step"]) for p in points]
+        want = [("sft", 0), *(("dpo-beta0.1", s) for s in (0, 1, 2, 4))]
+        check(steps == want, f"points at the sweep's steps: {steps}")
+        dpo_end = points[-1]
+        check(dpo_end["kl"] > 0 and 0 < dpo_end["reward"] < 1, f"DPO's last point: KL {dpo_end['kl']:.3f} > 0")
+        summary = json.loads((out / "summary.json").read_text())
+        check([r["runId"] for r in summary["runs"]] == ["sft", "dpo-beta0.1"], "summary.json's runs")
+        acc = summary["runs"][1].get("heldOutAccuracy", {})
+        check(acc.get("kind") == "implicit" and acc.get("pairs", 0) > 0 and 0 <= acc["accuracy"] <= 1,
+              f"DPO's held-out implicit-reward accuracy: {acc}")  # fmt: skip
+        check("Unlikelihood" in run.stdout, "the job says which run it cannot run, and why")
+        state = json.loads((out / "trl" / "seed1-dpo-beta0.1" / "trainer_state.json").read_text())
+        lrs = [r["learning_rate"] for r in state["log_history"] if "learning_rate" in r]
+        check(lrs == [1e-4, 2e-4, 2e-4, 2e-4], f"the app's warm-up, lr·min(1, (step+1)/2): {lrs}")
+
+        print("4. the results, back in the app (--replot)")
+        frontier(str(job / "frontier-config.json"), "--replot", "--out", str(out))
+        md = (out / "summary.md").read_text()
+        check("DPO β=0.1" in md and (out / "frontier.svg").is_file(), "the app's reader rewrote summary.md and frontier.svg")
+
+    if not opts.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    if failures:
+        print(f"trl job: {len(failures)} checks failed")
+        sys.exit(1)
+    print("trl job: all checks passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,450 @@
+"""A DPO Playground reward–KL frontier sweep on Hugging Face TRL + Accelerate (issue 26).
+
+    accelerate launch job.py --config sweep.json --model model --out results
+
+Per replicate seed, as the app's runner does (src/pipeline/frontier/sweep.ts):
+  1. sample data.completionsPerPrompt completions of each train prompt from π_ref (generate at
+     data.temperature, data.maxNewTokens tokens; a completion keeps the end-of-text it stopped
+     on), score them with r* (reward.py) and pair them ('all': every pair, the higher reward
+     chosen, ties dropped; 'best-vs-worst');
+  2. evaluate π_ref once (the SFT point, step 0 of every run);
+  3. train each run TRL can run (sweep.json's runs[].trl) with DPOTrainer on the sampled token
+     ids (no re-tokenisation): its steps, batch, lr, linear warm-up then constant, grad clip;
+     evaluate at every eval.every steps, at eval.at and at the end (a TrainerCallback);
+  4. write points.json, points.csv and summary.json in the app's frontier format, which
+     `npm run frontier -- CONFIG --replot --out OUT` reads.
+Evaluation: fresh samples of π_θ on the eval prompts (eval.samplesPerPrompt each, eval.temperature),
+their mean r*, and the exact KL Σ_t KL(π_θ^T(·|y<t) ‖ π_ref^T(·|y<t)) over each completion's
+tokens (end-of-text included) at the sampling temperature T, mean over samples (nats).
+Runs TRL cannot run are listed with the reason (sweep.json, the output's notRun) and skipped.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import torch
+import transformers
+import trl
+from accelerate import PartialState
+from datasets import Dataset
+from torch.optim.lr_scheduler import LambdaLR
+from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig, TrainerCallback
+from trl import DPOConfig, DPOTrainer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from reward import ground_truth_reward  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+TIE_EPSILON = 1e-6  # task/preferences.ts makePairs
+ROWS_PER_GENERATE = 64
+VALIDATION_SEED_OFFSET = 7919  # sweep.ts: the validation evaluation's stream
+HELD_OUT_PROMPTS = 96  # sweep.ts: test prompts whose π_ref pairs measure held-out pair accuracy
+POINT_COLUMNS = [
+    "runId", "algorithm", "label", "seed", "step", "n", "kl", "klStderr", "klKind",
+    "reward", "rewardStderr", "samples", "sample", "validationReward",
+]  # fmt: skip
+
+
+def log(*a) -> None:
+    if PartialState().is_main_process:
+        print(*a, flush=True)
+
+
+def check_reward(path: Path, tol: float = 1e-9) -> float:
+    """reward.py against the app's r* on the exported cases; exits when they disagree."""
+    cases = json.loads(path.read_text(encoding="utf-8"))["cases"]
+    worst = max(abs(ground_truth_reward(c["completion"], c["prompt"]) - c["reward"]) for c in cases)
+    if not worst <= tol:
+        raise SystemExit(f"reward.py differs from the app's r* by {worst:.3g} on {path}")
+    return worst
+
+
+def mean_stderr(xs: list[float]) -> tuple[float, float]:
+    """Mean and s/√n (n − 1), as points.ts meanStderr."""
+    n = len(xs)
+    if n == 0:
+        return math.nan, math.nan
+    m = sum(xs) / n
+    if n == 1:
+        return m, 0.0
+    return m, math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1) / n)
+
+
+@torch.no_grad()
+def generate_rows(model, rows: list[list[int]], temperature: float, max_new: int, eot: int, seed: int):
+    """One sampled completion per row (prompt ids), in row order. Rows of one length generate
+    together, so no prompt is padded (GPT-2's absolute positions stay those of the app)."""
+    n_ctx = model.config.n_positions
+    too_long = [r for r in rows if len(r) + max_new > n_ctx]
+    if too_long:
+        raise SystemExit(f"a prompt of {len(too_long[0])} tokens + {max_new} new exceeds the context {n_ctx}")
+    cfg = GenerationConfig(
+        do_sample=True, temperature=temperature, top_k=0, top_p=1.0, max_new_tokens=max_new,
+        eos_token_id=eot, pad_token_id=eot,
+    )  # fmt: skip
+    torch.manual_seed(seed)
+    device = next(model.parameters()).device
+    by_len: dict[int, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_len.setdefault(len(r), []).append(i)
+    out: list[list[int]] = [[] for _ in rows]
+    for length in sorted(by_len):
+        idx = by_len[length]
+        for s in range(0, len(idx), ROWS_PER_GENERATE):
+            chunk = idx[s : s + ROWS_PER_GENERATE]
+            x = torch.tensor([rows[i] for i in chunk], device=device)
+            g = model.generate(input_ids=x, attention_mask=torch.ones_like(x), generation_config=cfg)
+            for i, ids in zip(chunk, g[:, length:].tolist()):
+                out[i] = ids[: ids.index(eot) + 1] if eot in ids else ids
+    return out
+
+
+@torch.no_grad()
+def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temperature: float, eot: int):
+    """Σ_t KL(π_θ^T ‖ π_ref^T) over each completion's tokens (evaluate.ts compareModels)."""
+    device = next(policy.parameters()).device
+    out = []
+    for s in range(0, len(rows), ROWS_PER_GENERATE):
+        chunk = rows[s : s + ROWS_PER_GENERATE]
+        T = max(len(p) + len(c) for p, c in chunk)
+        ids = torch.full((len(chunk), T), eot, dtype=torch.long, device=device)
+        mask = torch.zeros_like(ids)
+        for i, (p, c) in enumerate(chunk):
+            ids[i, : len(p) + len(c)] = torch.tensor(p + c, device=device)
+            mask[i, : len(p) + len(c)] = 1
+        logp = torch.log_softmax(policy(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
+        logq = torch.log_softmax(reference(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
+        kl = (logp.exp() * (logp - logq)).sum(-1)  # [N, T]: position t predicts token t + 1
+        for i, (p, c) in enumerate(chunk):
+            out.append(kl[i, len(p) - 1 : len(p) - 1 + len(c)].double().sum().item())
+    return out
+
+
+@torch.no_grad()
+def completion_logps(model, rows: list[tuple[list[int], list[int]]], eot: int) -> list[float]:
+    """Σ_t log π(y_t | x, y<t) over each completion (T = 1), as preferenceTrainer precomputes."""
+    device = next(model.parameters()).device
+    out = []
+    for s in range(0, len(rows), ROWS_PER_GENERATE):
+        chunk = rows[s : s + ROWS_PER_GENERATE]
+        T = max(len(p) + len(c) for p, c in chunk)
+        ids = torch.full((len(chunk), T), eot, dtype=torch.long, device=device)
+        mask = torch.zeros_like(ids)
+        for i, (p, c) in enumerate(chunk):
+            ids[i, : len(p) + len(c)] = torch.tensor(p + c, device=device)
+            mask[i, : len(p) + len(c)] = 1
+        logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), -1)
+        tok = logp[:, :-1].gather(2, ids[:, 1:, None])[..., 0]  # [N, T−1]
+        for i, (p, c) in enumerate(chunk):
+            out.append(tok[i, len(p) - 1 : len(p) - 1 + len(c)].double().sum().item())
+    return out
+
+
+def pair_rows(pairs: list[dict], side: str) -> list[tuple[list[int], list[int]]]:
+    return [(p["prompt_ids"], p[f"{side}_ids"]) for p in pairs]
+
+
+class Job:
+    def __init__(self, spec: dict, prompts: dict, model_dir: Path, out: Path):
+        self.spec, self.sweep, self.model_dir, self.out = spec, spec["sweep"], model_dir, out
+        self.state = PartialState()
+        self.tok = AutoTokenizer.from_pretrained(model_dir)
+        self.eot = self.tok.eos_token_id
+        self.tok.pad_token = self.tok.eos_token
+        self.reference = self.load_model().eval()
+        d, e = self.sweep["data"], self.sweep["eval"]
+        self.train_prompts = prompts["train"][: d["prompts"]]
+        self.eval_prompts = [p for p in prompts["eval"][: e["prompts"]] for _ in range(e["samplesPerPrompt"])]
+        self.validation_prompts = prompts["validation"][: e["validationPrompts"]]
+        self.points: list[dict] = []
+        self.runs: list[dict] = []
+
+    def load_model(self):
+        return AutoModelForCausalLM.from_pretrained(self.model_dir, dtype=torch.float32).to(self.state.device)
+
+    def ids(self, text: str) -> list[int]:
+        return [self.eot, *self.tok(text, add_special_tokens=False)["input_ids"]]
+
+    def decode(self, ids: list[int]) -> str:
+        return self.tok.decode([i for i in ids if i != self.eot], clean_up_tokenization_spaces=False)
+
+    def sample_pairs(self, prompts: list[str], seed: int, pairing: str) -> list[dict]:
+        """data.completionsPerPrompt samples of every prompt from π_ref, paired by r*."""
+        d = self.sweep["data"]
+        k = d["completionsPerPrompt"]
+        rows = [self.ids(p) for p in prompts for _ in range(k)]
+        comps = generate_rows(self.reference, rows, d["temperature"], d["maxNewTokens"], self.eot, seed)
+        pairs = []
+        for j, prompt in enumerate(prompts):
+            own = comps[j * k : (j + 1) * k]
+            rewards = [ground_truth_reward(self.decode(c), prompt) for c in own]
+            for a, b in label_pairs(rewards, pairing):
+                pairs.append({
+                    "prompt_ids": self.ids(prompt), "chosen_ids": own[a], "rejected_ids": own[b],
+                    "prompt": prompt, "chosen": self.decode(own[a]), "rejected": self.decode(own[b]),
+                    "chosen_reward": rewards[a], "rejected_reward": rewards[b],
+                })  # fmt: skip
+        return pairs
+
+    def evaluate(self, policy, prompts: list[str], seed: int):
+        e = self.sweep["eval"]
+        rows = [self.ids(p) for p in prompts]
+        comps = generate_rows(policy, rows, e["temperature"], e["maxNewTokens"], self.eot, seed)
+        texts = [self.decode(c) for c in comps]
+        rewards = [ground_truth_reward(t, p) for t, p in zip(texts, prompts)]
+        kls = sequence_kl(policy, self.reference, list(zip(rows, comps)), e["temperature"], self.eot)
+        return rewards, kls, f"{prompts[0]} ⟶ {texts[0]}"
+
+    def point(self, run: dict, seed: int, step: int, policy, streams: dict) -> dict:
+        was_training = policy.training
+        policy.eval()
+        rewards, kls, sample = self.evaluate(policy, self.eval_prompts, streams["eval"])
+        r, rs = mean_stderr(rewards)
+        k, ks = mean_stderr(kls)
+        p = {
+            "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"], "step": step,
+            "kl": k, "klStderr": ks, "klKind": "exact", "reward": r, "rewardStderr": rs,
+            "samples": len(rewards), "sample": sample,
+        }  # fmt: skip
+        if self.validation_prompts:
+            v, _, _ = self.evaluate(policy, self.validation_prompts, streams["eval"] + VALIDATION_SEED_OFFSET)
+            p["validationReward"] = sum(v) / len(v)
+        p["seed"] = seed
+        policy.train(was_training)
+        log(f"  {run['id']} step {step}: KL {k:.2f} reward {r:.3f} ± {rs:.3f}")
+        return p
+
+    def train_dpo(self, run: dict, pairs: list[dict], seed: int, streams: dict, sft_point: dict) -> list[dict]:
+        t, plan = run["train"], run["trl"]
+        world = self.state.num_processes
+        if t["batchSize"] % world:
+            raise SystemExit(f"{run['id']}: batch {t['batchSize']} is not a multiple of {world} processes")
+        steps = t["steps"]
+        evals = {s for s in range(1, steps + 1) if s % run["evalEvery"] == 0}
+        evals |= {s for s in self.sweep["eval"]["at"] if s <= steps} | {steps}
+        own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}]
+        job = self
+
+        class FrontierEval(TrainerCallback):
+            def on_step_end(self, args, state, control, model=None, **kw):
+                if state.global_step in evals:
+                    if job.state.is_main_process:
+                        own.append(job.point(run, seed, state.global_step, model, streams))
+                    job.state.wait_for_everyone()
+
+        data = Dataset.from_list([{k: p[k] for k in ("prompt_ids", "chosen_ids", "rejected_ids")} for p in pairs])
+        args = DPOConfig(
+            output_dir=str(self.out / "trl" / f"seed{seed}-{run['id']}"),
+            beta=run["beta"],
+            loss_type=plan["lossType"],
+            **({"loss_weights": plan["lossWeights"]} if plan.get("lossWeights") else {}),
+            label_smoothing=plan.get("labelSmoothing", 0.0),
+            max_length=self.reference.config.n_positions,
+            per_device_train_batch_size=t["batchSize"] // world,
+            learning_rate=t["lr"],
+            max_steps=steps,
+            max_grad_norm=t["maxGradNorm"],
+            weight_decay=0.0,
+            adam_epsilon=1e-7,  # tf.train.adam's (float32 backend epsilon)
+            logging_steps=1 if steps <= 50 else 10,
+            save_strategy="no",
+            report_to="none",
+            seed=streams["order"],
+            bf16=False,
+            use_cpu=self.state.device.type == "cpu",
+        )
+        trainer = SampledIdsDPOTrainer(
+            model=self.load_model(),
+            ref_model=self.load_model().eval(),
+            args=args,
+            train_dataset=data,
+            processing_class=self.tok,
+            callbacks=[FrontierEval()],
+            warmup_steps=t["warmupSteps"],
+        )
+        trainer.train()
+        accuracy = None
+        if self.state.is_main_process:  # the app's "Read a TRL run" panel opens it
+            trainer.state.save_to_json(str(Path(args.output_dir) / "trainer_state.json"))
+            accuracy = self.implicit_accuracy(trainer.model.eval(), run["beta"])
+        self.state.wait_for_everyone()
+        return own, accuracy
+
+    def implicit_accuracy(self, policy, beta: float) -> dict:
+        """DPO's implicit reward β·log π_θ/π_ref on the held-out pairs: share ranked as r* ranks
+        them, a zero margin ½ (heldOut.ts implicitRewardAccuracy, objectives/agreement.ts)."""
+        held, (ref_c, ref_r) = self.held_out
+        pol_c, pol_r = (completion_logps(policy, pair_rows(held, s), self.eot) for s in ("chosen", "rejected"))
+        margins = [beta * ((pc - rc) - (pr - rr)) for pc, rc, pr, rr in zip(pol_c, ref_c, pol_r, ref_r)]
+        score = sum(1.0 if m > 0 else 0.5 if m == 0 else 0.0 for m in margins)
+        return {"kind": "implicit", "accuracy": score / len(margins) if margins else math.nan, "pairs": len(margins)}
+
+    def run_seed(self, seed: int, streams: dict) -> None:
+        log(f"\n== seed {seed}")
+        pairs_file = self.out / f"pairs-seed{seed}.jsonl"
+        if self.state.is_main_process:
+            pairs = self.sample_pairs(self.train_prompts, streams["data"], self.sweep["data"]["pairing"])
+            pairs_file.write_text("".join(json.dumps(p) + "\n" for p in pairs))
+        self.state.wait_for_everyone()
+        pairs = [json.loads(line) for line in pairs_file.read_text().splitlines()]
+        if not pairs:
+            raise SystemExit("every sampled pair was a tie: no preferences")
+        log(f"{len(pairs)} preference pairs")
+        sft_point = None
+        self.held_out = None
+        if self.state.is_main_process:
+            ref = {"id": "sft", "algorithm": "sft", "label": "SFT"}
+            sft_point = self.point(ref, seed, 0, self.reference, streams)
+            # The first 96 test prompts' π_ref pairs (heldOut.ts), for DPO's implicit reward.
+            held_prompts = list(dict.fromkeys(self.eval_prompts))[:HELD_OUT_PROMPTS]
+            held = self.sample_pairs(held_prompts, streams["heldOutPairs"], "all")
+            ref_logps = [completion_logps(self.reference, pair_rows(held, s), self.eot) for s in ("chosen", "rejected")]
+            self.held_out = (held, ref_logps)
+        for run in self.spec["runs"]:
+            if run["trl"] is None:
+                continue
+            started = time.time()
+            accuracy = None
+            if run["trl"]["kind"] == "reference":
+                own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}] if sft_point else []
+            else:
+                log(f"[{run['id']}] {run['label']}: DPOTrainer loss_type {run['trl']['lossType']}")
+                own, accuracy = self.train_dpo(run, pairs, seed, streams, sft_point or {})
+            if self.state.is_main_process:
+                self.points += own
+                s = self.summary(run, own, seed, time.time() - started, len(pairs))
+                if accuracy is not None:
+                    s["heldOutAccuracy"] = accuracy
+                self.runs.append(s)
+
+    def summary(self, run: dict, own: list[dict], seed: int, seconds: float, n_pairs: int) -> dict:
+        """RunSummary (points.ts summarizeRun)."""
+        brief = lambda p: p and {k: p[k] for k in ("step", "kl", "reward", "rewardStderr")}  # noqa: E731
+        with_val = [p for p in own if "validationReward" in p]
+        best = max(with_val, key=lambda p: p["validationReward"]) if with_val else None
+        s = {
+            "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"], "config": run["config"],
+            "final": brief(own[-1]) if own else None, "best": brief(best), "points": len(own),
+            "seconds": seconds, "seed": seed,
+        }  # fmt: skip
+        if run["trl"]["kind"] == "dpo":
+            t, d = run["train"], self.sweep["data"]
+            s["budget"] = {
+                "updates": t["steps"],
+                "samples": d["prompts"] * d["completionsPerPrompt"],
+                "epochs": t["steps"] * t["batchSize"] / n_pairs,
+            }
+        return s
+
+
+def label_pairs(rewards: list[float], pairing: str) -> list[tuple[int, int]]:
+    """(chosen, rejected) indices, as task/preferences.ts makePairs."""
+
+    def pair(i, j):
+        if abs(rewards[i] - rewards[j]) <= TIE_EPSILON:
+            return None
+        return (i, j) if rewards[i] > rewards[j] else (j, i)
+
+    if pairing == "best-vs-worst":
+        best = worst = 0
+        for i, r in enumerate(rewards):
+            if r > rewards[best]:
+                best = i
+            if r < rewards[worst]:
+                worst = i
+        p = pair(best, worst)
+        return [p] if p else []
+    n = len(rewards)
+    return [p for i in range(n) for j in range(i + 1, n) if (p := pair(i, j))]
+
+
+class SampledIdsDPOTrainer(DPOTrainer):
+    """DPOTrainer on the sampled token ids as they are (prompt_ids / chosen_ids / rejected_ids),
+    with the app's schedule: lr · min(1, (step + 1) / warm-up), then constant (pipeline/optim.ts)."""
+
+    def __init__(self, *a, warmup_steps: int = 0, **k):
+        self._warmup = warmup_steps
+        super().__init__(*a, **k)
+
+    def _prepare_dataset(self, dataset, *a, **k):
+        return dataset  # already token ids: re-tokenising decoded text could change them
+
+    def create_scheduler(self, num_training_steps, optimizer=None):
+        if self.lr_scheduler is None:
+            w = self._warmup
+            self.lr_scheduler = LambdaLR(optimizer or self.optimizer, lambda s: 1.0 if w <= 0 else min(1.0, (s + 1) / w))
+        return self.lr_scheduler
+
+
+def write_outputs(out: Path, meta: dict, sweep: dict, points: list[dict], runs: list[dict]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "points.json").write_text(json.dumps({**meta, "points": points}, indent=2, ensure_ascii=False) + "\n")
+    columns = POINT_COLUMNS if any("validationReward" in p for p in points) else POINT_COLUMNS[:-1]
+    with (out / "points.csv").open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        for p in points:
+            w.writerow([repr(p[c]) if isinstance(p.get(c), float) else p.get(c, "") for c in columns])
+    summary = {**meta, "sweep": sweep, "runs": runs}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--config", default=str(HERE / "sweep.json"), help="the job spec (sweep.json)")
+    ap.add_argument("--prompts", default=None, help="prompts.json (default: beside --config)")
+    ap.add_argument("--model", default=str(HERE / "model"), help="a local GPT-2-family model folder (π_ref)")
+    ap.add_argument("--out", default="results", help="output folder")
+    ap.add_argument("--seeds", default=None, help="only these of the sweep's seeds, e.g. 1,3")
+    opts = ap.parse_args()
+    for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        os.environ.setdefault(k, "1")  # nothing downloads: the model is a local folder
+    config = Path(opts.config)
+    spec = json.loads(config.read_text(encoding="utf-8"))
+    if spec.get("format") != "dpo-playground-trl-job":
+        raise SystemExit(f"{config} is not a DPO Playground TRL job spec")
+    prompts = json.loads(Path(opts.prompts or config.with_name("prompts.json")).read_text(encoding="utf-8"))
+    worst = check_reward(config.with_name("reward_check.json"))
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    not_run = [{"runId": r["id"], "reason": r["unsupported"]} for r in spec["runs"] if r["trl"] is None]
+    log(f"sweep {spec['name']}: reward.py equals the app's r* (max |Δ| {worst:.1e})")
+    for n in not_run:
+        log(f"  not run: {n['runId']}: {n['reason']}")
+    job = Job(spec, prompts, Path(opts.model), out)
+    wanted = None if opts.seeds is None else {int(s) for s in opts.seeds.split(",")}
+    t0 = time.time()
+    meta = {
+        "name": spec["name"],
+        "config": spec["config"],
+        "checkpoint": str(opts.model),
+        "backend": f"trl {trl.__version__} (torch {torch.__version__}, {job.state.device.type} × {job.state.num_processes})",
+        "evaluation": spec["evaluation"],
+        "seeds": spec["sweep"]["seeds"],
+        "started": datetime.now(timezone.utc).isoformat(),
+        "trl": {
+            "transformers": transformers.__version__,
+            "notRun": not_run,
+            "rewardParity": worst,
+        },
+    }
+    for s in spec["seeds"]:
+        if wanted is not None and s["seed"] not in wanted:
+            continue
+        job.run_seed(s["seed"], s["streams"])
+        if job.state.is_main_process:
+            meta["seconds"] = round(time.time() - t0)
+            write_outputs(out, meta, spec["sweep"], job.points, job.runs)
+    job.state.wait_for_everyone()
+    log(f"wrote {out} ({round(time.time() - t0)} s)")
+
+
+if __name__ == "__main__":
+    main()
