@@ -3,6 +3,7 @@
  * JS API into bench/tmp/, serves them on 127.0.0.1, and drives headless Chromium with the
  * e2e suite's flags (playwright.config.ts).
  */
+
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { build } from 'vite';
 import { ISOLATION_HEADERS, securityHeaders, wasmThreadsGlue } from '../vite.config';
 import { type RewardGainResult, timeToRewardGain } from './rewardGain';
 import { serveFolder } from './serve';
+import { type WalkthroughResult, walkthrough } from './walkthrough';
 
 const DEBIAN_CHROMIUM = '/usr/bin/chromium';
 /** The same launch flags as playwright.config.ts (SwiftShader unless DPO_E2E_ADAPTER=default). */
@@ -165,6 +167,23 @@ export class ChromiumBench {
       const r = out[out.length - 1];
       console.log(
         `reward gain ${target} on ${b}: ${r?.seconds != null ? `${r.seconds.toFixed(0)} s` : r?.note}`,
+      );
+    }
+    return out;
+  }
+
+  /** Each guided experiment from its link to its reading, one fresh page each (walkthrough.ts). */
+  async walkthroughs(
+    experiments: readonly { id: string; expected: string }[],
+    budgetS: number,
+  ): Promise<WalkthroughResult[]> {
+    if (!this.appUrl) throw new Error('the app was not built');
+    const out: WalkthroughResult[] = [];
+    for (const e of experiments) {
+      const r = await walkthrough(this.browser, this.appUrl, e.id, e.expected, budgetS);
+      out.push(r);
+      console.log(
+        `walkthrough ${e.id}: ${r.seconds != null ? `${r.seconds.toFixed(0)} s, ${r.verdict}` : r.note}`,
       );
     }
     return out;

@@ -7,6 +7,8 @@
  * --step-budget-s S (stepping time per configuration before leak steps stop; default 40)
  * --gain-seconds S (per backend, the demo's time to a reward gain of 0.2 in Chromium, at most
  * S s; default 900, quick 300; 0 skips)
+ * --walkthrough-seconds S (each guided experiment from its link to its reading in Chromium, at
+ * most S s each; default 300, quick 0 = skipped)
  * --ui-seconds S (default 60; 0 skips) --no-peer --no-torch (skips the PyTorch rows)
  * --torch-threads N (PyTorch's threads; default the machine's cores) --port 4180
  */
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       'step-budget-s': { type: 'string' },
       'ui-seconds': { type: 'string' },
       'gain-seconds': { type: 'string' },
+      'walkthrough-seconds': { type: 'string' },
       'no-peer': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
       'torch-threads': { type: 'string' },
@@ -114,9 +117,10 @@ async function main(): Promise<void> {
     if (runtime === 'chromium') {
       const { ChromiumBench } = await import('./chromium');
       const gainSeconds = Number(a['gain-seconds'] ?? (quick ? 300 : 900));
+      const walkSeconds = Number(a['walkthrough-seconds'] ?? (quick ? 0 : 300));
       const bench = await ChromiumBench.start({
         port: Number(a.port),
-        withApp: uiSeconds > 0 || gainSeconds > 0,
+        withApp: uiSeconds > 0 || gainSeconds > 0 || walkSeconds > 0,
       });
       meta.browser = bench.version;
       try {
@@ -161,6 +165,10 @@ async function main(): Promise<void> {
           // The app's backends (wasm-1t is not one: the app runs WASM threaded when it can).
           const appBackends = backends.filter((b) => b !== 'wasm-1t');
           meta.rewardGain = await bench.rewardGain(appBackends, 0.2, gainSeconds);
+        }
+        if (walkSeconds > 0) {
+          const { walkthroughExperiments } = await import('./walkthroughList');
+          meta.walkthrough = await bench.walkthroughs(walkthroughExperiments(), walkSeconds);
         }
       } finally {
         await bench.close();

@@ -245,7 +245,7 @@ class Job:
             beta=run["beta"],
             loss_type=plan["lossType"],
             **({"loss_weights": plan["lossWeights"]} if plan.get("lossWeights") else {}),
-            label_smoothing=plan.get("labelSmoothing", 0.0),
+            **plan.get("args", {}),
             max_length=self.reference.config.n_positions,
             per_device_train_batch_size=t["batchSize"] // world,
             learning_rate=t["lr"],

@@ -58,6 +58,19 @@ interface LossEntry {
   formula: string;
   /** Its implicit reward r̂(x, y), as losses.ts computes and logs it. */
   reward: string;
+  /** TRL 1.13 DPOTrainer's computation of it (the TRL job: pipeline/frontier/trlJob.ts). */
+  trl: TrlLoss;
+}
+
+/**
+ * DPOTrainer's `loss_type` for summed and for per-token-mean log-probs (null: TRL computes it
+ * otherwise), the DPOConfig keys its hyperparameters go to, and why a null is null.
+ */
+export interface TrlLoss {
+  sum: string | null;
+  mean: string | null;
+  args?: Partial<Record<LossParameter, string>>;
+  why?: string;
 }
 
 /**
@@ -72,6 +85,7 @@ export const PREFERENCE_LOSSES = {
     uses: ['reduction'],
     formula: 'L = −log σ(β·h)',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: { sum: 'sigmoid', mean: 'sigmoid_norm' },
   },
   cdpo: {
     label: 'cDPO (label smoothing)',
@@ -80,6 +94,7 @@ export const PREFERENCE_LOSSES = {
     uses: ['labelSmoothing', 'reduction'],
     formula: 'L = −(1−ε)·log σ(β·h) − ε·log σ(−β·h)',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: { sum: null, mean: null, why: 'TRL 1.13 sigmoid loss takes no label smoothing' },
   },
   robust: {
     label: 'Robust DPO',
@@ -88,6 +103,12 @@ export const PREFERENCE_LOSSES = {
     uses: ['labelSmoothing', 'reduction'],
     formula: 'L = [−(1−ε)·log σ(β·h) + ε·log σ(−β·h)] / (1−2ε)',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: {
+      sum: 'robust',
+      mean: null,
+      args: { labelSmoothing: 'label_smoothing' },
+      why: 'TRL 1.13 has robust only on summed log-probs',
+    },
   },
   ipo: {
     label: 'IPO',
@@ -96,6 +117,11 @@ export const PREFERENCE_LOSSES = {
     uses: ['reduction'],
     formula: 'L = (h − 1/(2β))²',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: {
+      sum: null,
+      mean: 'ipo',
+      why: 'TRL 1.13 IPO always averages log-probs per token (reduction "mean")',
+    },
   },
   hinge: {
     label: 'Hinge (SLiC)',
@@ -104,6 +130,7 @@ export const PREFERENCE_LOSSES = {
     uses: ['reduction'],
     formula: 'L = max(0, 1 − β·h)',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: { sum: 'hinge', mean: null, why: 'TRL 1.13 has hinge only on summed log-probs' },
   },
   rpo: {
     label: 'RPO (DPO + NLL)',
@@ -112,6 +139,11 @@ export const PREFERENCE_LOSSES = {
     uses: ['rpoAlpha', 'reduction'],
     formula: 'L = −log σ(β·h) + α·NLL(y_w)',
     reward: 'r̂ = β·Δ,  Δ = log π_θ(y|x) − log π_ref(y|x)',
+    trl: {
+      sum: null,
+      mean: null,
+      why: 'TRL 1.13 (sigmoid + sft) averages the NLL over the batch’s tokens, not per pair; not wired yet',
+    },
   },
   simpo: {
     label: 'SimPO (no π_ref)',
@@ -120,6 +152,11 @@ export const PREFERENCE_LOSSES = {
     uses: ['simpoGamma'],
     formula: 'L = −log σ(β·(p̄_w − p̄_l) − γ),  p̄ = mean token log-prob',
     reward: 'r̂ = β·p̄,  p̄ = mean token log π_θ(y|x)',
+    trl: {
+      sum: null,
+      mean: null,
+      why: 'not wired yet (trl.experimental CPOTrainer, loss_type "simpo")',
+    },
   },
   orpo: {
     label: 'ORPO (no π_ref)',
@@ -128,6 +165,7 @@ export const PREFERENCE_LOSSES = {
     uses: [],
     formula: 'L = NLL(y_w) − λ·log σ(logodds(p̄_w) − logodds(p̄_l))',
     reward: 'r̂ = λ·p̄,  λ = β,  p̄ = mean token log π_θ(y|x)',
+    trl: { sum: null, mean: null, why: 'not wired yet (trl.experimental ORPOTrainer)' },
   },
 } as const satisfies Record<string, LossEntry>;
 

@@ -174,6 +174,12 @@ export interface AlgorithmEntry<
   reads?: readonly PlaygroundTrait[];
   /** Sequences of each pair a training step runs through π_θ (compute counts; default 2). */
   sequencesPerPair?: number;
+  /**
+   * The TRL job (pipeline/frontier/trlJob.ts): 'reference' (the SFT model's point),
+   * 'dpo-trainer' (TRL's DPOTrainer, with the loss row's TRL type), or why it is not run there.
+   * Absent: not wired to TRL.
+   */
+  trl?: 'reference' | 'dpo-trainer' | { notRun: string };
 }
 
 /**

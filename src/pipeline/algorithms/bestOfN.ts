@@ -8,6 +8,7 @@ export const bestOfN = algorithm({
   label: 'Best-of-N',
   colour: '#009E73',
   kind: 'reranked',
+  trl: { notRun: 'TRL 1.13 ships no Best-of-N sampler; not wired yet (generate + rerank)' },
   schema: {
     n: z.array(int(1)).min(1, 'must list at least one N').default([1, 2, 4, 8, 16]),
     /** Ranks the N samples: the reward model learned from the pairs (paper) or r*. */

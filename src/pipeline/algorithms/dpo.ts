@@ -16,6 +16,7 @@ export const dpo = algorithm({
   label: 'DPO',
   colour: 'var(--accent)',
   kind: 'trained',
+  trl: 'dpo-trainer',
   reads: [
     'preference-loss',
     'pair-batches',

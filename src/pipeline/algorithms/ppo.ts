@@ -30,6 +30,9 @@ export const ppo = algorithm({
   label: 'PPO',
   colour: '#D55E00',
   kind: 'trained',
+  trl: {
+    notRun: 'TRL 1.13 ships no PPOTrainer (GRPOTrainer is its RL trainer, another algorithm)',
+  },
   reads: ['labels'], // its reward model learns from them,
   schema: {
     ppo: ppoSchema.prefault({}),

@@ -7,6 +7,10 @@ export const ppoGt = algorithm({
   label: 'PPO-GT',
   colour: '#882255',
   kind: 'trained',
+  trl: {
+    notRun:
+      'TRL 1.13 ships no PPOTrainer (its older one scored rollouts with a reward-model module, not a lexicon function)',
+  },
   reads: [],
   schema: { ppo: ppoSchema.prefault({}) },
   names: () => ({ id: 'ppo-gt', label: 'PPO-GT' }),

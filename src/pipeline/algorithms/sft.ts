@@ -6,6 +6,7 @@ export const sft = algorithm({
   label: 'SFT',
   colour: 'var(--text)',
   kind: 'reference',
+  trl: 'reference',
   schema: {},
   names: () => ({ id: 'sft', label: 'SFT' }),
   builder: null,

@@ -7,6 +7,7 @@ export const unlikelihood = algorithm({
   label: 'Unlikelihood',
   colour: '#CC79A7',
   kind: 'trained',
+  trl: { notRun: 'TRL has no unlikelihood trainer' },
   reads: ['pair-batches', 'labels'],
   schema: {
     /** Weight of the rejected completion's unlikelihood term. */

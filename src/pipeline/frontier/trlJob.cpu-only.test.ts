@@ -29,7 +29,11 @@ describe('trlJobSpec', () => {
     expect(plan(0)).toEqual({ kind: 'reference' });
     expect(plan(1)).toEqual({ kind: 'dpo', lossType: ['sigmoid'] });
     expect(plan(2)).toEqual({ kind: 'dpo', lossType: ['sigmoid_norm'] });
-    expect(plan(3)).toEqual({ kind: 'dpo', lossType: ['robust'], labelSmoothing: 0.1 });
+    expect(plan(3)).toEqual({
+      kind: 'dpo',
+      lossType: ['robust'],
+      args: { label_smoothing: 0.1 },
+    });
     expect(plan(4)).toEqual({ kind: 'dpo', lossType: ['ipo'] });
     expect(spec.runs[1]?.beta).toBe(0.1);
   });

@@ -9,8 +9,14 @@
  *   reward_check.json  (prompt, completion, the app's r*) cases: reward.py's parity check
  */
 import english from 'sentiment/languages/en/index.js';
+import {
+  PREFERENCE_LOSSES,
+  type PreferenceLossType,
+  type TrlLoss,
+} from '../../objectives/lossConfig';
 import type { Review } from '../../task/corpus';
 import { groundTruthReward, NEGATION_WORDS, REWARD_TEMPERATURE } from '../../task/reward';
+import { ALGORITHMS } from '../algorithms/registry';
 import type { FrontierTask } from './data';
 import { seedStreams } from './seeds';
 import { type ResolvedRun, resolveRuns, type SweepConfig } from './sweepConfig';
@@ -20,7 +26,13 @@ const TRL_JOB_FORMAT = 'dpo-playground-trl-job';
 /** How job.py runs one run: DPOTrainer with these loss types, or the SFT model's point. */
 type TrlPlan =
   | { kind: 'reference' }
-  | { kind: 'dpo'; lossType: string[]; lossWeights?: number[]; labelSmoothing?: number };
+  | {
+      kind: 'dpo';
+      lossType: string[];
+      lossWeights?: number[];
+      /** DPOConfig keys and values: the loss row's hyperparameters under TRL's names. */
+      args?: Record<string, number>;
+    };
 
 type TrlRun = {
   id: string;
@@ -33,51 +45,36 @@ type TrlRun = {
   config: Record<string, unknown>;
 } & ({ trl: TrlPlan } | { trl: null; unsupported: string });
 
+/** The fields of a run that DPOTrainer trains (the DPO module's preference loss and rounds). */
+interface PreferenceRunFields {
+  loss?: PreferenceLossType;
+  reduction?: string;
+  rounds?: number;
+}
+
 /**
- * TRL 1.13's DPOTrainer loss of a DPO run, or why it has none. TRL's `sigmoid` takes no label
- * smoothing, its `ipo` averages log-probs per token (the app's `mean` reduction) and its
- * `sigmoid_norm` is DPO on per-token means.
+ * TRL 1.13's DPOTrainer loss of a preference-loss run (the loss row's `trl`: sigmoid on summed
+ * log-probs is `sigmoid`, on per-token means `sigmoid_norm`, …), or why it has none.
  */
-function dpoPlan(run: ResolvedRun & { algorithm: 'dpo' }): TrlPlan | string {
+function dpoPlan(run: PreferenceRunFields): TrlPlan | string {
   if ((run.rounds ?? 1) > 1) {
     return 'online DPO (rounds > 1): not wired yet (trl.experimental OnlineDPOTrainer takes r* as a reward function)';
   }
-  const mean = run.reduction === 'mean';
-  switch (run.loss) {
-    case 'sigmoid':
-      return { kind: 'dpo', lossType: [mean ? 'sigmoid_norm' : 'sigmoid'] };
-    case 'robust':
-      return mean
-        ? 'robust DPO with mean reduction: TRL 1.13 has robust only on summed log-probs'
-        : { kind: 'dpo', lossType: ['robust'], labelSmoothing: run.labelSmoothing };
-    case 'hinge':
-      return mean
-        ? 'hinge with mean reduction: TRL 1.13 has hinge only on summed log-probs'
-        : { kind: 'dpo', lossType: ['hinge'] };
-    case 'ipo':
-      return mean
-        ? { kind: 'dpo', lossType: ['ipo'] }
-        : 'IPO with sum reduction: TRL 1.13 IPO always averages log-probs per token (reduction "mean")';
-    case 'cdpo':
-      return 'cDPO: TRL 1.13 sigmoid loss takes no label smoothing';
-    case 'rpo':
-      return 'RPO: TRL 1.13 (sigmoid + sft) averages the NLL over the batch’s tokens, not per pair; not wired yet';
-    case 'simpo':
-      return 'SimPO: not wired yet (trl.experimental CPOTrainer, loss_type "simpo")';
-    case 'orpo':
-      return 'ORPO: not wired yet (trl.experimental ORPOTrainer)';
-  }
+  const row = PREFERENCE_LOSSES[run.loss ?? 'sigmoid'];
+  const trl: TrlLoss = row.trl;
+  const reduction = run.reduction === 'mean' ? 'mean' : 'sum';
+  const lossType = trl[reduction];
+  if (lossType === null) return `${row.short} (${reduction} reduction): ${trl.why ?? 'not in TRL'}`;
+  const args = Object.entries(trl.args ?? {}).flatMap(([param, key]) => {
+    const v = (run as Record<string, unknown>)[param];
+    return typeof v === 'number' && key ? [[key, v] as const] : [];
+  });
+  return {
+    kind: 'dpo',
+    lossType: [lossType],
+    ...(args.length > 0 ? { args: Object.fromEntries(args) } : {}),
+  };
 }
-
-/** Why a run TRL cannot run (here) is left out, by algorithm. */
-const NOT_IN_TRL: Record<string, string> = {
-  unlikelihood: 'Unlikelihood: TRL has no unlikelihood trainer',
-  'ppo-gt':
-    'PPO-GT: TRL 1.13 ships no PPOTrainer (its older one scored rollouts with a reward-model module, not a lexicon function)',
-  ppo: 'PPO: TRL 1.13 ships no PPOTrainer (GRPOTrainer is its RL trainer, another algorithm)',
-  'best-of-n': 'Best-of-N: TRL 1.13 ships no Best-of-N sampler; not wired yet (generate + rerank)',
-  'preferred-ft': 'Preferred-FT: not wired yet (SFTTrainer on the chosen completions)',
-};
 
 function trlRun(run: ResolvedRun): TrlRun {
   const { id, label, algorithm, train, evalEvery, ...rest } = run;
@@ -89,17 +86,21 @@ function trlRun(run: ResolvedRun): TrlRun {
     evalEvery,
     config: { algorithm, ...rest, train, evalEvery },
   };
-  if (algorithm === 'sft') return { ...base, trl: { kind: 'reference' } };
-  if (run.algorithm === 'dpo') {
-    const plan = dpoPlan(run);
+  const how = ALGORITHMS[algorithm]?.trl;
+  if (how === 'reference') return { ...base, trl: { kind: 'reference' } };
+  if (how === 'dpo-trainer') {
+    const beta = 'beta' in run ? run.beta : undefined;
+    // An algorithm run by DPOTrainer declares the preference-loss fields (dpo.ts's schema).
+    const plan = dpoPlan(run as PreferenceRunFields);
     return typeof plan === 'string'
-      ? { ...base, beta: run.beta, trl: null, unsupported: plan }
-      : { ...base, beta: run.beta, trl: plan };
+      ? { ...base, beta, trl: null, unsupported: plan }
+      : { ...base, beta, trl: plan };
   }
+  const label_ = ALGORITHMS[algorithm]?.label ?? algorithm;
   return {
     ...base,
     trl: null,
-    unsupported: NOT_IN_TRL[algorithm] ?? `${algorithm}: not wired to TRL`,
+    unsupported: `${label_}: ${how?.notRun ?? 'not wired to TRL'}`,
   };
 }
 
