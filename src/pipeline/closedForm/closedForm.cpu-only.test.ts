@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLOSED_FORM_BETAS,
   closedFormOptimum,
@@ -12,6 +12,7 @@ import {
   sigmoid,
   softmax,
   totalVariation,
+  worst,
 } from './problem';
 import { DEFAULT_TABULAR, runClosedForm, trainTabularDpo } from './train';
 
@@ -140,5 +141,23 @@ describe('DPO with a tabular policy reaches π_ref·e^{r/β}/Z', () => {
     }
     expect(nearestAnswer(r)).toBe('closed-form');
     expect(closedFormReading(r)).toMatch(/within TV 0\.0\d\d .* of π_ref·e\^\{r\/β\}\/Z/);
+  });
+});
+
+// The browser may train it on WASM: every kernel it needs, gradients included, must exist there.
+describe('on the WASM backend (the browser without WebGPU)', () => {
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('trains and lands near π* as on the CPU', async () => {
+    const r = await runClosedForm({ beta: 0.5, seed: 1, pairsPerPrompt: 100_000 });
+    expect(tf.getBackend()).toBe('wasm');
+    expect(worst(r, 'populationTv')).toBeLessThan(1e-5);
+    expect(worst(r, 'tv')).toBeLessThan(0.03);
   });
 });

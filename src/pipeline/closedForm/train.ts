@@ -85,7 +85,12 @@ export async function trainTabularDpo(
   ]; // [M]
   const consts = tf.tidy(() => {
     const ref = tf.tensor1d(refLogp); // [P·K]
+    // Selection as a matMul with one-hot rows, not a gather: gather's gradient
+    // (UnsortedSegmentSum) has no WASM kernel, and the browser may run on WASM.
+    const oneHot = (idx: tf.Tensor1D) => tf.cast(tf.oneHot(idx, P * K), 'float32') as tf.Tensor2D;
     return {
+      selChosen: tf.keep(oneHot(chosenIdx)), // [M, P·K]
+      selRejected: tf.keep(oneHot(rejectedIdx)), // [M, P·K]
       refChosen: tf.keep(tf.gather(ref, chosenIdx)) as tf.Tensor1D, // [M]
       refRejected: tf.keep(tf.gather(ref, rejectedIdx)) as tf.Tensor1D, // [M]
       count: tf.keep(tf.ones([M])) as tf.Tensor1D, // [M] one token per completion
@@ -108,17 +113,12 @@ export async function trainTabularDpo(
       tf.tidy(() => {
         opt.minimize(
           () => {
-            const logp = tf.reshape(tf.logSoftmax(theta), [P * K]); // [P·K] log π_θ
+            const logp = tf.reshape(tf.logSoftmax(theta), [P * K, 1]); // [P·K, 1] log π_θ
+            const pick = (sel: tf.Tensor2D) => tf.reshape(tf.matMul(sel, logp), [M]) as tf.Tensor1D;
             const { losses } = preferenceLoss(
               {
-                policyChosen: {
-                  sum: tf.gather(logp, chosenIdx) as tf.Tensor1D,
-                  count: consts.count,
-                },
-                policyRejected: {
-                  sum: tf.gather(logp, rejectedIdx) as tf.Tensor1D,
-                  count: consts.count,
-                },
+                policyChosen: { sum: pick(consts.selChosen), count: consts.count },
+                policyRejected: { sum: pick(consts.selRejected), count: consts.count },
                 refChosen: { sum: consts.refChosen, count: consts.count },
                 refRejected: { sum: consts.refRejected, count: consts.count },
               },
@@ -139,6 +139,8 @@ export async function trainTabularDpo(
     tf.dispose([
       chosenIdx,
       rejectedIdx,
+      consts.selChosen,
+      consts.selRejected,
       consts.refChosen,
       consts.refRejected,
       consts.count,
