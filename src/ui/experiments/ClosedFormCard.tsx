@@ -48,7 +48,8 @@ const CHART_HEIGHT = 200;
 function PromptChart({ p, completions }: { p: ClosedFormPromptResult; completions: string[] }) {
   const rows = completions.map((word, i) => ({
     word,
-    ref: p.ref[i],
+    // Not `ref`: recharts spreads a row's fields onto its bars, and React takes `ref` as a ref.
+    reference: p.ref[i],
     optimum: p.optimum[i],
     policy: p.policy[i],
   }));
@@ -70,7 +71,7 @@ function PromptChart({ p, completions }: { p: ClosedFormPromptResult; completion
           <YAxis width={44} tickFormatter={pct} tick={AXIS_TICK} stroke="var(--border)" />
           <Tooltip formatter={(v) => pct(v)} isAnimationActive={false} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="ref" name="π_ref" fill="var(--muted)" isAnimationActive={false} />
+          <Bar dataKey="reference" name="π_ref" fill="var(--muted)" isAnimationActive={false} />
           <Bar
             dataKey="optimum"
             name="exact π* = π_ref·e^{r/β}/Z"
