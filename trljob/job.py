@@ -106,11 +106,8 @@ def generate_rows(model, rows: list[list[int]], temperature: float, max_new: int
     return out
 
 
-@torch.no_grad()
-def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temperature: float, eot: int):
-    """Σ_t KL(π_θ^T ‖ π_ref^T) over each completion's tokens (evaluate.ts compareModels)."""
-    device = next(policy.parameters()).device
-    out = []
+def padded_chunks(rows: list[tuple[list[int], list[int]]], eot: int, device):
+    """(chunk, ids [N, T], mask [N, T]) per ROWS_PER_GENERATE rows: prompt + completion, right-padded with eot."""
     for s in range(0, len(rows), ROWS_PER_GENERATE):
         chunk = rows[s : s + ROWS_PER_GENERATE]
         T = max(len(p) + len(c) for p, c in chunk)
@@ -119,6 +116,14 @@ def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temp
         for i, (p, c) in enumerate(chunk):
             ids[i, : len(p) + len(c)] = torch.tensor(p + c, device=device)
             mask[i, : len(p) + len(c)] = 1
+        yield chunk, ids, mask
+
+
+@torch.no_grad()
+def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temperature: float, eot: int):
+    """Σ_t KL(π_θ^T ‖ π_ref^T) over each completion's tokens (evaluate.ts compareModels)."""
+    out = []
+    for chunk, ids, mask in padded_chunks(rows, eot, next(policy.parameters()).device):
         logp = torch.log_softmax(policy(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
         logq = torch.log_softmax(reference(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
         kl = (logp.exp() * (logp - logq)).sum(-1)  # [N, T]: position t predicts token t + 1
@@ -130,16 +135,8 @@ def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temp
 @torch.no_grad()
 def completion_logps(model, rows: list[tuple[list[int], list[int]]], eot: int) -> list[float]:
     """Σ_t log π(y_t | x, y<t) over each completion (T = 1), as preferenceTrainer precomputes."""
-    device = next(model.parameters()).device
     out = []
-    for s in range(0, len(rows), ROWS_PER_GENERATE):
-        chunk = rows[s : s + ROWS_PER_GENERATE]
-        T = max(len(p) + len(c) for p, c in chunk)
-        ids = torch.full((len(chunk), T), eot, dtype=torch.long, device=device)
-        mask = torch.zeros_like(ids)
-        for i, (p, c) in enumerate(chunk):
-            ids[i, : len(p) + len(c)] = torch.tensor(p + c, device=device)
-            mask[i, : len(p) + len(c)] = 1
+    for chunk, ids, mask in padded_chunks(rows, eot, next(model.parameters()).device):
         logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), -1)
         tok = logp[:, :-1].gather(2, ids[:, 1:, None])[..., 0]  # [N, T−1]
         for i, (p, c) in enumerate(chunk):
