@@ -350,6 +350,8 @@ export function App() {
             sweep={state.sweep}
             disabled={busy || !state.checkpoint}
             onStart={(sweep) => client.send({ type: 'sweep-start', sweep })}
+            // Answered by an 'export-file', which the event handler above downloads.
+            onExport={(sweep) => client.request({ type: 'export-trl-job', sweep }, 'export-file')}
             onStop={() => client.send({ type: 'sweep-stop' })}
             onRemove={(runIds) => dispatch({ type: 'remove-sweep-runs', runIds })}
           />

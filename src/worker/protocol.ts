@@ -104,6 +104,11 @@ export type WorkerRequest =
   | { type: 'sweep-start'; sweep: SweepInput }
   | { type: 'sweep-stop' }
   /**
+   * The sweep as a TRL + Accelerate job folder from the current SFT model (trlJobExport.ts):
+   * answered by an 'export-file' event, a .zip, its bytes transferred.
+   */
+  | { type: 'export-trl-job'; sweep: SweepInput }
+  /**
    * The closed-form optimum (DPO paper Eq. 4) on a toy problem: π* summed exactly beside DPO
    * trained to convergence on the population loss and on sampled pairs (no model needed).
    * Answered by a 'closed-form-result'.

@@ -8,6 +8,7 @@ import { parseSweepConfig, type SweepInput } from '../pipeline/frontier/sweepCon
 import { builtinFrontierTask } from '../pipeline/frontier/task';
 import type { PostEvent } from './protocol';
 import type { SftModel } from './sftModel';
+import { trlJobZip } from './trlJobExport';
 
 export class SweepController {
   private running = false;
@@ -71,6 +72,14 @@ export class SweepController {
     } finally {
       this.running = false;
     }
+  }
+
+  /** The sweep as a TRL job folder (.zip) from the current SFT model: an 'export-file'. */
+  async exportTrlJob(input: SweepInput): Promise<void> {
+    const sft = this.session.sft();
+    if (!sft) throw new Error('load a checkpoint first');
+    const f = await trlJobZip(input, sft);
+    this.post({ type: 'export-file', ...f }, [f.bytes]);
   }
 
   stop(): void {

@@ -58,6 +58,7 @@ const ON_DEVICE = new Set<WorkerRequest['type']>([
   'run-resume',
   'logprob',
   'export',
+  'export-trl-job',
   'sweep-start',
   'closed-form',
 ]);
@@ -148,6 +149,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       return sweeps.start(req.sweep);
     case 'sweep-stop':
       return sweeps.stop();
+    case 'export-trl-job':
+      return sweeps.exportTrlJob(req.sweep);
     case 'closed-form': {
       const { beta, seed, pairsPerPrompt } = req;
       post({

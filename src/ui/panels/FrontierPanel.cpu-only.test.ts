@@ -6,7 +6,8 @@ import type { FrontierPoint } from '../../pipeline/frontier/points';
 import { frontierPoint as pt, runSummary as summary } from '../../test/frontier';
 import type { SweepView } from '../store';
 import { INITIAL_STATE, reduce, type UiAction, type UiState } from '../store';
-import { FrontierPanel, frontierSeries } from './FrontierPanel';
+import { frontierSeries } from './FrontierChart';
+import { FrontierPanel } from './FrontierPanel';
 import { resolvedSentence, sweepFacts, sweepProgress } from './frontierFacts';
 
 const view = (points: FrontierPoint[], runs: SweepView['runs'] = []): SweepView => ({
@@ -27,6 +28,7 @@ const render = (sweep: SweepView) =>
       sweep,
       disabled: false,
       onStart: () => {},
+      onExport: async () => {},
       onStop: () => {},
       onRemove: () => {},
     }),

@@ -1,23 +1,14 @@
 import { memo, useMemo, useState } from 'react';
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  ErrorBar,
-  Legend,
-  ResponsiveContainer,
-  Scatter,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
 import { ALGORITHMS } from '../../pipeline/algorithms/registry';
 import { type BandPoint, seedBands } from '../../pipeline/frontier/acrossSeeds';
+import type { ImportedFrontier } from '../../pipeline/frontier/frontierImport';
 import { bestOnValidation, pointsCsv, type RunSummary } from '../../pipeline/frontier/points';
-import { DEFAULT_X_LABEL, frontierSvg } from '../../pipeline/frontier/svg';
+import { frontierSvg } from '../../pipeline/frontier/svg';
 import type { SweepInput } from '../../pipeline/frontier/sweepConfig';
 import { download } from '../download';
 import type { SweepView } from '../store';
+import { FrontierChart, frontierSeries } from './FrontierChart';
+import { FrontierImports } from './FrontierImports';
 import { resolvedSentence, sweepFacts, sweepProgress } from './frontierFacts';
 import { SweepBuilder } from './SweepBuilder';
 import './panels.css';
@@ -27,40 +18,10 @@ interface Props {
   /** A DPO run or SFT is busy: sweeps wait. */
   disabled: boolean;
   onStart: (s: SweepInput) => void;
+  /** Export the sweep as a TRL job (.zip); settles when the file is handed over. */
+  onExport: (s: SweepInput) => Promise<unknown>;
   onStop: () => void;
   onRemove: (runIds: string[]) => void;
-}
-
-/** Runs of one algorithm are told apart by dash patterns and by colour. */
-const DASHES = ['', '6 3', '2 3', '8 3 2 3'];
-/**
- * Colours of an algorithm's second, third, … run (its first takes the registry's colour), so
- * every curve has a colour of its own (Okabe–Ito and Tol's muted, apart from the registry's).
- */
-const MORE_COLOURS = ['#0072B2', '#882255', '#44AA99', '#999933', '#332288', '#AA4499', '#117733'];
-const AXIS_TICK = { fill: 'var(--muted)', fontSize: 11 };
-
-/**
- * A point (mean across seeds when there are several), its ± s.e. band [low, high] and its
- * error bar (the s.e. of the evaluation for one seed, across seeds for several).
- */
-type Row = BandPoint & { x: number; y: number; band: [number, number]; err: number };
-
-function PointTip({ active, payload }: { active?: boolean; payload?: { payload: Row }[] }) {
-  const p = payload?.[0]?.payload;
-  if (!active || !p) return null;
-  return (
-    <div className="frontier-tip">
-      <strong>{p.label}</strong>
-      <div>
-        {p.n !== undefined ? `N = ${p.n}` : `step ${p.step}`} · KL {p.kl.toFixed(2)}
-        {p.klKind === 'analytic' ? ' (upper bound)' : ''} · reward {p.reward.toFixed(3)} ±{' '}
-        {p.rewardStderr.toFixed(3)}
-        {p.seeds > 1 ? ` (mean ± s.e. across ${p.seeds} seeds)` : ''}
-      </div>
-      {p.sample && <div className="frontier-sample">{p.sample}</div>}
-    </div>
-  );
 }
 
 /** A run's compute in one cell: updates · sequences · label presentations · samples. */
@@ -70,42 +31,16 @@ function computeText(c: RunSummary['compute']): string {
   return `${n(c.updates)} · ${n(c.sequences)} · ${n(c.labelPresentations)} · ${n(c.generationSamples)}${c.byDesign ? ' *' : ''}`;
 }
 
-/** One chart series per visible run: its points in step (or N) order, with their bands. */
-export function frontierSeries(bands: readonly BandPoint[], hidden: ReadonlySet<string>) {
-  const byRun = new Map<string, Row[]>();
-  for (const pt of bands) {
-    if (hidden.has(pt.runId)) continue;
-    const rows = byRun.get(pt.runId) ?? [];
-    const band: [number, number] = [pt.reward - pt.rewardStderr, pt.reward + pt.rewardStderr];
-    rows.push({ ...pt, x: pt.kl, y: pt.reward, band, err: pt.rewardStderr });
-    byRun.set(pt.runId, rows);
-  }
-  const perAlgorithm = new Map<string, number>();
-  let extra = 0;
-  return [...byRun].map(([runId, rows]) => {
-    const first = rows[0] as Row;
-    const k = perAlgorithm.get(first.algorithm) ?? 0;
-    perAlgorithm.set(first.algorithm, k + 1);
-    rows.sort((a, b) => (a.n ?? a.step) - (b.n ?? b.step));
-    const own = ALGORITHMS[first.algorithm]?.colour ?? 'var(--muted)';
-    const color = k === 0 ? own : (MORE_COLOURS[extra++ % MORE_COLOURS.length] ?? own);
-    return {
-      runId,
-      label: first.label,
-      color,
-      dash: DASHES[k % DASHES.length] ?? '',
-      rows,
-      /** The band in KL order, as Area draws left to right. */
-      bandRows: [...rows].sort((a, b) => a.x - b.x),
-    };
-  });
-}
-
 /** The reward–KL frontier (paper Fig. 2, left), live, with the sweep that fills it. */
 export const FrontierPanel = memo(function FrontierPanel(p: Props) {
   const [hidden, setHidden] = useState<Set<string>>(new Set());
+  /** Opened results, drawn beside this page's runs (their run ids are prefixed apart). */
+  const [imported, setImported] = useState<ImportedFrontier[]>([]);
   const { sweep } = p;
-  const bands = useMemo(() => seedBands(sweep.points), [sweep.points]);
+  const bands = useMemo(
+    () => seedBands([...sweep.points, ...imported.flatMap((f) => f.points)]),
+    [sweep.points, imported],
+  );
   const seeds = bands.reduce((m, b) => Math.max(m, b.seeds), 1);
   const facts = useMemo(() => sweepFacts(sweep.runs), [sweep.runs]);
   const series = useMemo(() => frontierSeries(bands, hidden), [bands, hidden]);
@@ -147,7 +82,7 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
         the same sampled pairs; each point is one evaluation of fresh samples on held-out prompts.
         Up and to the left is better: more reward for less drift from π_ref.
       </p>
-      <SweepBuilder disabled={p.disabled || running} onStart={p.onStart} />
+      <SweepBuilder disabled={p.disabled || running} onStart={p.onStart} onExport={p.onExport} />
       <div className="buttons">
         <button
           type="button"
@@ -179,91 +114,10 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
         data-testid="frontier-chart"
         data-series={series.length}
         data-points={sweep.points.length}
+        data-imported={imported.length}
         data-seeds={seeds}
       >
-        {series.length === 0 ? (
-          <div className="chart-empty" style={{ height: 320 }}>
-            Points appear here as the sweep’s runs are evaluated.
-          </div>
-        ) : (
-          <ResponsiveContainer
-            width="100%"
-            height={340}
-            initialDimension={{ width: 640, height: 340 }}
-          >
-            <ComposedChart margin={{ top: 8, right: 16, bottom: 28, left: 8 }}>
-              <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                name="KL"
-                tick={AXIS_TICK}
-                stroke="var(--border)"
-                label={{
-                  value: DEFAULT_X_LABEL,
-                  position: 'insideBottom',
-                  offset: -16,
-                  fill: 'var(--muted)',
-                  fontSize: 12,
-                }}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                name="reward"
-                domain={['auto', 'auto']}
-                width={52}
-                tick={AXIS_TICK}
-                stroke="var(--border)"
-                tickFormatter={(v: number) => v.toFixed(2)}
-                label={{
-                  value: 'mean r*',
-                  angle: -90,
-                  position: 'insideLeft',
-                  fill: 'var(--muted)',
-                  fontSize: 12,
-                }}
-              />
-              <Tooltip content={<PointTip />} isAnimationActive={false} />
-              <Legend verticalAlign="top" wrapperStyle={{ fontSize: 12 }} />
-              {seeds > 1 &&
-                series.map((s) =>
-                  s.rows.length > 1 ? (
-                    <Area
-                      key={`band-${s.runId}`}
-                      data={s.bandRows}
-                      dataKey="band"
-                      type="linear"
-                      stroke="none"
-                      fill={s.color}
-                      fillOpacity={0.15}
-                      legendType="none"
-                      tooltipType="none"
-                      isAnimationActive={false}
-                    />
-                  ) : null,
-                )}
-              {series.map((s) => (
-                <Scatter
-                  key={s.runId}
-                  name={s.label}
-                  data={s.rows}
-                  fill={s.color}
-                  line={{ stroke: s.color, strokeDasharray: s.dash, strokeWidth: 1.5 }}
-                  isAnimationActive={false}
-                >
-                  <ErrorBar
-                    dataKey="err"
-                    direction="y"
-                    width={3}
-                    stroke={s.color}
-                    isAnimationActive={false}
-                  />
-                </Scatter>
-              ))}
-            </ComposedChart>
-          </ResponsiveContainer>
-        )}
+        <FrontierChart series={series} seeds={seeds} />
         <p className="chart-explanation">
           x: KL(π_θ‖π_ref) per completion, the exact per-token KL summed over its tokens and
           averaged over samples. Best-of-N has no π_θ to measure: its points sit at the analytic
@@ -284,6 +138,11 @@ export const FrontierPanel = memo(function FrontierPanel(p: Props) {
           </p>
         )}
       </div>
+      <FrontierImports
+        imported={imported}
+        onOpen={(f) => setImported((xs) => [...xs, f])}
+        onRemove={(id) => setImported((xs) => xs.filter((f) => f.id !== id))}
+      />
       {sweep.runs.length > 0 && (
         <>
           <div className="pairs-scroll">

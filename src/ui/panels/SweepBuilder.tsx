@@ -6,6 +6,8 @@ import { parseSweepConfig, type SweepInput } from '../../pipeline/frontier/sweep
 interface Props {
   disabled: boolean;
   onStart: (s: SweepInput) => void;
+  /** The same sweep as a TRL + Accelerate job folder (.zip); settles when it is handed over. */
+  onExport: (s: SweepInput) => Promise<unknown>;
 }
 
 /** Parses "0.05, 0.1, 1" into positive numbers; null when any entry is not one. */
@@ -18,7 +20,7 @@ function parseBetas(text: string): number[] | null {
 }
 
 /** Queue a sweep: which algorithms, which β, how long; sized for a browser by default. */
-export function SweepBuilder({ disabled, onStart }: Props) {
+export function SweepBuilder({ disabled, onStart, onExport }: Props) {
   const [on, setOn] = useState<Partial<Record<AlgorithmId, boolean>>>(() =>
     Object.fromEntries(OFFERED.map((a) => [a, true])),
   );
@@ -29,6 +31,9 @@ export function SweepBuilder({ disabled, onStart }: Props) {
   const [evalEvery, setEvalEvery] = useState<number>(QUICK_PRESET.evalEvery);
   /** Replicate seeds: ≥ 2 draws each run as mean ± s.e. across seeds, a band. */
   const [seeds, setSeeds] = useState<number>(QUICK_PRESET.seeds);
+  /** The export under way (it reads π_ref's weights in the worker), or why it failed. */
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<string | null>(null);
   const beta = parseBetas(betas);
   const int = (v: string, f: number) => {
     const x = Math.round(Number(v));
@@ -45,6 +50,7 @@ export function SweepBuilder({ disabled, onStart }: Props) {
   } catch (e) {
     problem = e instanceof Error ? e.message : String(e);
   }
+  const ready = !disabled && count > 0 && !(on.dpo && !beta) && problem === null;
   return (
     <fieldset className="fields sweep-builder" disabled={disabled}>
       <legend>Sweep: runs one after another in the worker</legend>
@@ -130,16 +136,41 @@ export function SweepBuilder({ disabled, onStart }: Props) {
         The SFT model is always the first point. Every trained run spends the same budget (the
         updates above and prompts × {K} reward-scored samples; PPO’s iterations fitted to it), as
         the headless runner does. Larger sweeps (e.g. the paper’s) run headless:{' '}
-        <code>npm run frontier -- frontier/default.json</code>.
+        <code>npm run frontier -- frontier/default.json</code>, or on Hugging Face TRL: Export as
+        TRL job writes this sweep as a job folder (its README says how to run it), and Open a
+        frontier below draws its results.
       </p>
-      <button
-        type="button"
-        data-testid="sweep-start"
-        disabled={disabled || count === 0 || (on.dpo && !beta) || problem !== null}
-        onClick={() => onStart(build())}
-      >
-        ▶ Run sweep
-      </button>
+      <div className="buttons">
+        <button
+          type="button"
+          data-testid="sweep-start"
+          disabled={!ready}
+          onClick={() => onStart(build())}
+        >
+          ▶ Run sweep
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="sweep-export-trl"
+          disabled={!ready || exporting}
+          title="the same sweep, from this page's SFT model, as a Hugging Face TRL + Accelerate job folder (.zip)"
+          onClick={() => {
+            setExporting(true);
+            setExportError(null);
+            onExport(build())
+              .catch((e: unknown) => setExportError(e instanceof Error ? e.message : String(e)))
+              .finally(() => setExporting(false));
+          }}
+        >
+          {exporting ? 'Exporting…' : 'Export as TRL job'}
+        </button>
+      </div>
+      {exportError && (
+        <p className="hint fields-note" role="alert" data-testid="sweep-export-error">
+          Export failed: {exportError}
+        </p>
+      )}
     </fieldset>
   );
 }
