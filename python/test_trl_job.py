@@ -8,7 +8,8 @@ interop_test.py (scripts/interop.sh). With the real libraries:
      punctuation, Unicode and empty edge cases) within 1e-9;
   3. `accelerate launch --num_processes 1 --cpu job.py` runs a tiny sweep (1 seed, DPO β = 0.1,
      4 updates, 8 prompts) to the end: points at the sweep's steps, the app's warm-up, DPO's
-     held-out implicit-reward accuracy; it skips Unlikelihood and says why;
+     held-out implicit-reward accuracy, each run's compute counted as the app counts it
+     (budget.ts runCompute); it skips Unlikelihood and says why;
   4. the app's runner reads its results back (`npm run frontier -- DIR/frontier-config.json
      --replot --out OUT`).
 Exits 1 on any failure; never skips. Usage: python python/test_trl_job.py [--keep DIR]
@@ -120,6 +121,16 @@ def main() -> None:
         check(acc.get("kind") == "implicit" and acc.get("pairs", 0) > 0 and 0 <= acc["accuracy"] <= 1,
               f"DPO's held-out implicit-reward accuracy: {acc}")  # fmt: skip
         check("Unlikelihood" in run.stdout, "the job says which run it cannot run, and why")
+        d, t = SWEEP["data"], SWEEP["train"]
+        labelled = d["prompts"] * d["completionsPerPrompt"]
+        pairs_seen = t["steps"] * t["batchSize"]
+        want_compute = [
+            {"updates": 0, "sequences": 0, "labelPresentations": 0, "generationSamples": 0, "rewardScored": 0},
+            {"updates": t["steps"], "sequences": 2 * pairs_seen, "labelPresentations": pairs_seen,
+             "generationSamples": labelled, "rewardScored": labelled},
+        ]  # fmt: skip
+        got_compute = [r.get("compute") for r in summary["runs"]]
+        check(got_compute == want_compute, f"compute as the app counts it (runCompute): {got_compute}")
         state = json.loads((out / "trl" / "seed1-dpo-beta0.1" / "trainer_state.json").read_text())
         lrs = [r["learning_rate"] for r in state["log_history"] if "learning_rate" in r]
         check(lrs == [1e-4, 2e-4, 2e-4, 2e-4], f"the app's warm-up, lr·min(1, (step+1)/2): {lrs}")

@@ -16,7 +16,8 @@
  * outputs from its shards, into --out; resume.ts mergeShards).
  * --export-trl <dir> (write the sweep as a TRL + Accelerate job folder, trljob/README.md; runs
  * nothing).
- * `npm run frontier -- --docs` rewrites the generated result tables of the docs (docBlocks.ts).
+ * `npm run frontier -- --docs` rewrites the generated result tables of the docs (docBlocks.ts) and
+ * the app-vs-TRL agreement tables and plots (trlAgreement.ts).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,6 +48,13 @@ import {
   type SweepConfig,
 } from '../src/pipeline/frontier/sweepConfig';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
+import {
+  AGREEMENT_SVG,
+  agreementFolders,
+  bothStacksSvg,
+  updateAgreementBlocks,
+} from '../src/pipeline/frontier/trlAgreement';
+import { DOCS_WITH_AGREEMENT, readBothStacks } from '../src/pipeline/frontier/trlAgreementRead';
 import { writeTrlJob } from '../src/pipeline/frontier/trlJobWrite';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
@@ -211,6 +219,16 @@ async function main() {
       );
       if (next !== text) writeFileSync(doc, next);
       console.log(`${doc}: ${next === text ? 'up to date' : 'rewritten'}`);
+    }
+    for (const doc of DOCS_WITH_AGREEMENT) {
+      const text = readFileSync(doc, 'utf8');
+      const next = updateAgreementBlocks(text, readBothStacks);
+      if (next !== text) writeFileSync(doc, next);
+      for (const folder of agreementFolders(text)) {
+        const name = JSON.parse(readFileSync(join(folder, 'app', 'summary.json'), 'utf8')).name;
+        writeFileSync(join(folder, AGREEMENT_SVG), bothStacksSvg(readBothStacks(folder), name));
+      }
+      console.log(`${doc}: agreement ${next === text ? 'up to date' : 'rewritten'}`);
     }
     return;
   }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run test:interop: the Hugging Face / TRL round-trip test (python/interop_test.py), then the
+# npm run test:interop: the Hugging Face / TRL round-trip test (python/interop_test.py), the TRL
+# job's evaluation and DPO updates against the app's (python/test_trl_kl.py), then the
 # sweep exported and run as a TRL + Accelerate job (python/test_trl_job.py), in the venv of
 # scripts/py-env.sh. It never skips: without Python it fails and says why.
 set -euo pipefail
@@ -12,4 +13,5 @@ if ! command -v python3 >/dev/null; then
 fi
 py=$(bash scripts/py-env.sh)
 "$py" python/interop_test.py "$@"
+"$py" python/test_trl_kl.py
 exec "$py" python/test_trl_job.py

@@ -12,7 +12,9 @@ Per replicate seed, as the app's runner does (src/pipeline/frontier/sweep.ts):
      ids (no re-tokenisation): its steps, batch, lr, linear warm-up then constant, grad clip;
      evaluate at every eval.every steps, at eval.at and at the end (a TrainerCallback);
   4. write points.json, points.csv and summary.json in the app's frontier format, which
-     `npm run frontier -- CONFIG --replot --out OUT` reads.
+     `npm run frontier -- CONFIG --replot --out OUT` reads; each run's `compute` (budget.ts
+     RunCompute) is counted from what the job did: optimiser steps, sequences through π_θ's
+     forward and backward, pairs presented, completions sampled and scored by r* for training.
 Evaluation: fresh samples of π_θ on the eval prompts (eval.samplesPerPrompt each, eval.temperature),
 their mean r*, and the exact KL Σ_t KL(π_θ^T(·|y<t) ‖ π_ref^T(·|y<t)) over each completion's
 tokens (end-of-text included) at the sampling temperature T, mean over samples (nats).
@@ -172,32 +174,41 @@ class Job:
     def decode(self, ids: list[int]) -> str:
         return self.tok.decode([i for i in ids if i != self.eot], clean_up_tokenization_spaces=False)
 
-    def sample_pairs(self, prompts: list[str], seed: int, pairing: str) -> list[dict]:
-        """data.completionsPerPrompt samples of every prompt from π_ref, paired by r*."""
+    def sample_pairs(self, prompts: list[str], seed: int, pairing: str) -> tuple[list[dict], dict]:
+        """data.completionsPerPrompt samples of every prompt from π_ref, paired by r*; and how
+        many completions were sampled and scored (RunCompute's generationSamples, rewardScored)."""
         d = self.sweep["data"]
         k = d["completionsPerPrompt"]
         rows = [self.ids(p) for p in prompts for _ in range(k)]
         comps = generate_rows(self.reference, rows, d["temperature"], d["maxNewTokens"], self.eot, seed)
+        scored = 0
         pairs = []
         for j, prompt in enumerate(prompts):
             own = comps[j * k : (j + 1) * k]
             rewards = [ground_truth_reward(self.decode(c), prompt) for c in own]
+            scored += len(rewards)
             for a, b in label_pairs(rewards, pairing):
                 pairs.append({
                     "prompt_ids": self.ids(prompt), "chosen_ids": own[a], "rejected_ids": own[b],
                     "prompt": prompt, "chosen": self.decode(own[a]), "rejected": self.decode(own[b]),
                     "chosen_reward": rewards[a], "rejected_reward": rewards[b],
                 })  # fmt: skip
-        return pairs
+        return pairs, {"generationSamples": len(comps), "rewardScored": scored}
 
     def evaluate(self, policy, prompts: list[str], seed: int):
         e = self.sweep["eval"]
         rows = [self.ids(p) for p in prompts]
         comps = generate_rows(policy, rows, e["temperature"], e["maxNewTokens"], self.eot, seed)
+        rewards, kls, texts = self.score(policy, prompts, rows, comps)
+        return rewards, kls, f"{prompts[0]} ⟶ {texts[0]}"
+
+    def score(self, policy, prompts: list[str], rows: list[list[int]], comps: list[list[int]]):
+        """Per sampled completion: r*(x, y) and the exact KL(π_θ ‖ π_ref) at eval.temperature, as
+        the app's evaluateFrontier (python/test_trl_kl.py holds them to it); and the texts."""
         texts = [self.decode(c) for c in comps]
         rewards = [ground_truth_reward(t, p) for t, p in zip(texts, prompts)]
-        kls = sequence_kl(policy, self.reference, list(zip(rows, comps)), e["temperature"], self.eot)
-        return rewards, kls, f"{prompts[0]} ⟶ {texts[0]}"
+        kls = sequence_kl(policy, self.reference, list(zip(rows, comps)), self.sweep["eval"]["temperature"], self.eot)
+        return rewards, kls, texts
 
     def point(self, run: dict, seed: int, step: int, policy, streams: dict) -> dict:
         was_training = policy.training
@@ -218,12 +229,9 @@ class Job:
         log(f"  {run['id']} step {step}: KL {k:.2f} reward {r:.3f} ± {rs:.3f}")
         return p
 
-    def train_dpo(self, run: dict, pairs: list[dict], seed: int, streams: dict, sft_point: dict) -> list[dict]:
-        t, plan = run["train"], run["trl"]
-        world = self.state.num_processes
-        if t["batchSize"] % world:
-            raise SystemExit(f"{run['id']}: batch {t['batchSize']} is not a multiple of {world} processes")
-        steps = t["steps"]
+    def train_dpo(self, run: dict, pairs: list[dict], seed: int, streams: dict, sft_point: dict):
+        """The run trained, evaluated along the way: its points, held-out accuracy and compute."""
+        steps = run["train"]["steps"]
         evals = {s for s in range(1, steps + 1) if s % run["evalEvery"] == 0}
         evals |= {s for s in self.sweep["eval"]["at"] if s <= steps} | {steps}
         own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}]
@@ -236,6 +244,24 @@ class Job:
                         own.append(job.point(run, seed, state.global_step, model, streams))
                     job.state.wait_for_everyone()
 
+        trainer = self.dpo_trainer(run, pairs, seed, streams["order"], [FrontierEval()])
+        trainer.train()
+        counted = trainer.counted()
+        accuracy = None
+        if self.state.is_main_process:  # the app's "Read a TRL run" panel opens it
+            trainer.state.save_to_json(str(Path(trainer.args.output_dir) / "trainer_state.json"))
+            accuracy = self.implicit_accuracy(trainer.model.eval(), run["beta"])
+        self.state.wait_for_everyone()
+        return own, accuracy, counted
+
+    def dpo_trainer(self, run: dict, pairs: list[dict], seed: int, order_seed: int, callbacks=()):
+        """DPOTrainer on the pairs' token ids: the run's loss plan, steps, batch, lr, grad clip,
+        and the app's optimiser and schedule (python/test_trl_kl.py holds a few updates to the app's)."""
+        t, plan = run["train"], run["trl"]
+        world = self.state.num_processes
+        if t["batchSize"] % world:
+            raise SystemExit(f"{run['id']}: batch {t['batchSize']} is not a multiple of {world} processes")
+        steps = t["steps"]
         data = Dataset.from_list([{k: p[k] for k in ("prompt_ids", "chosen_ids", "rejected_ids")} for p in pairs])
         args = DPOConfig(
             output_dir=str(self.out / "trl" / f"seed{seed}-{run['id']}"),
@@ -253,26 +279,19 @@ class Job:
             logging_steps=1 if steps <= 50 else 10,
             save_strategy="no",
             report_to="none",
-            seed=streams["order"],
+            seed=order_seed,
             bf16=False,
             use_cpu=self.state.device.type == "cpu",
         )
-        trainer = SampledIdsDPOTrainer(
+        return SampledIdsDPOTrainer(
             model=self.load_model(),
             ref_model=self.load_model().eval(),
             args=args,
             train_dataset=data,
             processing_class=self.tok,
-            callbacks=[FrontierEval()],
+            callbacks=list(callbacks),
             warmup_steps=t["warmupSteps"],
         )
-        trainer.train()
-        accuracy = None
-        if self.state.is_main_process:  # the app's "Read a TRL run" panel opens it
-            trainer.state.save_to_json(str(Path(args.output_dir) / "trainer_state.json"))
-            accuracy = self.implicit_accuracy(trainer.model.eval(), run["beta"])
-        self.state.wait_for_everyone()
-        return own, accuracy
 
     def implicit_accuracy(self, policy, beta: float) -> dict:
         """DPO's implicit reward β·log π_θ/π_ref on the held-out pairs: share ranked as r* ranks
@@ -286,8 +305,9 @@ class Job:
     def run_seed(self, seed: int, streams: dict) -> None:
         log(f"\n== seed {seed}")
         pairs_file = self.out / f"pairs-seed{seed}.jsonl"
+        drawn = {"generationSamples": 0, "rewardScored": 0}  # the training data's, on the main process
         if self.state.is_main_process:
-            pairs = self.sample_pairs(self.train_prompts, streams["data"], self.sweep["data"]["pairing"])
+            pairs, drawn = self.sample_pairs(self.train_prompts, streams["data"], self.sweep["data"]["pairing"])
             pairs_file.write_text("".join(json.dumps(p) + "\n" for p in pairs))
         self.state.wait_for_everyone()
         pairs = [json.loads(line) for line in pairs_file.read_text().splitlines()]
@@ -301,7 +321,7 @@ class Job:
             sft_point = self.point(ref, seed, 0, self.reference, streams)
             # The first 96 test prompts' π_ref pairs (heldOut.ts), for DPO's implicit reward.
             held_prompts = list(dict.fromkeys(self.eval_prompts))[:HELD_OUT_PROMPTS]
-            held = self.sample_pairs(held_prompts, streams["heldOutPairs"], "all")
+            held, _ = self.sample_pairs(held_prompts, streams["heldOutPairs"], "all")
             ref_logps = [completion_logps(self.reference, pair_rows(held, s), self.eot) for s in ("chosen", "rejected")]
             self.held_out = (held, ref_logps)
         for run in self.spec["runs"]:
@@ -309,14 +329,17 @@ class Job:
                 continue
             started = time.time()
             accuracy = None
+            compute = {"updates": 0, "sequences": 0, "labelPresentations": 0, "generationSamples": 0, "rewardScored": 0}
             if run["trl"]["kind"] == "reference":
                 own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}] if sft_point else []
             else:
                 log(f"[{run['id']}] {run['label']}: DPOTrainer loss_type {run['trl']['lossType']}")
-                own, accuracy = self.train_dpo(run, pairs, seed, streams, sft_point or {})
+                own, accuracy, counted = self.train_dpo(run, pairs, seed, streams, sft_point or {})
+                compute = {**counted, **drawn}
             if self.state.is_main_process:
                 self.points += own
                 s = self.summary(run, own, seed, time.time() - started, len(pairs))
+                s["compute"] = compute
                 if accuracy is not None:
                     s["heldOutAccuracy"] = accuracy
                 self.runs.append(s)
@@ -368,7 +391,21 @@ class SampledIdsDPOTrainer(DPOTrainer):
 
     def __init__(self, *a, warmup_steps: int = 0, **k):
         self._warmup = warmup_steps
+        self._pairs = self._sequences = 0  # this process's, in training
         super().__init__(*a, **k)
+
+    def compute_loss(self, model, inputs, *a, **k):
+        if model.training:  # the collator stacks [chosen; rejected]: input_ids [2B, T]
+            self._sequences += inputs["input_ids"].shape[0]
+            self._pairs += inputs["input_ids"].shape[0] // 2
+        return super().compute_loss(model, inputs, *a, **k)
+
+    def counted(self) -> dict:
+        """What training did, summed over processes (budget.ts RunCompute's updates,
+        sequences, labelPresentations)."""
+        mine = torch.tensor([self._sequences, self._pairs], device=self.accelerator.device)
+        sequences, pairs = self.accelerator.reduce(mine, reduction="sum").tolist()
+        return {"updates": self.state.global_step, "sequences": int(sequences), "labelPresentations": int(pairs)}
 
     def _prepare_dataset(self, dataset, *a, **k):
         return dataset  # already token ids: re-tokenising decoded text could change them

@@ -16,7 +16,11 @@ import { claimReading } from './acrossSeeds';
 import { claimsLines, computeMarkdown, type SeedRunRow } from './report';
 
 /** The Markdown files that hold generated blocks (paths from the repository root). */
-export const DOCS_WITH_BLOCKS = ['frontier/README.md', 'docs/experiments.md'] as const;
+export const DOCS_WITH_BLOCKS = [
+  'frontier/README.md',
+  'docs/experiments.md',
+  'docs/huggingface-trl.md',
+] as const;
 
 /** What a block reads of a summary.json (the runner's). */
 export interface SummaryJson {
