@@ -6,10 +6,11 @@ interop_test.py (scripts/interop.sh). With the real libraries:
   2. the job's reward.py equals the app's groundTruthReward on the exported cases (≥ 1,000:
      the corpus' reviews split into prompt and continuation, whole reviews, the negation grid,
      punctuation, Unicode and empty edge cases) within 1e-9;
-  3. `accelerate launch --num_processes 1 --cpu job.py` runs a tiny sweep (1 seed, DPO β = 0.1,
-     4 updates, 8 prompts) to the end: points at the sweep's steps, the app's warm-up, DPO's
-     held-out implicit-reward accuracy, each run's compute counted as the app counts it
-     (budget.ts runCompute); it skips Unlikelihood and says why;
+  3. `accelerate launch --num_processes 1 --cpu job.py` runs a tiny sweep (1 seed, 4 updates, 8
+     prompts; DPO β = 0.1 on DPOTrainer, SimPO on CPOTrainer, Preferred-FT on SFTTrainer, online
+     DPO in 2 rounds) to the end: points at the sweep's steps, the app's warm-up (carried across
+     online rounds), DPO's held-out implicit-reward accuracy, each run's compute counted as the
+     app counts it (budget.ts runCompute); it skips Unlikelihood and says why;
   4. the app's runner reads its results back (`npm run frontier -- DIR/frontier-config.json
      --replot --out OUT`).
 Exits 1 on any failure; never skips. Usage: python python/test_trl_job.py [--keep DIR]
@@ -37,9 +38,13 @@ SWEEP = {
     "runs": [
         {"algorithm": "sft"},
         {"algorithm": "dpo", "beta": 0.1},
+        {"algorithm": "dpo", "loss": "simpo", "beta": 2},
+        {"algorithm": "preferred-ft"},
+        {"algorithm": "dpo", "beta": 0.1, "rounds": 2},
         {"algorithm": "unlikelihood", "alpha": 0.25},
     ],
 }
+TRAINED = ["dpo-beta0.1", "simpo-beta2", "preferred-ft", "online-dpo-beta0.1-r2"]
 failures: list[str] = []
 
 
@@ -111,29 +116,41 @@ def main() -> None:
     if run.returncode == 0:
         points = json.loads((out / "points.json").read_text())["points"]
         steps = [(p["runId"], p["step"]) for p in points]
-        want = [("sft", 0), *(("dpo-beta0.1", s) for s in (0, 1, 2, 4))]
+        want = [("sft", 0), *((rid, s) for rid in TRAINED for s in (0, 1, 2, 4))]
         check(steps == want, f"points at the sweep's steps: {steps}")
-        dpo_end = points[-1]
-        check(dpo_end["kl"] > 0 and 0 < dpo_end["reward"] < 1, f"DPO's last point: KL {dpo_end['kl']:.3f} > 0")
+        for rid in TRAINED:
+            end = [p for p in points if p["runId"] == rid][-1]
+            check(end["kl"] > 0 and 0 < end["reward"] < 1, f"{rid}'s last point: KL {end['kl']:.3f} > 0")
         summary = json.loads((out / "summary.json").read_text())
-        check([r["runId"] for r in summary["runs"]] == ["sft", "dpo-beta0.1"], "summary.json's runs")
-        acc = summary["runs"][1].get("heldOutAccuracy", {})
-        check(acc.get("kind") == "implicit" and acc.get("pairs", 0) > 0 and 0 <= acc["accuracy"] <= 1,
-              f"DPO's held-out implicit-reward accuracy: {acc}")  # fmt: skip
+        check([r["runId"] for r in summary["runs"]] == ["sft", *TRAINED], "summary.json's runs")
+        accs = {r["runId"]: r.get("heldOutAccuracy", {}) for r in summary["runs"]}
+        for rid in ("dpo-beta0.1", "online-dpo-beta0.1-r2"):
+            acc = accs[rid]
+            check(acc.get("kind") == "implicit" and acc.get("pairs", 0) > 0 and 0 <= acc["accuracy"] <= 1,
+                  f"{rid}'s held-out implicit-reward accuracy: {acc}")  # fmt: skip
+        check(not accs["simpo-beta2"] and not accs["preferred-ft"], "none for SimPO, Preferred-FT (as the app)")
+        check((out / "pairs-seed1-round2.jsonl").is_file(), "online DPO's round 2 pairs, sampled from π_θ")
         check("Unlikelihood" in run.stdout, "the job says which run it cannot run, and why")
         d, t = SWEEP["data"], SWEEP["train"]
         labelled = d["prompts"] * d["completionsPerPrompt"]
         pairs_seen = t["steps"] * t["batchSize"]
-        want_compute = [
-            {"updates": 0, "sequences": 0, "labelPresentations": 0, "generationSamples": 0, "rewardScored": 0},
-            {"updates": t["steps"], "sequences": 2 * pairs_seen, "labelPresentations": pairs_seen,
-             "generationSamples": labelled, "rewardScored": labelled},
-        ]  # fmt: skip
-        got_compute = [r.get("compute") for r in summary["runs"]]
+        pairs_run = lambda per_pair, rounds=1: {"updates": t["steps"], "sequences": per_pair * pairs_seen,  # noqa: E731
+                                                "labelPresentations": pairs_seen, "generationSamples": rounds * labelled,
+                                                "rewardScored": rounds * labelled}  # fmt: skip
+        want_compute = {
+            "sft": {"updates": 0, "sequences": 0, "labelPresentations": 0, "generationSamples": 0, "rewardScored": 0},
+            "dpo-beta0.1": pairs_run(2),
+            "simpo-beta2": pairs_run(2),
+            "preferred-ft": pairs_run(1),  # the chosen completion alone
+            "online-dpo-beta0.1-r2": {  # round 2's fresh samples, labelled by r*
+                **pairs_run(2, rounds=2), "byDesign": "online: 2 rounds of fresh samples from π_θ, 2× the labels"},
+        }
+        got_compute = {r["runId"]: r.get("compute") for r in summary["runs"]}
         check(got_compute == want_compute, f"compute as the app counts it (runCompute): {got_compute}")
-        state = json.loads((out / "trl" / "seed1-dpo-beta0.1" / "trainer_state.json").read_text())
-        lrs = [r["learning_rate"] for r in state["log_history"] if "learning_rate" in r]
-        check(lrs == [1e-4, 2e-4, 2e-4, 2e-4], f"the app's warm-up, lr·min(1, (step+1)/2): {lrs}")
+        for rid in TRAINED:
+            state = json.loads((out / "trl" / f"seed1-{rid}" / "trainer_state.json").read_text())
+            lrs = [r["learning_rate"] for r in state["log_history"] if "learning_rate" in r]
+            check(lrs == [1e-4, 2e-4, 2e-4, 2e-4], f"{rid}: the app's warm-up, lr·min(1, (step+1)/2): {lrs}")
 
         print("4. the results, back in the app (--replot)")
         frontier(str(job / "frontier-config.json"), "--replot", "--out", str(out))

@@ -1,17 +1,19 @@
 /**
  * `node --import tsx scripts/trl-kl-fixture.ts --out DIR`: the app's side of the TRL job's
  * evaluation and training parity test (issue 26, python/test_trl_kl.py). Writes to DIR
- *   job/        a TRL job of a one-run sweep on the micro SFT model (writeTrlJob, as
- *               `--export-trl`): job.py, reward.py and its lexicon, π_ref as model/;
+ *   job/        a TRL job on the micro SFT model (writeTrlJob, as `--export-trl`) of a sweep of
+ *               SFT, DPO with each objective and Preferred-FT: job.py, reward.py and its
+ *               lexicon, π_ref as model/, and sweep.json, whose plans the test trains with;
  *   policy/     a perturbed copy of π_ref as a Hugging Face folder (π_θ), a few nats away;
  *   eval.json   test prompts, π_θ's samples of them (token ids) and the app's own evaluation of
  *               them (frontierEval.ts evaluateFrontier: r* and the exact per-token KL per sample,
  *               means and standard errors) at a temperature other than 1;
- *               and 16 pairs of π_ref samples, the loss of each of a few DPO updates of π_ref on
- *               all 16 (the app's PreferenceTrainer, as a sweep's DPO run trains), and the
- *               trained policy's summed log-probs of every completion.
+ *               and 16 pairs of π_ref samples, the loss of each of a few DPO, SimPO and
+ *               Preferred-FT updates of π_ref on all 16 (the app's PreferenceTrainer and
+ *               PairFinetuner, as a sweep's runs train), each trained policy's summed log-probs
+ *               of every completion, and every objective's step-0 loss on the batch.
  * The Python test scores the same ids and trains on the same pairs with trljob/job.py's own
- * functions and DPOTrainer, and compares.
+ * functions and TRL trainers, and compares.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,11 +24,16 @@ import { generate, plainSampling } from '../src/model/generate';
 import type { GPT } from '../src/model/gpt';
 import { exportHfGpt2 } from '../src/model/hf/gpt2';
 import { selectNodeBackend } from '../src/node/backend';
-import { LOSS_SETTINGS } from '../src/objectives/lossConfig';
-import type { TokenizedPair } from '../src/pipeline/collate';
-import { collatePairs } from '../src/pipeline/collate';
+import {
+  DEFAULT_LOSS,
+  LOSS_SETTINGS,
+  LOSS_TYPES,
+  type PreferenceLossType,
+} from '../src/objectives/lossConfig';
+import { type CollateOptions, collatePairs, type TokenizedPair } from '../src/pipeline/collate';
 import { evaluatePolicy } from '../src/pipeline/evaluate';
 import { tokenizePrompts } from '../src/pipeline/frontier/data';
+import { PairFinetuner } from '../src/pipeline/frontier/finetune';
 import { evaluateFrontier } from '../src/pipeline/frontier/frontierEval';
 import { parseSweepConfig } from '../src/pipeline/frontier/sweepConfig';
 import { builtinFrontierTask } from '../src/pipeline/frontier/task';
@@ -53,9 +60,42 @@ function perturb(model: GPT): void {
   }
 }
 
+type Trainable = {
+  trainStep(log: boolean): Promise<Record<string, number> | null>;
+  dispose(): void;
+};
+
 /**
- * TRAIN.steps DPO updates of a copy of π_ref on pairs of its own samples (chosen: the first of
- * two): the loss of each step, and the trained model's Σ_t log π(y_t) of each chosen, rejected.
+ * TRAIN.steps updates of a copy of π_ref by `make` (the whole batch every step): the loss of each
+ * step, and the trained model's Σ_t log π(y_t) of each chosen, then each rejected completion.
+ */
+async function trainCopy(
+  reference: GPT,
+  pairs: TokenizedPair[],
+  collate: CollateOptions,
+  steps: number,
+  make: (policy: GPT) => Trainable,
+) {
+  const policy = reference.clone(true);
+  const trainer = make(policy);
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) losses.push((await trainer.trainStep(true))?.loss ?? Number.NaN);
+  const after = await referenceLogps(policy, collatePairs(pairs, collate));
+  trainer.dispose();
+  policy.dispose();
+  const B = pairs.length;
+  return {
+    losses,
+    chosenLogps: Array.from(after.sum.slice(0, B)),
+    rejectedLogps: Array.from(after.sum.slice(B, 2 * B)),
+  };
+}
+
+/**
+ * Pairs of π_ref's own samples (chosen: the first of two) and, on all of them every step, the
+ * app's trainers: TRAIN.steps DPO updates (PreferenceTrainer, as a sweep's DPO run trains), the
+ * same for SimPO and Preferred-FT (PairFinetuner: the chosen completions' token-mean NLL), and
+ * the step-0 loss of each other preference objective (a loss TRL must equal to be wired).
  */
 async function trainPairs(reference: GPT, prompts: number[][], eot: number) {
   const rows = prompts.slice(0, TRAIN.pairs).flatMap((p) => [p, p]);
@@ -71,28 +111,16 @@ async function trainPairs(reference: GPT, prompts: number[][], eot: number) {
   }));
   const collate = { padId: eot, maxLength: reference.config.blockSize };
   const cached = await precomputeReference(reference, pairs, collate, TRAIN.pairs);
-  const policy = reference.clone(true);
-  const loss = readSettings(LOSS_SETTINGS, { type: 'sigmoid', beta: TRAIN.beta }).value;
   const optim = { kind: 'adam' as const, ...TRAIN };
-  const trainer = new PreferenceTrainer(
-    policy,
-    pairs,
-    cached,
-    {
-      loss,
-      optim,
-      batchSize: TRAIN.pairs,
-      seed: 1,
-    },
-    collate,
-  );
-  const losses: number[] = [];
-  for (let s = 0; s < TRAIN.steps; s++)
-    losses.push((await trainer.trainStep(true))?.loss ?? Number.NaN);
-  const after = await referenceLogps(policy, collatePairs(pairs, collate));
-  trainer.dispose();
-  policy.dispose();
-  const B = pairs.length;
+  const cfg = { optim, batchSize: TRAIN.pairs, seed: 1 };
+  const preference = (type: PreferenceLossType, steps: number) => {
+    const loss = readSettings(LOSS_SETTINGS, { type, beta: TRAIN.beta }).value;
+    return trainCopy(reference, pairs, collate, steps, (policy) => {
+      return new PreferenceTrainer(policy, pairs, cached, { ...cfg, loss }, collate);
+    });
+  };
+  const stepZero: Partial<Record<PreferenceLossType, number>> = {};
+  for (const type of LOSS_TYPES) stepZero[type] = (await preference(type, 1)).losses[0];
   return {
     ...TRAIN,
     pairs: pairs.map((p) => ({
@@ -100,9 +128,16 @@ async function trainPairs(reference: GPT, prompts: number[][], eot: number) {
       chosen_ids: p.chosen,
       rejected_ids: p.rejected,
     })),
-    losses,
-    chosenLogps: Array.from(after.sum.slice(0, B)),
-    rejectedLogps: Array.from(after.sum.slice(B, 2 * B)),
+    ...(await preference('sigmoid', TRAIN.steps)),
+    /** Each objective's default hyperparameters (lossConfig.ts), under their settings' keys. */
+    lossDefaults: DEFAULT_LOSS,
+    stepZero,
+    trained: {
+      simpo: await preference('simpo', TRAIN.steps),
+      chosenFt: await trainCopy(reference, pairs, collate, TRAIN.steps, (policy) => {
+        return new PairFinetuner(policy, pairs, cfg, collate);
+      }),
+    },
   };
 }
 
@@ -127,7 +162,12 @@ async function main(): Promise<void> {
     checkpoint: CHECKPOINT,
     data: { prompts: 8 },
     eval: { prompts: PROMPTS, maxNewTokens: MAX_NEW_TOKENS, temperature: TEMPERATURE },
-    runs: [{ algorithm: 'sft' }],
+    // One run per trainer and objective the Python test trains or checks (their TRL plans).
+    runs: [
+      { algorithm: 'sft' },
+      ...LOSS_TYPES.map((loss) => ({ algorithm: 'dpo', loss, beta: TRAIN.beta })),
+      { algorithm: 'preferred-ft' },
+    ],
   });
   const task = builtinFrontierTask(tokenizer, sweep);
   const prompts = tokenizePrompts(tokenizer, task.evalPrompts);

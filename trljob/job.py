@@ -8,9 +8,12 @@ Per replicate seed, as the app's runner does (src/pipeline/frontier/sweep.ts):
      on), score them with r* (reward.py) and pair them ('all': every pair, the higher reward
      chosen, ties dropped; 'best-vs-worst');
   2. evaluate π_ref once (the SFT point, step 0 of every run);
-  3. train each run TRL can run (sweep.json's runs[].trl) with DPOTrainer on the sampled token
-     ids (no re-tokenisation): its steps, batch, lr, linear warm-up then constant, grad clip;
-     evaluate at every eval.every steps, at eval.at and at the end (a TrainerCallback);
+  3. train each run TRL can run (sweep.json's runs[].trl: its trainer and loss) on the sampled
+     token ids (no re-tokenisation): DPOTrainer (DPO and its variants), CPOTrainer (SimPO),
+     SFTTrainer (Preferred-FT: the chosen completions, completion-only loss); online DPO as
+     rounds, each later round on fresh pairs sampled from π_θ and labelled by r*; its steps,
+     batch, lr, linear warm-up then constant, grad clip; evaluate at every eval.every steps, at
+     eval.at and at the end (a TrainerCallback);
   4. write points.json, points.csv and summary.json in the app's frontier format, which
      `npm run frontier -- CONFIG --replot --out OUT` reads; each run's `compute` (budget.ts
      RunCompute) is counted from what the job did: optimiser steps, sequences through π_θ's
@@ -38,7 +41,8 @@ from accelerate import PartialState
 from datasets import Dataset
 from torch.optim.lr_scheduler import LambdaLR
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig, TrainerCallback
-from trl import DPOConfig, DPOTrainer
+from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
+from trl.experimental.cpo import CPOConfig, CPOTrainer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reward import ground_truth_reward  # noqa: E402
@@ -47,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 TIE_EPSILON = 1e-6  # task/preferences.ts makePairs
 ROWS_PER_GENERATE = 64
 VALIDATION_SEED_OFFSET = 7919  # sweep.ts: the validation evaluation's stream
+ROUND_SEED_STRIDE = 100_003  # preferenceData.ts roundSeed: round r samples from seed + stride·(r − 1)
 HELD_OUT_PROMPTS = 96  # sweep.ts: test prompts whose π_ref pairs measure held-out pair accuracy
 POINT_COLUMNS = [
     "runId", "algorithm", "label", "seed", "step", "n", "kl", "klStderr", "klKind",
@@ -174,13 +179,13 @@ class Job:
     def decode(self, ids: list[int]) -> str:
         return self.tok.decode([i for i in ids if i != self.eot], clean_up_tokenization_spaces=False)
 
-    def sample_pairs(self, prompts: list[str], seed: int, pairing: str) -> tuple[list[dict], dict]:
-        """data.completionsPerPrompt samples of every prompt from π_ref, paired by r*; and how
-        many completions were sampled and scored (RunCompute's generationSamples, rewardScored)."""
+    def sample_pairs(self, prompts: list[str], seed: int, pairing: str, model=None) -> tuple[list[dict], dict]:
+        """data.completionsPerPrompt samples of every prompt from `model` (π_ref), paired by r*; and
+        how many completions were sampled and scored (RunCompute's generationSamples, rewardScored)."""
         d = self.sweep["data"]
         k = d["completionsPerPrompt"]
         rows = [self.ids(p) for p in prompts for _ in range(k)]
-        comps = generate_rows(self.reference, rows, d["temperature"], d["maxNewTokens"], self.eot, seed)
+        comps = generate_rows(model or self.reference, rows, d["temperature"], d["maxNewTokens"], self.eot, seed)
         scored = 0
         pairs = []
         for j, prompt in enumerate(prompts):
@@ -229,46 +234,73 @@ class Job:
         log(f"  {run['id']} step {step}: KL {k:.2f} reward {r:.3f} ± {rs:.3f}")
         return p
 
-    def train_dpo(self, run: dict, pairs: list[dict], seed: int, streams: dict, sft_point: dict):
-        """The run trained, evaluated along the way: its points, held-out accuracy and compute."""
-        steps = run["train"]["steps"]
+    def train_run(self, run: dict, pairs: list[dict], seed: int, streams: dict, sft_point: dict):
+        """The run trained, evaluated along the way: its points, held-out accuracy, compute and the
+        completions it sampled and scored itself (online rounds after the first)."""
+        steps, rounds = run["train"]["steps"], run["trl"].get("rounds", 1)
         evals = {s for s in range(1, steps + 1) if s % run["evalEvery"] == 0}
         evals |= {s for s in self.sweep["eval"]["at"] if s <= steps} | {steps}
         own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}]
-        job = self
+        job, done = self, [0]  # steps of the rounds before this one
 
         class FrontierEval(TrainerCallback):
             def on_step_end(self, args, state, control, model=None, **kw):
-                if state.global_step in evals:
+                if done[0] + state.global_step in evals:
                     if job.state.is_main_process:
-                        own.append(job.point(run, seed, state.global_step, model, streams))
+                        own.append(job.point(run, seed, done[0] + state.global_step, model, streams))
                     job.state.wait_for_everyone()
 
-        trainer = self.dpo_trainer(run, pairs, seed, streams["order"], [FrontierEval()])
-        trainer.train()
-        counted = trainer.counted()
+        model, optimizers, history = self.load_model(), (None, None), []
+        counted = {"updates": 0, "sequences": 0, "labelPresentations": 0}
+        drawn = {"generationSamples": 0, "rewardScored": 0}
+        for r in range(1, rounds + 1):
+            end = r * steps // rounds  # onlineDpoTrainer.ts roundStart(r + 1)
+            if end == done[0]:
+                continue  # more rounds than steps: this one has none
+            if r > 1:  # fresh pairs from π_θ, labelled by r*; an all-tie round keeps the last pairs
+                fresh, n = self.round_pairs(model, streams["data"] + ROUND_SEED_STRIDE * (r - 1), seed, r)
+                drawn = {k: drawn[k] + n[k] for k in drawn}
+                pairs = fresh or pairs
+            trainer = self.trainer(run, pairs, seed, streams["order"] + r - 1, [FrontierEval()], model, optimizers, end - done[0])
+            trainer.train()
+            history += [{**h, "step": h["step"] + done[0]} for h in trainer.state.log_history if "step" in h]
+            counted = {k: counted[k] + v for k, v in trainer.counted().items()}
+            # Adam's state and the schedule carry over to the next round, as in the app.
+            optimizers = (getattr(trainer.optimizer, "optimizer", trainer.optimizer), trainer.lr_scheduler)
+            model, done[0] = trainer.model, end
         accuracy = None
         if self.state.is_main_process:  # the app's "Read a TRL run" panel opens it
+            trainer.state.log_history, trainer.state.global_step = history, steps
             trainer.state.save_to_json(str(Path(trainer.args.output_dir) / "trainer_state.json"))
-            accuracy = self.implicit_accuracy(trainer.model.eval(), run["beta"])
+            if run["trl"]["kind"] == "dpo":  # DPO's implicit reward needs π_ref (sweep.ts)
+                accuracy = self.implicit_accuracy(trainer.model.eval(), run["beta"])
         self.state.wait_for_everyone()
-        return own, accuracy, counted
+        return own, accuracy, counted, drawn
 
-    def dpo_trainer(self, run: dict, pairs: list[dict], seed: int, order_seed: int, callbacks=()):
-        """DPOTrainer on the pairs' token ids: the run's loss plan, steps, batch, lr, grad clip,
-        and the app's optimiser and schedule (python/test_trl_kl.py holds a few updates to the app's)."""
+    def round_pairs(self, model, data_seed: int, seed: int, r: int) -> tuple[list[dict], dict]:
+        """An online round's pairs: sampled from π_θ on the main process, shared through a file."""
+        path = self.out / f"pairs-seed{seed}-round{r}.jsonl"
+        drawn = {"generationSamples": 0, "rewardScored": 0}
+        if self.state.is_main_process:
+            was_training = model.training
+            pairs, drawn = self.sample_pairs(self.train_prompts, data_seed, self.sweep["data"]["pairing"], model.eval())
+            model.train(was_training)
+            path.write_text("".join(json.dumps(p) + "\n" for p in pairs))
+        self.state.wait_for_everyone()
+        return [json.loads(line) for line in path.read_text().splitlines()], drawn
+
+    def trainer(self, run: dict, pairs: list[dict], seed: int, order_seed: int, callbacks=(), model=None,
+                optimizers=(None, None), steps: int | None = None):  # fmt: skip
+        """The run's TRL trainer (its plan's kind) on the pairs' token ids: its loss, steps, batch,
+        lr, grad clip, and the app's optimiser and schedule (python/test_trl_kl.py holds a few
+        updates of each to the app's)."""
         t, plan = run["train"], run["trl"]
         world = self.state.num_processes
         if t["batchSize"] % world:
             raise SystemExit(f"{run['id']}: batch {t['batchSize']} is not a multiple of {world} processes")
-        steps = t["steps"]
-        data = Dataset.from_list([{k: p[k] for k in ("prompt_ids", "chosen_ids", "rejected_ids")} for p in pairs])
-        args = DPOConfig(
+        steps = t["steps"] if steps is None else steps
+        common = dict(
             output_dir=str(self.out / "trl" / f"seed{seed}-{run['id']}"),
-            beta=run["beta"],
-            loss_type=plan["lossType"],
-            **({"loss_weights": plan["lossWeights"]} if plan.get("lossWeights") else {}),
-            **plan.get("args", {}),
             max_length=self.reference.config.n_positions,
             per_device_train_batch_size=t["batchSize"] // world,
             learning_rate=t["lr"],
@@ -282,16 +314,27 @@ class Job:
             seed=order_seed,
             bf16=False,
             use_cpu=self.state.device.type == "cpu",
+        )  # fmt: skip
+        own = dict(model=model or self.load_model(), processing_class=self.tok, callbacks=list(callbacks),
+                   optimizers=optimizers, warmup_steps=t["warmupSteps"])  # fmt: skip
+        ids = lambda *keys: Dataset.from_list([{k: p[k] for k in keys} for p in pairs])  # noqa: E731
+        if plan["kind"] == "sft":  # the chosen completions as prompt-completion rows
+            rows = [{"input_ids": p["prompt_ids"] + p["chosen_ids"],
+                     "completion_mask": [0] * len(p["prompt_ids"]) + [1] * len(p["chosen_ids"])} for p in pairs]  # fmt: skip
+            args = SFTConfig(**common, completion_only_loss=True, loss_type="nll")
+            return ChosenSFTTrainer(args=args, train_dataset=Dataset.from_list(rows), **own)
+        data = ids("prompt_ids", "chosen_ids", "rejected_ids")
+        if plan["kind"] == "cpo":
+            args = CPOConfig(**common, beta=run["beta"], loss_type=plan["lossType"], **plan.get("args", {}))
+            return SampledIdsCPOTrainer(args=args, train_dataset=data, **own)
+        args = DPOConfig(
+            **common,
+            beta=run["beta"],
+            loss_type=plan["lossType"],
+            **({"loss_weights": plan["lossWeights"]} if plan.get("lossWeights") else {}),
+            **plan.get("args", {}),
         )
-        return SampledIdsDPOTrainer(
-            model=self.load_model(),
-            ref_model=self.load_model().eval(),
-            args=args,
-            train_dataset=data,
-            processing_class=self.tok,
-            callbacks=list(callbacks),
-            warmup_steps=t["warmupSteps"],
-        )
+        return SampledIdsDPOTrainer(ref_model=self.load_model().eval(), args=args, train_dataset=data, **own)
 
     def implicit_accuracy(self, policy, beta: float) -> dict:
         """DPO's implicit reward β·log π_θ/π_ref on the held-out pairs: share ranked as r* ranks
@@ -333,9 +376,11 @@ class Job:
             if run["trl"]["kind"] == "reference":
                 own = [{**sft_point, "runId": run["id"], "algorithm": run["algorithm"], "label": run["label"]}] if sft_point else []
             else:
-                log(f"[{run['id']}] {run['label']}: DPOTrainer loss_type {run['trl']['lossType']}")
-                own, accuracy, counted = self.train_dpo(run, pairs, seed, streams, sft_point or {})
-                compute = {**counted, **drawn}
+                log(f"[{run['id']}] {run['label']}: {trainer_name(run['trl'])}")
+                own, accuracy, counted, fresh = self.train_run(run, pairs, seed, streams, sft_point or {})
+                compute = {**counted, **{k: drawn[k] + fresh[k] for k in drawn}}
+                if (rounds := run["trl"].get("rounds", 1)) > 1:  # budget.ts runCompute's words
+                    compute["byDesign"] = f"online: {rounds} rounds of fresh samples from π_θ, {rounds}× the labels"
             if self.state.is_main_process:
                 self.points += own
                 s = self.summary(run, own, seed, time.time() - started, len(pairs))
@@ -354,7 +399,7 @@ class Job:
             "final": brief(own[-1]) if own else None, "best": brief(best), "points": len(own),
             "seconds": seconds, "seed": seed,
         }  # fmt: skip
-        if run["trl"]["kind"] == "dpo":
+        if run["trl"]["kind"] != "reference":
             t, d = run["train"], self.sweep["data"]
             s["budget"] = {
                 "updates": t["steps"],
@@ -385,9 +430,19 @@ def label_pairs(rewards: list[float], pairing: str) -> list[tuple[int, int]]:
     return [p for i in range(n) for j in range(i + 1, n) if (p := pair(i, j))]
 
 
-class SampledIdsDPOTrainer(DPOTrainer):
-    """DPOTrainer on the sampled token ids as they are (prompt_ids / chosen_ids / rejected_ids),
-    with the app's schedule: lr · min(1, (step + 1) / warm-up), then constant (pipeline/optim.ts)."""
+def trainer_name(plan: dict) -> str:
+    """How the job trains a plan, for its log."""
+    rounds = f", {plan['rounds']} online rounds" if plan.get("rounds", 1) > 1 else ""
+    if plan["kind"] == "sft":
+        return "SFTTrainer on the chosen completions (completion-only loss)"
+    name = "CPOTrainer" if plan["kind"] == "cpo" else "DPOTrainer"
+    return f"{name} loss_type {plan['lossType']}{rounds}"
+
+
+class AppSchedule:
+    """A TRL trainer with the app's schedule, lr · min(1, (step + 1) / warm-up) then constant
+    (pipeline/optim.ts), counting what training does (budget.ts RunCompute). `rows(inputs)`:
+    the batch's sequences through π_θ and the labelled pairs it presents."""
 
     def __init__(self, *a, warmup_steps: int = 0, **k):
         self._warmup = warmup_steps
@@ -395,26 +450,58 @@ class SampledIdsDPOTrainer(DPOTrainer):
         super().__init__(*a, **k)
 
     def compute_loss(self, model, inputs, *a, **k):
-        if model.training:  # the collator stacks [chosen; rejected]: input_ids [2B, T]
-            self._sequences += inputs["input_ids"].shape[0]
-            self._pairs += inputs["input_ids"].shape[0] // 2
+        if model.training:
+            sequences, pairs = self.rows(inputs)
+            self._sequences += sequences
+            self._pairs += pairs
         return super().compute_loss(model, inputs, *a, **k)
 
     def counted(self) -> dict:
-        """What training did, summed over processes (budget.ts RunCompute's updates,
-        sequences, labelPresentations)."""
+        """What training did, summed over processes (RunCompute's updates, sequences, labelPresentations)."""
         mine = torch.tensor([self._sequences, self._pairs], device=self.accelerator.device)
         sequences, pairs = self.accelerator.reduce(mine, reduction="sum").tolist()
         return {"updates": self.state.global_step, "sequences": int(sequences), "labelPresentations": int(pairs)}
-
-    def _prepare_dataset(self, dataset, *a, **k):
-        return dataset  # already token ids: re-tokenising decoded text could change them
 
     def create_scheduler(self, num_training_steps, optimizer=None):
         if self.lr_scheduler is None:
             w = self._warmup
             self.lr_scheduler = LambdaLR(optimizer or self.optimizer, lambda s: 1.0 if w <= 0 else min(1.0, (s + 1) / w))
         return self.lr_scheduler
+
+
+class SampledIdsDPOTrainer(AppSchedule, DPOTrainer):
+    """DPOTrainer on the sampled token ids as they are (prompt_ids / chosen_ids / rejected_ids)."""
+
+    def rows(self, inputs) -> tuple[int, int]:  # the collator stacks [chosen; rejected]: input_ids [2B, T]
+        return inputs["input_ids"].shape[0], inputs["input_ids"].shape[0] // 2
+
+    def _prepare_dataset(self, dataset, *a, **k):
+        return dataset  # already token ids: re-tokenising decoded text could change them
+
+
+class SampledIdsCPOTrainer(AppSchedule, CPOTrainer):
+    """CPOTrainer (SimPO) on the sampled token ids: each row's prompt + completion, labels −100 on
+    the prompt (what its tokenize_row builds from text)."""
+
+    def rows(self, inputs) -> tuple[int, int]:  # chosen_input_ids [B, T], rejected_input_ids [B, T]
+        return 2 * inputs["chosen_input_ids"].shape[0], inputs["chosen_input_ids"].shape[0]
+
+    def tokenize_row(self, feature, model=None) -> dict:
+        p = feature["prompt_ids"]
+        row = {"prompt_input_ids": p, "prompt_attention_mask": [1] * len(p)}
+        for side in ("chosen", "rejected"):
+            c = feature[f"{side}_ids"]
+            row[f"{side}_input_ids"] = p + c
+            row[f"{side}_attention_mask"] = [1] * (len(p) + len(c))
+            row[f"{side}_labels"] = [-100] * len(p) + c
+        return row
+
+
+class ChosenSFTTrainer(AppSchedule, SFTTrainer):
+    """SFTTrainer on the chosen completions' token ids (input_ids + completion_mask rows)."""
+
+    def rows(self, inputs) -> tuple[int, int]:  # input_ids [B, T]: one sequence per pair
+        return inputs["input_ids"].shape[0], inputs["input_ids"].shape[0]
 
 
 def write_outputs(out: Path, meta: dict, sweep: dict, points: list[dict], runs: list[dict]) -> None:

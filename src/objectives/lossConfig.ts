@@ -63,13 +63,18 @@ interface LossEntry {
 }
 
 /**
- * DPOTrainer's `loss_type` for summed and for per-token-mean log-probs (null: TRL computes it
- * otherwise), the DPOConfig keys its hyperparameters go to, and why a null is null.
+ * The TRL 1.13 trainer of an objective ('cpo': trl.experimental's CPOTrainer; absent:
+ * DPOTrainer), its `loss_type` for summed and for per-token-mean log-probs (null: TRL computes
+ * it otherwise), the config keys its hyperparameters go to, settings the objective fixes, and
+ * why a null is null.
  */
 export interface TrlLoss {
+  trainer?: 'cpo';
   sum: string | null;
   mean: string | null;
   args?: Partial<Record<LossParameter, string>>;
+  /** Trainer config keys the objective sets whatever the run (SimPO: CPOTrainer's NLL term off). */
+  fixed?: Record<string, number>;
   why?: string;
 }
 
@@ -142,7 +147,7 @@ export const PREFERENCE_LOSSES = {
     trl: {
       sum: null,
       mean: null,
-      why: 'TRL 1.13 (sigmoid + sft) averages the NLL over the batch’s tokens, not per pair; not wired yet',
+      why: 'TRL 1.13 has no rpo_alpha; its loss_type ["sigmoid", "sft"] with loss_weights [1, α] takes the NLL as one token mean over the batch’s chosen tokens (Σ NLL / Σ |y_w|), the app as the mean over pairs of each chosen completion’s token mean: they differ unless every chosen completion has the same length',
     },
   },
   simpo: {
@@ -152,10 +157,13 @@ export const PREFERENCE_LOSSES = {
     uses: ['simpoGamma'],
     formula: 'L = −log σ(β·(p̄_w − p̄_l) − γ),  p̄ = mean token log-prob',
     reward: 'r̂ = β·p̄,  p̄ = mean token log π_θ(y|x)',
+    // CPOTrainer: −log σ(β·(p̄_w − p̄_l − γ/β)), mean over pairs; cpo_alpha 0 drops its NLL term.
     trl: {
-      sum: null,
-      mean: null,
-      why: 'not wired yet (trl.experimental CPOTrainer, loss_type "simpo")',
+      trainer: 'cpo',
+      sum: 'simpo',
+      mean: 'simpo',
+      args: { simpoGamma: 'simpo_gamma' },
+      fixed: { cpo_alpha: 0 },
     },
   },
   orpo: {
@@ -165,7 +173,11 @@ export const PREFERENCE_LOSSES = {
     uses: [],
     formula: 'L = NLL(y_w) − λ·log σ(logodds(p̄_w) − logodds(p̄_l))',
     reward: 'r̂ = λ·p̄,  λ = β,  p̄ = mean token log π_θ(y|x)',
-    trl: { sum: null, mean: null, why: 'not wired yet (trl.experimental ORPOTrainer)' },
+    trl: {
+      sum: null,
+      mean: null,
+      why: 'trl.experimental ORPOTrainer 1.13 takes NLL(y_w) over the prompt’s and the chosen completion’s tokens, as one token mean over the batch; the app over the chosen completion only, as the mean over pairs of each one’s token mean: not the same loss',
+    },
   },
 } as const satisfies Record<string, LossEntry>;
 

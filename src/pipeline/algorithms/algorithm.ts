@@ -176,10 +176,11 @@ export interface AlgorithmEntry<
   sequencesPerPair?: number;
   /**
    * The TRL job (pipeline/frontier/trlJob.ts): 'reference' (the SFT model's point),
-   * 'dpo-trainer' (TRL's DPOTrainer, with the loss row's TRL type), or why it is not run there.
-   * Absent: not wired to TRL.
+   * 'dpo-trainer' (the loss row's TRL trainer and loss type, online rounds in job.py),
+   * 'sft-trainer' (TRL's SFTTrainer on the chosen completions, completion-only loss), or why it
+   * is not run there. Absent: not wired to TRL.
    */
-  trl?: 'reference' | 'dpo-trainer' | { notRun: string };
+  trl?: 'reference' | 'dpo-trainer' | 'sft-trainer' | { notRun: string };
 }
 
 /**

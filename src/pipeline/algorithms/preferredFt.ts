@@ -6,7 +6,7 @@ export const preferredFt = algorithm({
   label: 'Preferred-FT',
   colour: '#E69F00',
   kind: 'trained',
-  trl: { notRun: 'not wired yet (SFTTrainer on the chosen completions)' },
+  trl: 'sft-trainer',
   reads: ['pair-batches', 'labels'],
   schema: {},
   sequencesPerPair: 1,

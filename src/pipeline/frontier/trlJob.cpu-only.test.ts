@@ -18,6 +18,11 @@ const sweep = parseSweepConfig({
     { algorithm: 'dpo', beta: 0.1, rounds: 3 },
     { algorithm: 'unlikelihood' },
     { algorithm: 'ppo-gt' },
+    { algorithm: 'dpo', loss: 'simpo', beta: 2, simpoGamma: 0.8 },
+    { algorithm: 'dpo', loss: 'simpo', beta: 2, rounds: 2 },
+    { algorithm: 'preferred-ft' },
+    { algorithm: 'dpo', loss: 'rpo', beta: 0.1 },
+    { algorithm: 'dpo', loss: 'orpo', beta: 0.1 },
   ],
 });
 
@@ -38,6 +43,31 @@ describe('trlJobSpec', () => {
     expect(spec.runs[1]?.beta).toBe(0.1);
   });
 
+  it('runs online DPO as rounds of its trainer, SimPO on CPOTrainer, Preferred-FT on SFTTrainer', () => {
+    expect(plan(7)).toEqual({ kind: 'dpo', lossType: ['sigmoid'], rounds: 3 });
+    expect(plan(10)).toEqual({
+      kind: 'cpo',
+      lossType: 'simpo',
+      args: { simpo_gamma: 0.8, cpo_alpha: 0 },
+    });
+    expect(plan(11)).toEqual({
+      kind: 'cpo',
+      lossType: 'simpo',
+      args: { simpo_gamma: 0.5, cpo_alpha: 0 },
+      rounds: 2,
+    });
+    expect(plan(12)).toEqual({ kind: 'sft' });
+    expect(spec.runs[10]?.beta).toBe(2);
+    const md = trlJobRunsMarkdown(spec);
+    expect(md).toContain('| `preferred-ft` | Preferred-FT | SFTTrainer on the chosen completions');
+    expect(md).toContain(
+      '| `online-dpo-beta0.1-r3` | online DPO β=0.1 (3 rounds) | DPOTrainer, loss_type ["sigmoid"], 3 online rounds |',
+    );
+    expect(md).toContain(
+      'trl.experimental CPOTrainer, loss_type "simpo", {"simpo_gamma":0.8,"cpo_alpha":0}',
+    );
+  });
+
   it('says why TRL cannot run the others', () => {
     const reasons = Object.fromEntries(
       spec.runs.flatMap((r) => (r.trl === null ? [[r.id, r.unsupported]] : [])),
@@ -45,11 +75,16 @@ describe('trlJobSpec', () => {
     expect(Object.keys(reasons)).toEqual([
       'ipo-beta0.5-2',
       'cdpo-beta0.1',
-      'online-dpo-beta0.1-r3',
       'unlikelihood-alpha1',
       'ppo-gt',
+      'rpo-beta0.1',
+      'orpo-beta0.1',
     ]);
     expect(reasons['ipo-beta0.5-2']).toMatch(/averages log-probs per token/);
+    expect(reasons['rpo-beta0.1']).toMatch(/^RPO \(sum reduction\): TRL 1.13 has no rpo_alpha/);
+    expect(reasons['orpo-beta0.1']).toMatch(
+      /^ORPO: .*over the prompt’s and the chosen completion’s tokens/,
+    );
     expect(reasons['unlikelihood-alpha1']).toMatch(/no unlikelihood trainer/);
     expect(reasons['ppo-gt']).toMatch(/ships no PPOTrainer/);
     expect(trlJobRunsMarkdown(spec)).toContain('| `ppo-gt` | PPO-GT | not run: PPO-GT:');

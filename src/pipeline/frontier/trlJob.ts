@@ -23,16 +23,23 @@ import { type ResolvedRun, resolveRuns, type SweepConfig } from './sweepConfig';
 
 const TRL_JOB_FORMAT = 'dpo-playground-trl-job';
 
-/** How job.py runs one run: DPOTrainer with these loss types, or the SFT model's point. */
+/**
+ * How job.py runs one run: the SFT model's point; SFTTrainer on the chosen completions
+ * (completion-only loss); or a preference trainer (DPOTrainer, trl.experimental's CPOTrainer)
+ * with the loss row's loss type, over `rounds` online rounds when more than one.
+ */
 type TrlPlan =
   | { kind: 'reference' }
+  | { kind: 'sft' }
   | {
       kind: 'dpo';
       lossType: string[];
       lossWeights?: number[];
-      /** DPOConfig keys and values: the loss row's hyperparameters under TRL's names. */
+      /** Trainer config keys and values: the loss row's hyperparameters under TRL's names. */
       args?: Record<string, number>;
-    };
+      rounds?: number;
+    }
+  | { kind: 'cpo'; lossType: string; args?: Record<string, number>; rounds?: number };
 
 type TrlRun = {
   id: string;
@@ -45,7 +52,7 @@ type TrlRun = {
   config: Record<string, unknown>;
 } & ({ trl: TrlPlan } | { trl: null; unsupported: string });
 
-/** The fields of a run that DPOTrainer trains (the DPO module's preference loss and rounds). */
+/** The fields of a run that a preference trainer trains (the DPO module's loss and rounds). */
 interface PreferenceRunFields {
   loss?: PreferenceLossType;
   reduction?: string;
@@ -53,27 +60,30 @@ interface PreferenceRunFields {
 }
 
 /**
- * TRL 1.13's DPOTrainer loss of a preference-loss run (the loss row's `trl`: sigmoid on summed
- * log-probs is `sigmoid`, on per-token means `sigmoid_norm`, …), or why it has none.
+ * The TRL trainer and loss of a preference-loss run, from its loss row's `trl` (sigmoid on
+ * summed log-probs is DPOTrainer's `sigmoid`, on per-token means `sigmoid_norm`, …), or why it
+ * has none. Online rounds (rounds > 1) are job.py's: each round that trainer on fresh pairs.
  */
-function dpoPlan(run: PreferenceRunFields): TrlPlan | string {
-  if ((run.rounds ?? 1) > 1) {
-    return 'online DPO (rounds > 1): not wired yet (trl.experimental OnlineDPOTrainer takes r* as a reward function)';
-  }
+function preferencePlan(run: PreferenceRunFields): TrlPlan | string {
   const row = PREFERENCE_LOSSES[run.loss ?? 'sigmoid'];
   const trl: TrlLoss = row.trl;
   const reduction = run.reduction === 'mean' ? 'mean' : 'sum';
   const lossType = trl[reduction];
-  if (lossType === null) return `${row.short} (${reduction} reduction): ${trl.why ?? 'not in TRL'}`;
-  const args = Object.entries(trl.args ?? {}).flatMap(([param, key]) => {
+  const uses: readonly string[] = row.uses;
+  const which = uses.includes('reduction') ? ` (${reduction} reduction)` : '';
+  if (lossType === null) return `${row.short}${which}: ${trl.why ?? 'not in TRL'}`;
+  const named = Object.entries(trl.args ?? {}).flatMap(([param, key]) => {
     const v = (run as Record<string, unknown>)[param];
     return typeof v === 'number' && key ? [[key, v] as const] : [];
   });
-  return {
-    kind: 'dpo',
-    lossType: [lossType],
-    ...(args.length > 0 ? { args: Object.fromEntries(args) } : {}),
+  const args = { ...Object.fromEntries(named), ...trl.fixed };
+  const extra = {
+    ...(Object.keys(args).length > 0 ? { args } : {}),
+    ...((run.rounds ?? 1) > 1 ? { rounds: run.rounds } : {}),
   };
+  return trl.trainer === 'cpo'
+    ? { kind: 'cpo', lossType, ...extra }
+    : { kind: 'dpo', lossType: [lossType], ...extra };
 }
 
 function trlRun(run: ResolvedRun): TrlRun {
@@ -88,10 +98,11 @@ function trlRun(run: ResolvedRun): TrlRun {
   };
   const how = ALGORITHMS[algorithm]?.trl;
   if (how === 'reference') return { ...base, trl: { kind: 'reference' } };
+  if (how === 'sft-trainer') return { ...base, trl: { kind: 'sft' } };
   if (how === 'dpo-trainer') {
     const beta = 'beta' in run ? run.beta : undefined;
     // An algorithm run by DPOTrainer declares the preference-loss fields (dpo.ts's schema).
-    const plan = dpoPlan(run as PreferenceRunFields);
+    const plan = preferencePlan(run as PreferenceRunFields);
     return typeof plan === 'string'
       ? { ...base, beta, trl: null, unsupported: plan }
       : { ...base, beta, trl: plan };
@@ -219,17 +230,28 @@ export function rewardCheckCases(reviews: readonly Review[], count = 1200) {
   }));
 }
 
+/** What TRL runs a run with, or why it does not. */
+function planMarkdown(r: TrlRun): string {
+  if (r.trl === null) return `not run: ${r.unsupported}`;
+  const plan = r.trl;
+  switch (plan.kind) {
+    case 'reference':
+      return 'π_ref evaluated (step 0)';
+    case 'sft':
+      return 'SFTTrainer on the chosen completions (completion-only loss)';
+    case 'dpo':
+    case 'cpo': {
+      const trainer = plan.kind === 'cpo' ? 'trl.experimental CPOTrainer' : 'DPOTrainer';
+      const rounds = (plan.rounds ?? 1) > 1 ? `, ${plan.rounds} online rounds` : '';
+      const args = plan.args ? `, ${JSON.stringify(plan.args)}` : '';
+      return `${trainer}, loss_type ${JSON.stringify(plan.lossType)}${args}${rounds}`;
+    }
+  }
+}
+
 /** README's section on this sweep: each run, and what TRL runs it with or why it cannot. */
 export function trlJobRunsMarkdown(spec: ReturnType<typeof trlJobSpec>): string {
-  const rows = spec.runs.map((r) => {
-    const how =
-      r.trl === null
-        ? `not run: ${r.unsupported}`
-        : r.trl.kind === 'reference'
-          ? 'π_ref evaluated (step 0)'
-          : `DPOTrainer, loss_type ${JSON.stringify(r.trl.lossType)}`;
-    return `| \`${r.id}\` | ${r.label} | ${how} |`;
-  });
+  const rows = spec.runs.map((r) => `| \`${r.id}\` | ${r.label} | ${planMarkdown(r)} |`);
   return [
     `## This sweep: ${spec.name}`,
     '',
