@@ -34,6 +34,8 @@ test('exports the sweep as a TRL job and opens a job’s results in the chart', 
     expect.arrayContaining(
       [
         'job.py',
+        'sampling.py',
+        'trainers.py',
         'reward.py',
         'README.md',
         'requirements.txt',

@@ -71,7 +71,7 @@ def main() -> None:
 
     print("1. the export")
     frontier(str(config), "--export-trl", str(job))
-    for name in ["job.py", "reward.py", "README.md", "requirements.txt", "sweep.json", "frontier-config.json",
+    for name in ["job.py", "sampling.py", "trainers.py", "reward.py", "README.md", "requirements.txt", "sweep.json", "frontier-config.json",
                  "prompts.json", "lexicon.json", "reward_check.json", "model/model.safetensors"]:  # fmt: skip
         check((job / name).is_file(), f"the folder has {name}")
     from transformers import AutoModelForCausalLM

@@ -39,17 +39,17 @@ import transformers
 import trl
 from accelerate import PartialState
 from datasets import Dataset
-from torch.optim.lr_scheduler import LambdaLR
-from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig, TrainerCallback
-from trl import DPOConfig, DPOTrainer, SFTConfig, SFTTrainer
-from trl.experimental.cpo import CPOConfig, CPOTrainer
+from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
+from trl import DPOConfig, SFTConfig
+from trl.experimental.cpo import CPOConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reward import ground_truth_reward  # noqa: E402
+from sampling import completion_logps, generate_rows, pair_rows, sequence_kl  # noqa: E402
+from trainers import ChosenSFTTrainer, SampledIdsCPOTrainer, SampledIdsDPOTrainer, trainer_name  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TIE_EPSILON = 1e-6  # task/preferences.ts makePairs
-ROWS_PER_GENERATE = 64
 VALIDATION_SEED_OFFSET = 7919  # sweep.ts: the validation evaluation's stream
 ROUND_SEED_STRIDE = 100_003  # preferenceData.ts roundSeed: round r samples from seed + stride·(r − 1)
 HELD_OUT_PROMPTS = 96  # sweep.ts: test prompts whose π_ref pairs measure held-out pair accuracy
@@ -82,77 +82,6 @@ def mean_stderr(xs: list[float]) -> tuple[float, float]:
     if n == 1:
         return m, 0.0
     return m, math.sqrt(sum((x - m) ** 2 for x in xs) / (n - 1) / n)
-
-
-@torch.no_grad()
-def generate_rows(model, rows: list[list[int]], temperature: float, max_new: int, eot: int, seed: int):
-    """One sampled completion per row (prompt ids), in row order. Rows of one length generate
-    together, so no prompt is padded (GPT-2's absolute positions stay those of the app)."""
-    n_ctx = model.config.n_positions
-    too_long = [r for r in rows if len(r) + max_new > n_ctx]
-    if too_long:
-        raise SystemExit(f"a prompt of {len(too_long[0])} tokens + {max_new} new exceeds the context {n_ctx}")
-    cfg = GenerationConfig(
-        do_sample=True, temperature=temperature, top_k=0, top_p=1.0, max_new_tokens=max_new,
-        eos_token_id=eot, pad_token_id=eot,
-    )  # fmt: skip
-    torch.manual_seed(seed)
-    device = next(model.parameters()).device
-    by_len: dict[int, list[int]] = {}
-    for i, r in enumerate(rows):
-        by_len.setdefault(len(r), []).append(i)
-    out: list[list[int]] = [[] for _ in rows]
-    for length in sorted(by_len):
-        idx = by_len[length]
-        for s in range(0, len(idx), ROWS_PER_GENERATE):
-            chunk = idx[s : s + ROWS_PER_GENERATE]
-            x = torch.tensor([rows[i] for i in chunk], device=device)
-            g = model.generate(input_ids=x, attention_mask=torch.ones_like(x), generation_config=cfg)
-            for i, ids in zip(chunk, g[:, length:].tolist()):
-                out[i] = ids[: ids.index(eot) + 1] if eot in ids else ids
-    return out
-
-
-def padded_chunks(rows: list[tuple[list[int], list[int]]], eot: int, device):
-    """(chunk, ids [N, T], mask [N, T]) per ROWS_PER_GENERATE rows: prompt + completion, right-padded with eot."""
-    for s in range(0, len(rows), ROWS_PER_GENERATE):
-        chunk = rows[s : s + ROWS_PER_GENERATE]
-        T = max(len(p) + len(c) for p, c in chunk)
-        ids = torch.full((len(chunk), T), eot, dtype=torch.long, device=device)
-        mask = torch.zeros_like(ids)
-        for i, (p, c) in enumerate(chunk):
-            ids[i, : len(p) + len(c)] = torch.tensor(p + c, device=device)
-            mask[i, : len(p) + len(c)] = 1
-        yield chunk, ids, mask
-
-
-@torch.no_grad()
-def sequence_kl(policy, reference, rows: list[tuple[list[int], list[int]]], temperature: float, eot: int):
-    """Σ_t KL(π_θ^T ‖ π_ref^T) over each completion's tokens (evaluate.ts compareModels)."""
-    out = []
-    for chunk, ids, mask in padded_chunks(rows, eot, next(policy.parameters()).device):
-        logp = torch.log_softmax(policy(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
-        logq = torch.log_softmax(reference(input_ids=ids, attention_mask=mask).logits.float() / temperature, -1)
-        kl = (logp.exp() * (logp - logq)).sum(-1)  # [N, T]: position t predicts token t + 1
-        for i, (p, c) in enumerate(chunk):
-            out.append(kl[i, len(p) - 1 : len(p) - 1 + len(c)].double().sum().item())
-    return out
-
-
-@torch.no_grad()
-def completion_logps(model, rows: list[tuple[list[int], list[int]]], eot: int) -> list[float]:
-    """Σ_t log π(y_t | x, y<t) over each completion (T = 1), as preferenceTrainer precomputes."""
-    out = []
-    for chunk, ids, mask in padded_chunks(rows, eot, next(model.parameters()).device):
-        logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), -1)
-        tok = logp[:, :-1].gather(2, ids[:, 1:, None])[..., 0]  # [N, T−1]
-        for i, (p, c) in enumerate(chunk):
-            out.append(tok[i, len(p) - 1 : len(p) - 1 + len(c)].double().sum().item())
-    return out
-
-
-def pair_rows(pairs: list[dict], side: str) -> list[tuple[list[int], list[int]]]:
-    return [(p["prompt_ids"], p[f"{side}_ids"]) for p in pairs]
 
 
 class Job:
@@ -428,80 +357,6 @@ def label_pairs(rewards: list[float], pairing: str) -> list[tuple[int, int]]:
         return [p] if p else []
     n = len(rewards)
     return [p for i in range(n) for j in range(i + 1, n) if (p := pair(i, j))]
-
-
-def trainer_name(plan: dict) -> str:
-    """How the job trains a plan, for its log."""
-    rounds = f", {plan['rounds']} online rounds" if plan.get("rounds", 1) > 1 else ""
-    if plan["kind"] == "sft":
-        return "SFTTrainer on the chosen completions (completion-only loss)"
-    name = "CPOTrainer" if plan["kind"] == "cpo" else "DPOTrainer"
-    return f"{name} loss_type {plan['lossType']}{rounds}"
-
-
-class AppSchedule:
-    """A TRL trainer with the app's schedule, lr · min(1, (step + 1) / warm-up) then constant
-    (pipeline/optim.ts), counting what training does (budget.ts RunCompute). `rows(inputs)`:
-    the batch's sequences through π_θ and the labelled pairs it presents."""
-
-    def __init__(self, *a, warmup_steps: int = 0, **k):
-        self._warmup = warmup_steps
-        self._pairs = self._sequences = 0  # this process's, in training
-        super().__init__(*a, **k)
-
-    def compute_loss(self, model, inputs, *a, **k):
-        if model.training:
-            sequences, pairs = self.rows(inputs)
-            self._sequences += sequences
-            self._pairs += pairs
-        return super().compute_loss(model, inputs, *a, **k)
-
-    def counted(self) -> dict:
-        """What training did, summed over processes (RunCompute's updates, sequences, labelPresentations)."""
-        mine = torch.tensor([self._sequences, self._pairs], device=self.accelerator.device)
-        sequences, pairs = self.accelerator.reduce(mine, reduction="sum").tolist()
-        return {"updates": self.state.global_step, "sequences": int(sequences), "labelPresentations": int(pairs)}
-
-    def create_scheduler(self, num_training_steps, optimizer=None):
-        if self.lr_scheduler is None:
-            w = self._warmup
-            self.lr_scheduler = LambdaLR(optimizer or self.optimizer, lambda s: 1.0 if w <= 0 else min(1.0, (s + 1) / w))
-        return self.lr_scheduler
-
-
-class SampledIdsDPOTrainer(AppSchedule, DPOTrainer):
-    """DPOTrainer on the sampled token ids as they are (prompt_ids / chosen_ids / rejected_ids)."""
-
-    def rows(self, inputs) -> tuple[int, int]:  # the collator stacks [chosen; rejected]: input_ids [2B, T]
-        return inputs["input_ids"].shape[0], inputs["input_ids"].shape[0] // 2
-
-    def _prepare_dataset(self, dataset, *a, **k):
-        return dataset  # already token ids: re-tokenising decoded text could change them
-
-
-class SampledIdsCPOTrainer(AppSchedule, CPOTrainer):
-    """CPOTrainer (SimPO) on the sampled token ids: each row's prompt + completion, labels −100 on
-    the prompt (what its tokenize_row builds from text)."""
-
-    def rows(self, inputs) -> tuple[int, int]:  # chosen_input_ids [B, T], rejected_input_ids [B, T]
-        return 2 * inputs["chosen_input_ids"].shape[0], inputs["chosen_input_ids"].shape[0]
-
-    def tokenize_row(self, feature, model=None) -> dict:
-        p = feature["prompt_ids"]
-        row = {"prompt_input_ids": p, "prompt_attention_mask": [1] * len(p)}
-        for side in ("chosen", "rejected"):
-            c = feature[f"{side}_ids"]
-            row[f"{side}_input_ids"] = p + c
-            row[f"{side}_attention_mask"] = [1] * (len(p) + len(c))
-            row[f"{side}_labels"] = [-100] * len(p) + c
-        return row
-
-
-class ChosenSFTTrainer(AppSchedule, SFTTrainer):
-    """SFTTrainer on the chosen completions' token ids (input_ids + completion_mask rows)."""
-
-    def rows(self, inputs) -> tuple[int, int]:  # input_ids [B, T]: one sequence per pair
-        return inputs["input_ids"].shape[0], inputs["input_ids"].shape[0]
 
 
 def write_outputs(out: Path, meta: dict, sweep: dict, points: list[dict], runs: list[dict]) -> None:

@@ -58,7 +58,7 @@ describe('the browser’s TRL job export', () => {
       const disk = readFileSync(join(work, name));
       expect(Buffer.compare(Buffer.from(entries[name] as Uint8Array), disk), name).toBe(0);
     }
-    expect(names).toHaveLength(16);
+    expect(names).toHaveLength(18);
     const spec = JSON.parse(new TextDecoder().decode(entries[`${folder}/sweep.json`]));
     expect(spec.config).toBe('frontier-config.json');
     expect(spec.evaluation).toBe('test prompts');

@@ -10,6 +10,8 @@ import requirements from '/python/requirements.txt?raw';
 import jobPy from '/trljob/job.py?raw';
 import readme from '/trljob/README.md?raw';
 import rewardPy from '/trljob/reward.py?raw';
+import samplingPy from '/trljob/sampling.py?raw';
+import trainersPy from '/trljob/trainers.py?raw';
 import {
   parseSweepConfig,
   type SweepConfig,
@@ -21,6 +23,8 @@ import type { SftModel } from './sftModel';
 
 export const TRL_JOB_TEMPLATES: TrlJobTemplates = {
   'job.py': jobPy,
+  'sampling.py': samplingPy,
+  'trainers.py': trainersPy,
   'reward.py': rewardPy,
   'README.md': readme,
   'requirements.txt': requirements,

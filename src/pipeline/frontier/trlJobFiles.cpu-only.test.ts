@@ -34,7 +34,9 @@ const FOLDER = [
   'requirements.txt',
   'reward.py',
   'reward_check.json',
+  'sampling.py',
   'sweep.json',
+  'trainers.py',
 ];
 
 /** Every file under `dir`, as paths relative to it. */

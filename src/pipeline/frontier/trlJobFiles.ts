@@ -4,7 +4,7 @@
  * frontier panel's "Export as TRL job" (worker/trlJobExport.ts zips it). No file system: the
  * templates come in as text (Node reads them from trljob/, the worker bundles them).
  *
- *   job.py, reward.py             trljob/ (the template)
+ *   job.py, sampling.py, trainers.py, reward.py   trljob/ (the template)
  *   README.md                     trljob/README.md + this sweep's runs (trlJobRunsMarkdown)
  *   frontier-config.json          the sweep as parsed (the app's --replot reads it)
  *   requirements.txt              python/requirements.txt's pins of what the job imports
@@ -28,6 +28,8 @@ import {
 /** The template texts, as in the repository (trljob/ and python/requirements.txt). */
 export interface TrlJobTemplates {
   'job.py': string;
+  'sampling.py': string;
+  'trainers.py': string;
   'reward.py': string;
   'README.md': string;
   /** python/requirements.txt whole: the job's own pins are filtered from it. */
@@ -86,7 +88,8 @@ export async function trlJobFiles(
   const { heldOut, train } = builtinTask();
   files['reward_check.json'] = JSON.stringify({ cases: rewardCheckCases([...heldOut, ...train]) });
   files['requirements.txt'] = jobRequirements(templates['requirements.txt']);
-  files['job.py'] = templates['job.py'];
-  files['reward.py'] = templates['reward.py'];
+  for (const name of ['job.py', 'sampling.py', 'trainers.py', 'reward.py'] as const) {
+    files[name] = templates[name];
+  }
   return files;
 }

@@ -15,6 +15,8 @@ export function readTrlJobTemplates(root = process.cwd()): TrlJobTemplates {
   const read = (...path: string[]) => readFileSync(join(root, ...path), 'utf8');
   return {
     'job.py': read('trljob', 'job.py'),
+    'sampling.py': read('trljob', 'sampling.py'),
+    'trainers.py': read('trljob', 'trainers.py'),
     'reward.py': read('trljob', 'reward.py'),
     'README.md': read('trljob', 'README.md'),
     'requirements.txt': read('python', 'requirements.txt'),
