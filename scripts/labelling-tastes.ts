@@ -1,18 +1,26 @@
 /**
  * `npm run verify:labelling`, or `node --import tsx scripts/labelling-tastes.ts
  * [--tastes praise,acting,personal] [--seeds 1,2,3] [--methods labels,word-reward]
- * [--labels 48] [--out results/labelling-tastes.json] [--append]`: scripted content tastes
+ * [--orders sampled,new-words] [--labels 48] [--out results/labelling-tastes.json] [--append]`: scripted content tastes
  * learned from ≤ 48 decided labels (src/pipeline/labelling/tasteExperiment.ts), on the micro
  * checkpoint and the WASM backend like the browser. Prints one JSON line per taste × method ×
  * seed and, with --out, writes them with the agreement pooled per taste, method and label
  * budget (Wilson 95 % interval). The label budgets of the docs:
  * `… --methods word-reward --labels 16,32 --out results/labelling-tastes.json --append`.
+ * `… --split validation`: the agreement round from validation prompts, to tune on.
+ * `… --docs`: only rewrites docs/labelling.md's generated blocks from the committed results.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../src/model/checkpoint';
+import type { PairOrder } from '../src/pipeline/labelling/pairChoice';
+import {
+  rewriteTasteBlocks,
+  type TasteResultsJson,
+  type TasteValidationJson,
+} from '../src/pipeline/labelling/tasteDocs';
 import {
   runTaste,
   sampleTasteData,
@@ -25,12 +33,18 @@ import { pooledAgreement } from '../src/pipeline/labelling/tastePool';
 import type { LabelRule } from '../src/task/labelRules';
 import { BpeTokenizer } from '../src/tokenizer/bpe';
 
+const RESULTS = 'results/labelling-tastes.json';
+const DOCS = 'docs/labelling.md';
+const VALIDATION = 'results/labelling-validation.json';
+
 async function main() {
   const { values: a } = parseArgs({
     options: {
       tastes: { type: 'string', default: 'praise,acting,personal' },
       seeds: { type: 'string', default: '1,2,3' },
       methods: { type: 'string', default: 'labels,word-reward' },
+      /** The orders pairs are shown in (pipeline/labelling/pairChoice.ts). */
+      orders: { type: 'string', default: 'sampled,new-words' },
       steps: { type: 'string' },
       lr: { type: 'string' },
       beta: { type: 'string' },
@@ -42,10 +56,20 @@ async function main() {
       /** Decided labels per run, comma-separated budgets. */
       labels: { type: 'string', default: '48' },
       append: { type: 'boolean', default: false },
+      docs: { type: 'boolean', default: false },
+      /** Score agreement on validation prompts (to tune), not the test round (to report). */
+      split: { type: 'string', default: 'test' },
       checkpoint: { type: 'string', default: 'public/checkpoints/sft-micro.json' },
       out: { type: 'string' },
     },
   });
+  if (a.docs) {
+    const results = JSON.parse(readFileSync(RESULTS, 'utf8')) as TasteResultsJson;
+    const validation = JSON.parse(readFileSync(VALIDATION, 'utf8')) as TasteValidationJson;
+    writeFileSync(DOCS, rewriteTasteBlocks(readFileSync(DOCS, 'utf8'), results, validation));
+    console.log(`rewrote the labelling blocks of ${DOCS} from ${RESULTS}`);
+    return;
+  }
   await import('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend('wasm');
   const { model: sft, checkpoint } = loadCheckpoint(
@@ -64,11 +88,17 @@ async function main() {
       ...(a.pool ? { poolPrompts: Number(a.pool) } : {}),
       ...(a.k ? { poolK: Number(a.k) } : {}),
     };
-    const samples = await sampleTasteData(sft, tokenizer, sizes, seed);
+    const split = a.split === 'validation' ? 'validation' : 'test';
+    const samples = await sampleTasteData(sft, tokenizer, sizes, seed, split);
     // Label budgets share the seed's samples: the labeller stops earlier.
     for (const budget of (a.labels ?? '').split(',').map(Number)) {
       for (const taste of (a.tastes ?? '').split(',') as LabelRule[]) {
-        for (const method of (a.methods ?? '').split(',') as TasteMethod[]) {
+        for (const [method, order] of (a.methods ?? '')
+          .split(',')
+          .flatMap((m) => (a.orders ?? '').split(',').map((o) => [m, o] as const)) as [
+          TasteMethod,
+          PairOrder,
+        ][]) {
           const base = TASTE_TRAINING[method];
           const training = {
             ...base,
@@ -88,6 +118,7 @@ async function main() {
             seed,
             { ...sizes, labels: budget },
             training,
+            order,
           );
           console.log(JSON.stringify(r));
           results.push(r);

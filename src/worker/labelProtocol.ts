@@ -4,6 +4,7 @@
  */
 import type { LabelChoice, LabelCounts, LabelView } from '../data/labels';
 import type { AgreementPoint } from '../objectives/agreement';
+import type { PairOrder } from '../pipeline/labelling/pairChoice';
 import type { DpoRunSettings } from '../pipeline/settings';
 import type { WhatChanged } from '../task/textStats';
 
@@ -18,7 +19,13 @@ export interface LabelCandidateEvent {
 
 export type LabelRequest =
   /** The next pair to label, sampled from π_ref or π_θ with the run's generation settings. */
-  | { type: 'label-next'; from: 'ref' | 'policy'; generation: LabelGenerationSettings }
+  | {
+      type: 'label-next';
+      from: 'ref' | 'policy';
+      generation: LabelGenerationSettings;
+      /** Which waiting pair is shown next (pipeline/labelling/pairChoice.ts). */
+      order: PairOrder;
+    }
   /** Labels the pair on the card and serves the next one. */
   | { type: 'label'; choice: LabelChoice }
   | { type: 'label-edit'; id: string; choice: LabelChoice }

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LabelText } from '../data/labels';
+import { choosePair, seenWords } from '../pipeline/labelling/pairChoice';
 import { openRunStore, type RunStore } from '../storage/runStore';
 import { testModel } from '../test/helpers';
 import { freshIndexedDB } from '../test/storageFixtures';
@@ -80,6 +81,44 @@ describe('LabelSession', () => {
     await again.s.next('ref', gen);
     const served = new Set(labels.map((l) => l.prompt));
     expect(served.has(again.last('label-candidate')?.candidate?.prompt ?? '')).toBe(false);
+    ref.dispose();
+  });
+
+  it('the pair order changes which pair is shown: new words first picks among 16 waiting', async () => {
+    const ref = testModel(3, false);
+    const models = (key: string) => (): LabelModels => ({
+      reference: ref,
+      tokenizer: tok,
+      key,
+      policy: null,
+      runReference: null,
+      step: 0,
+      beta: 0.1,
+    });
+    // As sampled: skipping 16 cards reveals the first two batches in the order sampled.
+    const inOrder = session(models('sampled'));
+    await inOrder.s.open('sampled');
+    await inOrder.s.next('ref', gen, 'sampled');
+    const revealed = [];
+    for (let i = 0; i < 16; i++) {
+      revealed.push(inOrder.last('label-candidate')?.candidate);
+      await inOrder.s.label('skip');
+    }
+    const pairs = revealed.map((c) => ({ a: c?.a ?? '', b: c?.b ?? '' }));
+    // New words first, on the same samples (same seed, prompts): the most novel of those 16.
+    const novel = session(models('new-words'));
+    await novel.s.open('new-words');
+    await novel.s.next('ref', gen, 'new-words');
+    const first = novel.last('label-candidate')?.candidate;
+    const want = pairs[choosePair(pairs, new Set(), 'new-words')];
+    expect({ a: first?.a, b: first?.b }).toEqual(want);
+    await novel.s.label('skip');
+    const second = novel.last('label-candidate')?.candidate;
+    const rest = pairs.filter((p) => p !== want);
+    const seen = seenWords(want ? [want] : []);
+    expect({ a: second?.a, b: second?.b }).toEqual(rest[choosePair(rest, seen, 'new-words')]);
+    // The two orders show different pairs (else the control would change nothing here).
+    expect([first?.a, second?.a]).not.toEqual([pairs[0]?.a, pairs[1]?.a]);
     ref.dispose();
   });
 
@@ -210,7 +249,8 @@ describe('LabelSession', () => {
     });
     const { s, last } = session(models);
     await s.open('k');
-    await s.next('ref', gen);
+    // As sampled: the counts below are of the pairs served in that order.
+    await s.next('ref', gen, 'sampled');
     const choices = ['a', 'b', 'tie', 'a', 'b', 'skip'] as const;
     for (let i = 0; i < 24; i++) await s.label(choices[i % choices.length] ?? 'a');
     await s.testMe(5);

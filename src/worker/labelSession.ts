@@ -27,6 +27,14 @@ import {
   sampleGroups,
 } from '../pipeline/labelling/labelling';
 import {
+  choosePair,
+  DEFAULT_PAIR_ORDER,
+  type PairOrder,
+  SAMPLE_BATCH,
+  seenWords,
+  wantsMore,
+} from '../pipeline/labelling/pairChoice';
+import {
   fitWordReward,
   heldOutAccuracy,
   pickedPairs,
@@ -49,8 +57,6 @@ import type {
   WordRewardView,
 } from './labelProtocol';
 
-/** Pairs sampled per batch: one generate call of 2 × BATCH rows. */
-const BATCH = 8;
 /**
  * Test pairs are drawn the same way every time: from π_ref at temperature 1 with this seed,
  * whatever the generation settings, so every evaluation and every session scores the same pairs.
@@ -92,6 +98,8 @@ export class LabelSession {
   private current: Pending | null = null;
   private testLeft = 0;
   private from: 'ref' | 'policy' = 'ref';
+  /** Which waiting pair is shown next (pairChoice.ts); the test round is always as sampled. */
+  private order: PairOrder = DEFAULT_PAIR_ORDER;
   private generation: LabelGenerationSettings = { temperature: 1, maxNewTokens: 16, seed: 1 };
   /** Prompts served so far, per kind: the next batch starts after them. */
   private served = { label: 0, test: 0 };
@@ -132,12 +140,17 @@ export class LabelSession {
     if (m) await this.open(m.key);
   }
 
-  /** Shows the next pair (sampling a batch when the queue is empty). */
-  async next(from: 'ref' | 'policy', generation: LabelGenerationSettings): Promise<void> {
+  /** Shows the next pair (sampling a batch when too few are waiting). */
+  async next(
+    from: 'ref' | 'policy',
+    generation: LabelGenerationSettings,
+    order: PairOrder = DEFAULT_PAIR_ORDER,
+  ): Promise<void> {
     await this.sync();
     if (from !== this.from || generation.seed !== this.generation.seed) this.queue = [];
     this.from = from;
     this.generation = generation;
+    this.order = order;
     if (!this.current) await this.advance();
     else this.postCandidate();
   }
@@ -401,15 +414,33 @@ export class LabelSession {
     return m;
   }
 
-  /** Takes the next queued pair onto the card, sampling a batch first when none is queued. */
+  /**
+   * Takes the next pair onto the card: a test pair in the order sampled; a pair to label by the
+   * session's order, among the waiting ones (sampling batches first while too few wait).
+   */
   private async advance(): Promise<void> {
     const test = this.testLeft > 0;
-    let next = this.queue.findIndex((q) => q.test === test);
-    if (next < 0) {
-      this.queue = (await this.sampleBatch(test)).concat(this.queue);
-      next = 0;
+    const order: PairOrder = test ? 'sampled' : this.order;
+    const waiting = () => this.queue.filter((q) => q.test === test);
+    while (wantsMore(waiting().length, order)) {
+      this.queue = this.queue.concat(await this.sampleBatch(test));
     }
-    this.current = this.queue.splice(next, 1)[0] ?? null;
+    const shown = this.labels.filter((l) => !l.test);
+    // A prompt already labelled (pairs sampled before a reload, which restarts the count at the
+    // labels) comes again only when no fresh one waits, as when the prompts come round.
+    const labelled = new Set(shown.map((l) => l.prompt));
+    const fresh = waiting().filter((q) => test || !labelled.has(q.candidate.prompt));
+    const pool = fresh.length > 0 ? fresh : waiting();
+    const pick =
+      pool[
+        choosePair(
+          pool.map((q) => q.candidate),
+          seenWords(shown),
+          order,
+        )
+      ];
+    this.queue = this.queue.filter((q) => q !== pick);
+    this.current = pick ?? null;
     this.postCandidate();
   }
 
@@ -417,7 +448,7 @@ export class LabelSession {
     const m = this.requireModels();
     const kind = test ? 'test' : 'label';
     const start = this.served[kind];
-    const { base, offset, count } = labelPromptRange(kind, start, BATCH);
+    const { base, offset, count } = labelPromptRange(kind, start, SAMPLE_BATCH);
     const prompts = builtinPrompts(this.reviews(), count, offset);
     const usePolicy = !test && this.from === 'policy' && m.policy !== null;
     const model = usePolicy ? (m.policy as GPT) : m.reference;

@@ -171,7 +171,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       scope.close(); // silent from here on, as a killed worker would be
       return;
     case 'label-next':
-      return c.labelling.labels.next(req.from, req.generation);
+      return c.labelling.labels.next(req.from, req.generation, req.order);
     case 'label':
       return c.labelling.labels.label(req.choice);
     case 'label-edit':

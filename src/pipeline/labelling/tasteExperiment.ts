@@ -23,6 +23,7 @@ import {
   sampleCandidates,
   sampleGroups,
 } from './labelling';
+import { choosePair, differingWords, type PairOrder, SAMPLE_BATCH, wantsMore } from './pairChoice';
 import {
   fitWordReward,
   heldOutAccuracy,
@@ -32,7 +33,12 @@ import {
 } from './wordReward';
 
 /** Prompt offsets into the held-out reviews (as data/labels.ts). */
-const OFFSETS = { label: 1200, test: 1600, whatChanged: 1800, pool: 0 };
+const OFFSETS = { label: 1200, validation: 1460, test: 1600, whatChanged: 1800, pool: 0 };
+/** Validation prompts: between the labelling prompts (256 from 1200) and the test round's. */
+const VALIDATION_PROMPTS = 140;
+
+/** Where the round agreement is scored on comes from: tune on validation, report on test. */
+export type TasteSplit = 'test' | 'validation';
 
 export type TasteMethod = 'labels' | 'word-reward' | 'oracle';
 
@@ -49,7 +55,7 @@ export interface TasteSizes {
 }
 
 export const TASTE_SIZES: TasteSizes = {
-  labelPrompts: 192,
+  labelPrompts: 256,
   labels: 48,
   testPrompts: 160,
   poolPrompts: 512,
@@ -72,19 +78,29 @@ export async function sampleTasteData(
   tokenizer: BpeTokenizer,
   sizes: TasteSizes,
   seed: number,
+  split: TasteSplit = 'test',
 ): Promise<TasteSamples> {
   const { heldOut } = builtinTask();
   const p = (n: number, offset: number) => builtinPrompts(heldOut, n, offset);
   return {
     label: await sampleCandidates(sft, tokenizer, p(sizes.labelPrompts, OFFSETS.label), GEN, seed),
     // The test round is drawn the same way every time: π_ref, temperature 1, its own seed.
-    test: await sampleCandidates(
-      sft,
-      tokenizer,
-      p(sizes.testPrompts, OFFSETS.test),
-      GEN,
-      7919 + seed,
-    ),
+    test:
+      split === 'test'
+        ? await sampleCandidates(
+            sft,
+            tokenizer,
+            p(sizes.testPrompts, OFFSETS.test),
+            GEN,
+            7919 + seed,
+          )
+        : await sampleCandidates(
+            sft,
+            tokenizer,
+            p(Math.min(sizes.testPrompts, VALIDATION_PROMPTS), OFFSETS.validation),
+            GEN,
+            6007 + seed,
+          ),
     pool: await sampleGroups(
       sft,
       tokenizer,
@@ -116,6 +132,8 @@ function decide(rule: LabelRule, cands: readonly PairCandidate[]): Oriented[] {
 export interface TasteResult {
   taste: LabelRule;
   method: TasteMethod;
+  /** The order the labeller was shown the pairs in (pairChoice.ts). */
+  order: PairOrder;
   seed: number;
   /** Decided labels the labeller gives (it stops there). */
   budget: number;
@@ -153,9 +171,40 @@ export interface TasteTraining {
 
 export const TASTE_TRAINING: Record<TasteMethod, TasteTraining> = {
   labels: { minMargin: 0, l1: 0, minSupport: 0, steps: 60, lr: 2e-4, beta: 0.1 },
-  'word-reward': { minMargin: 1, l1: 0, minSupport: 2, steps: 120, lr: 5e-4, beta: 0.1 },
+  // minSupport 1: chosen on validation prompts (results/labelling-validation.json, its rule).
+  'word-reward': { minMargin: 1, l1: 0, minSupport: 1, steps: 120, lr: 5e-4, beta: 0.1 },
   oracle: { minMargin: 0.5, l1: 0, minSupport: 0, steps: 120, lr: 5e-4, beta: 0.1 },
 };
+
+/**
+ * The labeller at work, as the app's label session serves it: pairs come in batches of
+ * SAMPLE_BATCH, the next shown is chosen by `order`, and the labeller stops after `budget`
+ * decided labels. Returns the pairs shown and the decided labels, in order.
+ */
+function labelSession(
+  taste: LabelRule,
+  candidates: readonly PairCandidate[],
+  order: PairOrder,
+  budget: number,
+): { shown: number; labelled: Oriented[] } {
+  const queue: PairCandidate[] = [];
+  const seen = new Set<string>();
+  const labelled: Oriented[] = [];
+  let next = 0;
+  let shown = 0;
+  while (labelled.length < budget) {
+    while (wantsMore(queue.length, order) && next < candidates.length) {
+      queue.push(...candidates.slice(next, next + SAMPLE_BATCH));
+      next += SAMPLE_BATCH;
+    }
+    const pick = queue.splice(choosePair(queue, seen, order), 1)[0];
+    if (!pick) break;
+    shown++;
+    for (const w of differingWords(pick.a, pick.b)) seen.add(w);
+    labelled.push(...decide(taste, [pick]));
+  }
+  return { shown, labelled };
+}
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
@@ -169,15 +218,10 @@ export async function runTaste(
   seed: number,
   sizes: TasteSizes = TASTE_SIZES,
   training: TasteTraining = TASTE_TRAINING[method],
+  order: PairOrder = 'sampled',
 ): Promise<TasteResult> {
-  // The labeller sees pairs in order and stops after `labels` decided ones; every 4th is held out.
-  let shown = 0;
-  const labelled: Oriented[] = [];
-  for (const c of samples.label) {
-    if (labelled.length >= sizes.labels) break;
-    shown++;
-    labelled.push(...decide(taste, [c]));
-  }
+  // The labeller stops after `labels` decided ones; every 4th is held out (as data/labels.ts).
+  const { shown, labelled } = labelSession(taste, samples.label, order, sizes.labels);
   const train = labelled.filter((_, i) => i % 4 !== 3);
   const held = labelled.filter((_, i) => i % 4 === 3);
   const testPairs = decide(taste, samples.test);
@@ -259,6 +303,7 @@ export async function runTaste(
     return {
       taste,
       method,
+      order,
       seed,
       budget: sizes.labels,
       shown,

@@ -1,9 +1,13 @@
-/** Agreement pooled over seeds per taste, method and label budget, with its Wilson interval. */
+/**
+ * Agreement pooled over seeds per taste, method, pair order and label budget, with its Wilson
+ * interval.
+ */
 import { wilsonInterval } from '../../util/wilson';
 
 export interface TasteRun {
   taste: string;
   method: string;
+  order: string;
   seed: number;
   /** Decided labels the labeller was to give, and gave. */
   budget: number;
@@ -14,6 +18,7 @@ export interface TasteRun {
 export interface PooledAgreement {
   taste: string;
   method: string;
+  order: string;
   budget: number;
   seeds: number[];
   /** Decided labels per seed (the most of any seed). */
@@ -25,17 +30,19 @@ export interface PooledAgreement {
 }
 
 export function pooledAgreement(runs: readonly TasteRun[]): PooledAgreement[] {
-  const keys = [...new Set(runs.map((r) => `${r.taste}\u0000${r.method}\u0000${r.budget}`))];
+  const keyOf = (r: TasteRun) => [r.taste, r.method, r.order, r.budget].join('\u0000');
+  const keys = [...new Set(runs.map(keyOf))];
   return keys.map((key) => {
-    const [taste = '', method = '', b = ''] = key.split('\u0000');
+    const [taste = '', method = '', order = '', b = ''] = key.split('\u0000');
     const budget = Number(b);
-    const rs = runs.filter((r) => r.taste === taste && r.method === method && r.budget === budget);
+    const rs = runs.filter((r) => keyOf(r) === key);
     const pairs = rs.reduce((s, r) => s + r.test.pairs, 0);
     const agree = rs.reduce((s, r) => s + r.test.agree, 0);
     const { lo, hi } = wilsonInterval(agree, pairs);
     return {
       taste,
       method,
+      order,
       budget,
       seeds: rs.map((r) => r.seed),
       maxLabels: Math.max(...rs.map((r) => r.decided)),

@@ -25,7 +25,9 @@ export interface WordRewardOptions {
 export const WORD_REWARD_DEFAULTS: Readonly<WordRewardOptions> = {
   l2: 0.01,
   l1: 0,
-  minSupport: 2,
+  // 1, not 2: on validation prompts (results/labelling-validation.json) the worst of three
+  // content tastes agreed most at 1; words seen once on the chosen side count.
+  minSupport: 1,
   iterations: 300,
   lr: 0.5,
 };

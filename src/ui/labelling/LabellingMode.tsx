@@ -67,6 +67,7 @@ export function LabellingMode(p: LabellingModeProps) {
       {...s}
       canSamplePolicy={p.run !== 'empty'}
       onSampleFrom={(from) => l.next(from)}
+      onPairOrder={(order) => l.next(s.sampleFrom, order)}
       onLabel={l.label}
       onEdit={l.edit}
       onRemove={l.remove}

@@ -1,6 +1,11 @@
 import { useId } from 'react';
 import type { LabelChoice, LabelCounts, LabelView } from '../../data/labels';
 import type { AgreementPoint } from '../../objectives/agreement';
+import {
+  PAIR_ORDER_LABELS,
+  PAIR_ORDERS,
+  type PairOrder,
+} from '../../pipeline/labelling/pairChoice';
 import type { WhatChanged } from '../../task/textStats';
 import type { LabelImportSummary, WordRewardView } from '../../worker/labelProtocol';
 import { AgreementChart } from './AgreementChart';
@@ -27,6 +32,9 @@ export interface LabellingPanelProps {
   sampleFrom: 'ref' | 'policy';
   canSamplePolicy: boolean;
   onSampleFrom(from: 'ref' | 'policy'): void;
+  /** Which waiting pair is shown next: the one differing in most new words, or the first. */
+  pairOrder: PairOrder;
+  onPairOrder(order: PairOrder): void;
   onLabel(choice: LabelChoice): void;
   onEdit(id: string, choice: LabelChoice): void;
   onRemove(id: string): void;
@@ -81,6 +89,20 @@ export function LabellingPanel(p: LabellingPanelProps) {
             <option value="policy" disabled={!p.canSamplePolicy}>
               π_θ (the model being trained)
             </option>
+          </select>
+        </label>
+        <label title="New words first: of the pairs waiting, show the one whose completions differ in the most words no pair you have labelled differed in. The same number of labels then covers more of what your taste is about. The Test me round is always shown as sampled.">
+          show{' '}
+          <select
+            value={p.pairOrder}
+            onChange={(e) => p.onPairOrder(e.target.value as PairOrder)}
+            data-testid="label-order"
+          >
+            {PAIR_ORDERS.map((o) => (
+              <option key={o} value={o}>
+                {PAIR_ORDER_LABELS[o]}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -54,6 +54,8 @@ function props(extra: Partial<LabellingPanelProps> = {}): LabellingPanelProps {
     ],
     whatChanged: changed,
     sampleFrom: 'ref',
+    pairOrder: 'new-words',
+    onPairOrder: noop,
     canSamplePolicy: false,
     onSampleFrom: noop,
     onLabel: noop,

@@ -6,6 +6,7 @@ import {
   NO_LABEL_COUNTS,
 } from '../../data/labels';
 import { type AgreementPoint, addAgreementPoint } from '../../objectives/agreement';
+import { DEFAULT_PAIR_ORDER, type PairOrder } from '../../pipeline/labelling/pairChoice';
 import type { DpoRunSettings } from '../../pipeline/settings';
 import type { WhatChanged } from '../../task/textStats';
 import type { WorkerClient } from '../../worker/client';
@@ -26,6 +27,8 @@ export interface LabellingState {
   whatChanged: WhatChanged | null;
   testLeft: number;
   sampleFrom: 'ref' | 'policy';
+  /** Which waiting pair is shown next. */
+  pairOrder: PairOrder;
   wordReward: WordRewardView | null;
   imported: LabelImportSummary | null;
 }
@@ -44,6 +47,7 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
     whatChanged: null,
     testLeft: 0,
     sampleFrom: 'ref',
+    pairOrder: DEFAULT_PAIR_ORDER,
     wordReward: null,
     imported: null,
   });
@@ -103,10 +107,11 @@ export function useLabelling(client: WorkerClient, settings: DpoRunSettings) {
     [settings.data.temperature, settings.data.maxNewTokens, settings.seed],
   );
 
+  /** Asks for the next pair; `from` and `order` stay for the pairs after it. */
   const next = useCallback(
-    (from: 'ref' | 'policy') => {
-      setS((o) => ({ ...o, loading: true, sampleFrom: from }));
-      client.send({ type: 'label-next', from, generation });
+    (from: 'ref' | 'policy', order: PairOrder = shown.current.pairOrder) => {
+      setS((o) => ({ ...o, loading: true, sampleFrom: from, pairOrder: order }));
+      client.send({ type: 'label-next', from, generation, order });
     },
     [client, generation],
   );
