@@ -19,9 +19,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from checks import check, finish
 
 ROOT = Path(__file__).resolve().parent.parent
 TOL_LOGP = 1e-4
@@ -35,13 +36,6 @@ METRICS = [
     "logps/chosen",
     "logps/rejected",
 ]
-failures: list[str] = []
-
-
-def check(ok: bool, what: str) -> None:
-    print(f"  {'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
 
 
 def node(*args: str) -> None:
@@ -258,10 +252,7 @@ def main() -> None:
 
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"interop: {len(failures)} checks failed")
-        sys.exit(1)
-    print("interop: all checks passed")
+    finish("interop")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from checks import check, finish
+
 ROOT = Path(__file__).resolve().parent.parent
 TOL_REWARD = 1e-9
 MIN_CASES = 1000
@@ -45,13 +47,6 @@ SWEEP = {
     ],
 }
 TRAINED = ["dpo-beta0.1", "simpo-beta2", "preferred-ft", "online-dpo-beta0.1-r2"]
-failures: list[str] = []
-
-
-def check(ok: bool, what: str) -> None:
-    print(f"  {'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
 
 
 def frontier(*args: str) -> None:
@@ -159,10 +154,7 @@ def main() -> None:
 
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"trl job: {len(failures)} checks failed")
-        sys.exit(1)
-    print("trl job: all checks passed")
+    finish("trl job")
 
 
 if __name__ == "__main__":

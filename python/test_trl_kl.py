@@ -27,17 +27,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from checks import check, finish
+
 ROOT = Path(__file__).resolve().parent.parent
 TOL_KL = 1e-4  # nats per sequence (float32 logits in both stacks)
 TOL_REWARD = 1e-9
 TOL_TRAIN = 1e-3  # nats per sequence after the updates; the loss per step to 1e-4
-failures: list[str] = []
-
-
-def check(ok: bool, what: str) -> None:
-    print(f"  {'ok  ' if ok else 'FAIL'} {what}")
-    if not ok:
-        failures.append(what)
 
 
 def not_wired(job, tr: dict, by: dict, side, check) -> None:
@@ -190,10 +185,7 @@ def main() -> None:
 
     if not opts.keep:
         shutil.rmtree(work, ignore_errors=True)
-    if failures:
-        print(f"trl kl: {len(failures)} checks failed")
-        sys.exit(1)
-    print("trl kl: all checks passed")
+    finish("trl kl")
 
 
 if __name__ == "__main__":

@@ -431,14 +431,8 @@ export class LabelSession {
     const labelled = new Set(shown.map((l) => l.prompt));
     const fresh = waiting().filter((q) => test || !labelled.has(q.candidate.prompt));
     const pool = fresh.length > 0 ? fresh : waiting();
-    const pick =
-      pool[
-        choosePair(
-          pool.map((q) => q.candidate),
-          seenWords(shown),
-          order,
-        )
-      ];
+    const candidates = pool.map((q) => q.candidate);
+    const pick = pool[choosePair(candidates, seenWords(shown), order)];
     this.queue = this.queue.filter((q) => q !== pick);
     this.current = pick ?? null;
     this.postCandidate();
